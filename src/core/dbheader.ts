@@ -1,0 +1,94 @@
+// Header-level checks on a database file's bytes, so a file that is not a whole SQLite database is refused
+// with a clear reason before sql.js opens it (sql.js would treat an empty or foreign file as a new database).
+import type { SqlJsStatic } from 'sql.js';
+import { integrityCheck } from './integrity';
+import { fail, ok, type Problem, type Result } from './model';
+
+export interface DatabaseHeader {
+  readonly pageSize: number;
+  readonly pageCount: number;
+  /** File format versions 2/2: the file was last used in WAL mode. */
+  readonly walMode: boolean;
+}
+
+const MAGIC = 'SQLite format 3\0';
+const HEADER_SIZE = 100;
+
+/** Reads the 100-byte header (https://sqlite.org/fileformat.html#the_database_header) and checks the size against it. */
+export function inspectDatabaseHeader(bytes: Uint8Array, file: string): Result<DatabaseHeader> {
+  if (bytes.length === 0) {
+    return problem('db-empty', file, `${file} is empty (0 bytes), so it is not an SQLite database. If you meant a new database, remove the empty file: applying migrations creates it.`);
+  }
+  const magic = Buffer.from(bytes.subarray(0, MAGIC.length)).toString('latin1');
+  if (magic !== MAGIC) {
+    const truncatedMagic = bytes.length < MAGIC.length && MAGIC.startsWith(magic);
+    return truncatedMagic
+      ? truncated(file, `it is only ${bytes.length} bytes long`)
+      : problem('db-not-sqlite', file, `${file} is not an SQLite database (it starts with ${describeStart(bytes)} instead of "SQLite format 3"); it may be another kind of file or encrypted.`);
+  }
+  if (bytes.length < HEADER_SIZE) {
+    return truncated(file, `it is only ${bytes.length} bytes long, shorter than the 100-byte header`);
+  }
+  return checkLayout(bytes, file);
+}
+
+function checkLayout(bytes: Uint8Array, file: string): Result<DatabaseHeader> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const rawPageSize = view.getUint16(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
+    return problem('db-bad-page-size', file, `${file} has a damaged header: page size ${rawPageSize} is not a power of two between 512 and 65536.`);
+  }
+  const writeVersion = bytes[18];
+  const readVersion = bytes[19];
+  if (![1, 2].includes(writeVersion) || ![1, 2].includes(readVersion) || bytes[21] !== 64 || bytes[22] !== 32 || bytes[23] !== 32) {
+    return problem('db-not-sqlite', file, `${file} has a damaged or unsupported header (file format ${writeVersion}/${readVersion}); SQLite would not open it.`);
+  }
+  if (bytes.length % pageSize !== 0) {
+    return truncated(file, `its size (${bytes.length} bytes) is not a whole number of ${pageSize}-byte pages`);
+  }
+  const filePages = bytes.length / pageSize;
+  const headerPages = view.getUint32(28);
+  // The in-header page count is only trusted when the change counter matches "version-valid-for" (offset 92).
+  const headerPagesValid = headerPages !== 0 && view.getUint32(24) === view.getUint32(92);
+  if (headerPagesValid && headerPages > filePages) {
+    return truncated(file, `its header says ${headerPages} pages but the file holds only ${filePages}`);
+  }
+  return ok({ pageSize, pageCount: headerPagesValid ? headerPages : filePages, walMode: writeVersion === 2 && readVersion === 2 });
+}
+
+/**
+ * Header checks, then opens the bytes with sql.js and runs `PRAGMA integrity_check`:
+ * catches damage the header cannot show, such as a zeroed page in the middle.
+ */
+export function openAndCheck(SQL: SqlJsStatic, bytes: Uint8Array, file: string): Result<DatabaseHeader> {
+  const header = inspectDatabaseHeader(bytes, file);
+  if (!header.ok) {
+    return header;
+  }
+  let db;
+  try {
+    db = new SQL.Database(bytes);
+    const check = integrityCheck(db);
+    return check.ok ? header : problem('db-corrupt', file, `${file} is damaged: integrity_check reports ${check.detail}`);
+  } catch (e) {
+    return problem('db-corrupt', file, `${file} is damaged: SQLite says "${(e as Error).message}"`);
+  } finally {
+    db?.close();
+  }
+}
+
+function truncated(file: string, why: string): Result<never> {
+  return problem('db-truncated', file, `${file} is truncated or damaged: ${why}. Restore it from a backup.`);
+}
+
+function describeStart(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 16));
+  const printable = head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+  return printable ? JSON.stringify(head.toString('latin1')) : `bytes ${head.subarray(0, 8).toString('hex')}`;
+}
+
+function problem(code: string, file: string, message: string): Result<never> {
+  const p: Problem = { code, severity: 'error', message, file };
+  return fail(p);
+}
