@@ -43,7 +43,8 @@ export function foreignKeyViolations(db: Database): string[] {
 function onlyMainAttached(db: Database): CheckResult {
   const rows = db.exec('PRAGMA database_list');
   const names = rows.length ? rows[0].values.map((r) => String(r[1])) : [];
-  const extra = names.filter((n) => n !== 'main');
+  // 'temp' is SQLite's own per-connection schema, present once anything touched it; only ATTACH adds others.
+  const extra = names.filter((n) => n !== 'main' && n !== 'temp');
   return {
     name: 'attached_databases',
     ok: extra.length === 0,

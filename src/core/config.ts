@@ -1,0 +1,96 @@
+import * as fs from 'fs/promises';
+import * as path from 'path';
+import { parseJsonc } from './jsonc';
+import { fail, ok, type Result } from './model';
+
+/** Everything an operation needs to know about where things are and how careful to be. */
+export interface EngineConfig {
+  /** The workspace folder relative paths are resolved against. */
+  readonly root: string;
+  readonly databaseFile: string;
+  readonly migrationsFolder: string;
+  readonly backupsFolder: string;
+  readonly backupRetention: number;
+  readonly maxDatabaseBytes: number;
+  readonly timeLimitMs: number;
+}
+
+/** The settings as a user writes them (paths relative to the workspace folder), as in package.json's contributes. */
+export interface UserSettings {
+  databaseFile?: string;
+  migrationsFolder?: string;
+  backupsFolder?: string;
+  backupRetention?: number;
+  maxDatabaseSizeMB?: number;
+  timeLimitSeconds?: number;
+}
+
+export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
+  databaseFile: 'data/app.db',
+  migrationsFolder: 'migrations',
+  backupRetention: 5,
+  maxDatabaseSizeMB: 1024,
+  timeLimitSeconds: 60,
+};
+
+const SECTION = 'sqliteMigrations.';
+
+/** Builds the config; relative paths resolve against root, the backups folder defaults to `backups/` beside the database. */
+export function resolveConfig(root: string, settings: UserSettings): EngineConfig {
+  const databaseFile = path.resolve(root, settings.databaseFile || DEFAULTS.databaseFile);
+  const backupsFolder = settings.backupsFolder
+    ? path.resolve(root, settings.backupsFolder)
+    : path.join(path.dirname(databaseFile), 'backups');
+  return {
+    root,
+    databaseFile,
+    migrationsFolder: path.resolve(root, settings.migrationsFolder || DEFAULTS.migrationsFolder),
+    backupsFolder,
+    backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
+    maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
+    timeLimitMs: Math.round((settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+  };
+}
+
+/** Reads the `sqliteMigrations.*` values from `<root>/.vscode/settings.json`, so the CLI applies what the editor applies. */
+export async function readWorkspaceSettings(root: string): Promise<Result<UserSettings>> {
+  const file = path.join(root, '.vscode', 'settings.json');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return ok({});
+    }
+    throw e;
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseJsonc(text);
+  } catch (e) {
+    return fail({ code: 'bad-settings', severity: 'error', file, message: `${file}: not valid JSON: ${(e as Error).message}` });
+  }
+  return settingsFromObject(parsed, file);
+}
+
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const;
+const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds'] as const;
+
+function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
+  const settings: UserSettings = {};
+  if (typeof parsed !== 'object' || parsed === null) {
+    return ok(settings);
+  }
+  const values = parsed as Record<string, unknown>;
+  for (const key of [...STRING_KEYS, ...NUMBER_KEYS]) {
+    const value = values[SECTION + key];
+    if (value === undefined) continue;
+    const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : 'number';
+    if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
+      const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
+      return fail({ code: 'bad-settings', severity: 'error', file, message });
+    }
+    (settings as Record<string, unknown>)[key] = value;
+  }
+  return ok(settings);
+}

@@ -1,0 +1,50 @@
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { Problem } from './model';
+import type { TaskReply, TaskRequest } from './protocol';
+
+/**
+ * Runs a task in a fresh worker thread and stops it after `timeLimitMs`: a migration that never
+ * ends (an infinite recursive CTE) must not hang the editor or the CLI. The worker bundle sits
+ * beside this code, both in dist/ and in the compiled tests.
+ */
+export function runInWorker(req: TaskRequest, timeLimitMs: number): Promise<TaskReply> {
+  return new Promise((resolve) => {
+    const worker = new Worker(path.join(__dirname, 'worker.js'));
+    let settled = false;
+    const finish = (reply: TaskReply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => finish(failure('time-limit', timeLimitMessage(timeLimitMs))), timeLimitMs);
+    worker.once('message', (reply: TaskReply) => finish(reply));
+    worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e))));
+    worker.once('exit', (code) => finish(failure('worker-exit', `The migration worker stopped unexpectedly (exit code ${code}); the database file was not changed.`)));
+    worker.postMessage(req, transferable(req.bytes));
+  });
+}
+
+/** Hands a large database to the worker without copying it; a view into a shared pool is copied instead. */
+function transferable(bytes: Uint8Array | null): ArrayBuffer[] {
+  if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return [];
+  return [bytes.buffer as ArrayBuffer];
+}
+
+function timeLimitMessage(ms: number): string {
+  return `The operation did not finish within ${ms / 1000} s and was stopped; the database file was not changed. ` +
+    'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).';
+}
+
+function workerErrorMessage(e: Error): string {
+  const oom = /memory|allocation|Aborted/i.test(e.message);
+  const why = oom ? 'it ran out of memory (sql.js holds the whole database in memory)' : e.message;
+  return `The migration worker failed: ${why}; the database file was not changed.`;
+}
+
+function failure(code: string, message: string): TaskReply {
+  const error: Problem = { code, severity: 'error', message };
+  return { ok: false, error };
+}
