@@ -1,2 +1,41 @@
 #!/usr/bin/env node
-process.exitCode = 0;
+// The command line: the same engine the extension uses, for CI and production.
+import { HELP, parseCliArgs } from './cli/args';
+import { EXIT_USAGE, runCommand } from './cli/commands';
+import { pauseHookFromEnv } from './cli/pause';
+
+declare const PACKAGE_VERSION: string | undefined;
+
+async function main(): Promise<number> {
+  const parsed = parseCliArgs(process.argv.slice(2), process.cwd());
+  switch (parsed.kind) {
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'version':
+      process.stdout.write(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);
+      return 0;
+    case 'error':
+      process.stderr.write(`sqlite-migrations: ${parsed.message}\nRun "sqlite-migrations --help" for usage.\n`);
+      return EXIT_USAGE;
+    case 'run':
+      return runCommand(parsed.args, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        now: () => new Date(),
+        cwd: process.cwd(),
+        onWriteStep: pauseHookFromEnv(process.env),
+      });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`sqlite-migrations: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+  },
+);

@@ -1,0 +1,138 @@
+import { parseArgs } from 'util';
+
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'backup', 'backups', 'restore'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  readonly command: CommandName;
+  readonly positionals: string[];
+  readonly root: string;
+  readonly db?: string;
+  readonly dir?: string;
+  readonly backups?: string;
+  readonly json: boolean;
+  readonly to?: number;
+  readonly steps?: number;
+  readonly only?: number;
+  readonly down: boolean;
+  readonly bump: 'major' | 'minor' | 'patch';
+  readonly timeLimitSeconds?: number;
+  readonly retention?: number;
+}
+
+export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
+
+const OPTIONS = {
+  db: { type: 'string' },
+  dir: { type: 'string' },
+  root: { type: 'string' },
+  backups: { type: 'string' },
+  json: { type: 'boolean' },
+  to: { type: 'string' },
+  steps: { type: 'string' },
+  only: { type: 'string' },
+  down: { type: 'boolean' },
+  bump: { type: 'string' },
+  'time-limit': { type: 'string' },
+  retention: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    return { kind: 'error', message: (e as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [command, ...rest] = positionals;
+  if (!command) return { kind: 'help' };
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    return { kind: 'error', message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}` };
+  }
+  const numbers = readNumbers(values);
+  if (typeof numbers === 'string') return { kind: 'error', message: numbers };
+  const bump = values.bump ?? 'minor';
+  if (bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
+    return { kind: 'error', message: `--bump must be major, minor or patch, not "${bump}"` };
+  }
+  const args: CliArgs = {
+    command: command as CommandName,
+    positionals: rest,
+    root: values.root ?? cwd,
+    db: values.db,
+    dir: values.dir,
+    backups: values.backups,
+    json: values.json ?? false,
+    down: values.down ?? false,
+    bump,
+    ...numbers,
+  };
+  const conflict = checkCombination(args);
+  return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
+}
+
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'retention'>;
+
+function readNumbers(values: Record<string, unknown>): NumberArgs | string {
+  const out: Record<string, number> = {};
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['retention', 'retention']];
+  for (const [flag, key] of names) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw)) {
+      return `--${flag} takes a whole number, not "${String(raw)}"`;
+    }
+    out[key] = Number(raw);
+  }
+  if (out.steps === 0) return '--steps must be at least 1';
+  if (out.timeLimitSeconds === 0) return '--time-limit must be at least 1 second';
+  return out;
+}
+
+function checkCombination(args: CliArgs): string | undefined {
+  const targets = [args.to, args.steps, args.only].filter((v) => v !== undefined).length;
+  if (targets > 1) return 'use only one of --to, --steps and --only';
+  if (args.steps !== undefined && args.command !== 'down' && !(args.command === 'dry-run' && args.down)) {
+    return '--steps only applies to "down" (and "dry-run --down")';
+  }
+  if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
+  if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup file to restore';
+  const takesPositionals = args.command === 'new' || args.command === 'restore';
+  if (!takesPositionals && args.positionals.length) return `unexpected argument "${args.positionals[0]}"`;
+  return undefined;
+}
+
+export const HELP = `Usage: sqlite-migrations <command> [options]
+
+Commands:
+  status                 list every migration and its status
+  up [--to SEQ|--only SEQ]
+                         apply pending migrations (all, up to SEQ, or just SEQ)
+  down [--to SEQ|--steps N|--only SEQ]
+                         roll back the last migration (or down to SEQ, or N, or just SEQ)
+  new <description> [--bump major|minor|patch]
+                         create the next numbered pair from migrations-template/
+  verify                 integrity, foreign keys, ledger and checksums
+  dry-run [--down] [...] run the plan on an in-memory copy and report; the file is untouched
+  backup                 back up the database now
+  backups                list backups, newest first
+  restore <file>         restore a backup (the current file is backed up first)
+
+Options:
+  --db FILE              database file (default: sqliteMigrations.databaseFile in
+                         .vscode/settings.json, else data/app.db)
+  --dir FOLDER           migrations folder (default: sqliteMigrations.migrationsFolder, else migrations)
+  --root DIR             workspace folder paths are relative to (default: current directory)
+  --backups FOLDER       backups folder (default: backups/ beside the database)
+  --retention N          backups to keep (default 5; 0 keeps all)
+  --time-limit SECONDS   stop an operation that runs longer (default 60)
+  --json                 print one JSON document
+  -h, --help, -v, --version
+
+Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.
+`;

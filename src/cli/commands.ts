@@ -1,0 +1,210 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createBackup, listBackups, restoreBackup } from '../core/backups';
+import { readWorkspaceSettings, resolveConfig, type EngineConfig } from '../core/config';
+import type { WriteStep } from '../core/dbfile';
+import * as engine from '../core/engine';
+import type { Problem } from '../core/model';
+import { createMigration } from '../core/scaffold';
+import type { CliArgs } from './args';
+import { checkLine, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
+import { statusJson } from './json';
+
+export interface CliIO {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly color: boolean;
+  readonly now: () => Date;
+  readonly cwd: string;
+  readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Failures of the operation itself (not of the input): a migration or a check did not pass. */
+const FAILURE_CODES = new Set(['time-limit', 'verify-failed', 'worker-error', 'worker-exit']);
+
+export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
+  const config = await loadConfig(args, io);
+  if (!config.ok) return reportProblems([config.error], args, io);
+  const cfg = config.value;
+  const options = { now: io.now, onWriteStep: io.onWriteStep };
+  switch (args.command) {
+    case 'status':
+      return report(await engine.status(cfg, options), args, io, 'status');
+    case 'verify':
+      return report(await engine.verify(cfg, options), args, io, 'verify');
+    case 'up':
+      return report(await engine.migrateUp(cfg, { to: args.to, only: args.only }, options), args, io, 'migrate');
+    case 'down':
+      return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'migrate');
+    case 'dry-run': {
+      const result = args.down
+        ? await engine.dryRunDown(cfg, downOptions(args), options)
+        : await engine.dryRunUp(cfg, { to: args.to, only: args.only }, options);
+      return report(result, args, io, 'dry-run');
+    }
+    case 'new':
+      return newMigration(cfg, args, io);
+    case 'backup':
+      return backupNow(cfg, args, io);
+    case 'backups':
+      return showBackups(cfg, args, io);
+    case 'restore':
+      return restore(cfg, args, io);
+  }
+}
+
+function downOptions(args: CliArgs) {
+  const none = args.to === undefined && args.only === undefined && args.steps === undefined;
+  return { to: args.to, only: args.only, steps: none ? 1 : args.steps };
+}
+
+async function loadConfig(args: CliArgs, io: CliIO) {
+  const root = path.resolve(io.cwd, args.root);
+  const settings = await readWorkspaceSettings(root);
+  if (!settings.ok) return settings;
+  const flag = (value: string | undefined) => (value === undefined ? undefined : path.resolve(io.cwd, value));
+  const merged = {
+    ...settings.value,
+    ...defined({
+      databaseFile: flag(args.db),
+      migrationsFolder: flag(args.dir),
+      backupsFolder: flag(args.backups),
+      backupRetention: args.retention,
+      timeLimitSeconds: args.timeLimitSeconds,
+    }),
+  };
+  return { ok: true as const, value: resolveConfig(root, merged) };
+}
+
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run';
+
+function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
+  if (!result.ok) return reportProblems(result.error, args, io);
+  const r = result.value;
+  const failedChecks = (r.checks ?? []).filter((c) => !c.ok).length;
+  const failedOutcomes = r.outcomes.filter((o) => !o.ok).length;
+  const code = failedChecks || failedOutcomes ? EXIT_FAILED : EXIT_OK;
+  if (args.json) {
+    io.out(JSON.stringify(kind === 'status' ? statusJson(r) : { ok: code === EXIT_OK, ...operationJson(r) }, null, 2) + '\n');
+    return code;
+  }
+  const paint = painter(io.color);
+  const problems = [...r.catalog.problems, ...r.notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
+  for (const p of problems) io.err(problemLine(p, paint) + '\n');
+  io.out(humanReport(r, kind, paint));
+  return code;
+}
+
+function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint): string {
+  const lines: string[] = [];
+  if (kind === 'status') lines.push(statusTable(r.states, paint).trimEnd());
+  for (const o of r.outcomes) lines.push(outcomeLine(o, paint));
+  for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
+  if (r.dryRun) lines.push(...dryRunLines(r.dryRun));
+  if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
+  if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
+  if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function dryRunLines(d: NonNullable<engine.OperationResult['dryRun']>): string[] {
+  const lines: string[] = [];
+  if (d.tablesCreated.length) lines.push(`Tables created: ${d.tablesCreated.join(', ')}`);
+  if (d.tablesDropped.length) lines.push(`Tables dropped: ${d.tablesDropped.join(', ')}`);
+  for (const c of d.rowCounts) {
+    if (c.before !== c.after) lines.push(`Rows in ${c.table}: ${c.before} -> ${c.after}`);
+  }
+  return lines;
+}
+
+function operationJson(r: engine.OperationResult) {
+  return {
+    written: r.written,
+    backup: r.backup?.path ?? null,
+    outcomes: r.outcomes,
+    checks: r.checks,
+    dryRun: r.dryRun,
+    notes: r.notes,
+    problems: r.catalog.problems,
+    ...statusJson(r),
+  };
+}
+
+function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO): number {
+  const code = problems.some((p) => FAILURE_CODES.has(p.code)) ? EXIT_FAILED : EXIT_USAGE;
+  if (args.json) {
+    io.out(JSON.stringify({ ok: false, problems }, null, 2) + '\n');
+  } else {
+    const paint = painter(io.color);
+    for (const p of problems) io.err(problemLine(p, paint) + '\n');
+  }
+  return code;
+}
+
+async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+  const created = await createMigration({
+    folder: cfg.migrationsFolder,
+    templateDir: templateDir(cfg.root),
+    description: args.positionals.join(' '),
+    bump: args.bump,
+    now: io.now,
+  });
+  if (!created.ok) return reportProblems([created.error], args, io);
+  const m = created.value;
+  if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
+  else io.out(`Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
+  return EXIT_OK;
+}
+
+/** The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources. */
+export function templateDir(root: string): string {
+  const candidates = [
+    path.join(root, 'migrations-template'),
+    path.join(__dirname, '..', 'migrations-template'),
+    path.join(__dirname, '..', '..', '..', 'migrations-template'),
+  ];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'up.sql'))) ?? candidates[1];
+}
+
+async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+  const made = await createBackup(cfg.databaseFile, { folder: cfg.backupsFolder, retention: cfg.backupRetention, now: io.now });
+  if (!made.ok) return reportProblems([made.error], args, io);
+  if (args.json) io.out(JSON.stringify(made.value, null, 2) + '\n');
+  else io.out(`Backed up to ${made.value.path}\n`);
+  return EXIT_OK;
+}
+
+async function showBackups(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+  const backups = await listBackups(cfg.databaseFile, cfg.backupsFolder);
+  if (args.json) {
+    io.out(JSON.stringify({ backups }, null, 2) + '\n');
+  } else if (backups.length === 0) {
+    io.out(`No backups in ${cfg.backupsFolder}\n`);
+  } else {
+    for (const b of backups) io.out(`${b.path}  ${b.size} bytes  ${b.createdAt.toISOString()}\n`);
+  }
+  return EXIT_OK;
+}
+
+async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+  const file = path.resolve(io.cwd, args.positionals[0]);
+  const restored = await restoreBackup(cfg.databaseFile, file, {
+    folder: cfg.backupsFolder,
+    retention: cfg.backupRetention,
+    now: io.now,
+    maxBytes: cfg.maxDatabaseBytes,
+  });
+  if (!restored.ok) return reportProblems([restored.error], args, io);
+  const safety = restored.value.safetyBackup;
+  if (args.json) io.out(JSON.stringify({ restored: file, safetyBackup: safety?.path ?? null }, null, 2) + '\n');
+  else io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,61 @@
+import type { CheckResult } from '../core/integrity';
+import type { MigrationStatus, Problem } from '../core/model';
+import type { MigrationOutcome } from '../core/runner';
+import type { MigrationState } from '../core/status';
+
+export interface Paint {
+  readonly green: (s: string) => string;
+  readonly red: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly bold: (s: string) => string;
+}
+
+export function painter(enabled: boolean): Paint {
+  const wrap = (code: number, reset: number) => (s: string) => (enabled ? `\x1b[${code}m${s}\x1b[${reset}m` : s);
+  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+const STATUS_COLOUR: Record<MigrationStatus, keyof Paint> = {
+  applied: 'green',
+  pending: 'yellow',
+  failed: 'red',
+  rolled_back: 'dim',
+  modified: 'red',
+  missing: 'red',
+};
+
+export function statusTable(states: readonly MigrationState[], paint: Paint): string {
+  if (states.length === 0) return 'No migrations found.\n';
+  const rows = states.map((s) => [
+    s.sequence === undefined ? '-' : s.migration?.sequenceText ?? String(s.sequence),
+    s.version,
+    s.status,
+    s.description,
+    s.row && s.status !== 'pending' ? s.row.appliedAt : '',
+  ]);
+  const header = ['SEQ', 'VERSION', 'STATUS', 'DESCRIPTION', 'APPLIED AT'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[], colour?: (s: string) => string) =>
+    cells.map((c, i) => (i === 2 && colour ? colour(c.padEnd(widths[i])) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const body = rows.map((r, i) => line(r, paint[STATUS_COLOUR[states[i].status]]));
+  return [paint.bold(line(header)), ...body].join('\n') + '\n';
+}
+
+export function outcomeLine(o: MigrationOutcome, paint: Paint): string {
+  const verb = o.direction === 'up' ? 'applied' : 'rolled back';
+  if (o.ok) return `${paint.green('✓')} ${o.name} (${o.version}) ${verb} in ${o.executionTimeMs} ms`;
+  return `${paint.red('✗')} ${o.name} (${o.version}) failed`;
+}
+
+/** `file:line: severity: message`, the shape editors and CI logs turn into links. */
+export function problemLine(p: Problem, paint: Paint): string {
+  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
+  const colour = p.severity === 'error' ? paint.red : p.severity === 'warning' ? paint.yellow : paint.dim;
+  const message = p.file && p.message.startsWith(p.file) ? p.message.slice(p.file.length).replace(/^[:\s]+/, '') : p.message;
+  return `${where}${colour(p.severity)}: ${message}`;
+}
+
+export function checkLine(c: CheckResult, paint: Paint): string {
+  return `${c.ok ? paint.green('✓') : paint.red('✗')} ${c.name}: ${c.detail}`;
+}

@@ -1,0 +1,179 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3, writeFile } from './helpers/workspace';
+
+const CREATE_PROJECTS = `-- version: 1.0.0
+-- description: Initial schema
+CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO projects (name) VALUES ('alpha'), ('beta');
+`;
+const DROP_PROJECTS = 'DROP TABLE projects;\n';
+const ADD_TAGS = `-- version: 1.1.0
+CREATE TABLE tags (id INTEGER PRIMARY KEY, project_id INTEGER REFERENCES projects(id), tag TEXT);
+`;
+
+function exampleWorkspace(): string {
+  return makeWorkspace({
+    'migrations/001_initial_schema.sql': CREATE_PROJECTS,
+    'migrations/001_initial_schema.down.sql': DROP_PROJECTS,
+    'migrations/002_add_tags.sql': ADD_TAGS,
+    'migrations/002_add_tags.down.sql': 'DROP TABLE tags;\n',
+  });
+}
+
+describe('CLI', () => {
+  let root: string;
+  let db: string;
+  beforeEach(() => {
+    root = exampleWorkspace();
+    db = path.join(root, 'data', 'app.db');
+  });
+  afterEach(() => removeWorkspace(root));
+
+  it('reports every migration as pending before the database exists, without creating it', () => {
+    const { code, json } = cliJson(root, ['status']);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      json.migrations.map((m: any) => [m.sequence, m.name, m.version, m.status, m.appliedAt]),
+      [
+        ['001', '001_initial_schema', '1.0.0', 'pending', null],
+        ['002', '002_add_tags', '1.1.0', 'pending', null],
+      ],
+    );
+    assert.equal(json.migrations[0].description, 'Initial schema');
+    assert.equal(json.migrations[1].description, 'Add tags');
+    assert.match(json.migrations[0].checksum, /^[0-9a-f]{64}$/);
+    assert.equal(fs.existsSync(db), false);
+  });
+
+  it('applies all pending migrations and records them in schema_migrations', () => {
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /001_initial_schema \(1\.0\.0\) applied/);
+    assert.equal(sqlite3(db, 'SELECT name FROM projects ORDER BY id;'), 'alpha\nbeta\n');
+    const ledger = sqlite3(db, "SELECT version, status, length(checksum), execution_time_ms >= 0 FROM schema_migrations ORDER BY id;");
+    assert.equal(ledger, '1.0.0|applied|64|1\n1.1.0|applied|64|1\n');
+    const status = cliJson(root, ['status']).json.migrations;
+    assert.deepEqual(status.map((m: any) => m.status), ['applied', 'applied']);
+    assert.equal(status[0].checksum, status[0].appliedChecksum);
+  });
+
+  it('leaves the file byte-for-byte alone when there is nothing to apply', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    const before = fs.readFileSync(db);
+    const again = cli(root, ['up']);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /Nothing to do/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
+
+  it('applies up to a sequence with --to and rolls back with down', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);
+    assert.equal(cli(root, ['up']).code, 0);
+    const down = cli(root, ['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'rolled_back']);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '0\n');
+    assert.match(down.stdout, /Backup: .*app_\d{8}_\d{6}(_\d+)?\.db/);
+  });
+
+  it('exits 1 on a failing migration, names file and line, and keeps schema and data as they were', () => {
+    writeFile(root, 'migrations/003_broken.sql', 'CREATE TABLE ok_table (id INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n');
+    assert.equal(cli(root, ['up', '--to', '2']).code, 0);
+    const run = cli(root, ['up']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /003_broken\.sql:3: error: .*no such table: no_such_table/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ok_table';"), '0\n');
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'failed\n');
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM projects;'), '2\n');
+  });
+
+  it('flags an applied file edited since as modified, and verify fails', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    assert.equal(cli(root, ['verify']).code, 0);
+    writeFile(root, 'migrations/002_add_tags.sql', ADD_TAGS + '-- an edit\n');
+    assert.equal(cliJson(root, ['status']).json.migrations[1].status, 'modified');
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /✗/);
+  });
+
+  it('reads paths from .vscode/settings.json (JSON with comments)', () => {
+    writeFile(root, '.vscode/settings.json', '{\n  // where the spec keeps things\n  "sqliteMigrations.databaseFile": "db/dash.db",\n  "sqliteMigrations.migrationsFolder": "migrations",\n}\n');
+    assert.equal(cli(root, ['up']).code, 0);
+    assert.equal(fs.existsSync(path.join(root, 'db', 'dash.db')), true);
+    assert.equal(fs.existsSync(db), false);
+  });
+
+  it('creates the next numbered pair with new', () => {
+    const run = cliJson(root, ['new', 'Add task priority', '--bump', 'major']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(path.basename(run.json.upPath), '003_add_task_priority.sql');
+    assert.equal(run.json.version, '2.0.0');
+    assert.match(fs.readFileSync(run.json.upPath, 'utf8'), /-- version: 2\.0\.0/);
+    assert.equal(fs.existsSync(run.json.downPath), true);
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    ['unknown command', ['upp'], /unknown command "upp"/],
+    ['bad number', ['up', '--to', 'x'], /--to takes a whole number/],
+    ['conflicting targets', ['down', '--to', '1', '--steps', '2'], /only one of/],
+    ['unknown flag', ['status', '--frobnicate'], /frobnicate/],
+    ['new without description', ['new'], /needs a description/],
+    ['bad bump', ['new', 'x', '--bump', 'huge'], /--bump must be/],
+  ];
+  for (const [name, args, message] of usage) {
+    it(`exits 2 on bad usage: ${name}`, () => {
+      const run = cli(root, args);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, message);
+    });
+  }
+
+  it('refuses a database with a non-empty -wal beside it and leaves it untouched', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const before = fs.readFileSync(db);
+    fs.writeFileSync(db + '-wal', Buffer.alloc(4096, 1));
+    const run = cli(root, ['up']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /-wal/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.equal(fs.statSync(db + '-wal').size, 4096);
+  });
+
+  it('stops a runaway migration at the time limit and leaves the file untouched', function () {
+    this.timeout(30_000);
+    assert.equal(cli(root, ['up']).code, 0);
+    const before = fs.readFileSync(db);
+    writeFile(root, 'migrations/003_forever.sql', 'CREATE TABLE t AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c;\n');
+    const run = cli(root, ['up', '--time-limit', '2']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /did not finish within 2 s/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
+
+  it('dry-run reports the plan and leaves the file untouched', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const before = fs.readFileSync(db);
+    const run = cli(root, ['dry-run']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /002_add_tags \(1\.1\.0\) applied/);
+    assert.match(run.stdout, /Tables created: tags/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.equal(cliJson(root, ['status']).json.migrations[1].status, 'pending');
+  });
+
+  it('backs up, lists and restores', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const backup = cliJson(root, ['backup']);
+    assert.equal(backup.code, 0);
+    assert.equal(cli(root, ['up']).code, 0);
+    const listed = cliJson(root, ['backups']).json.backups;
+    assert.ok(listed.some((b: any) => b.path === backup.json.path));
+    const restore = cli(root, ['restore', backup.json.path]);
+    assert.equal(restore.code, 0, restore.stderr);
+    assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);
+  });
+});
