@@ -78,7 +78,7 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   const now = options.now ?? (() => new Date());
   const reply = await runInWorker({ task, bytes: read.value.bytes, migrations: catalog.migrations, nowMs: now().getTime() }, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
-  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes), ...reply.value.notes] };
+  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes && Boolean(reply.value.bytes)), ...reply.value.notes] };
   if (!writes || !reply.value.bytes) {
     return ok({ ...response, catalog, written: false });
   }
@@ -115,9 +115,9 @@ async function sweepNotes(dbPath: string): Promise<Problem[]> {
   }));
 }
 
-function missingFileNote(read: DatabaseRead, config: EngineConfig, writes: boolean): Problem[] {
+function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: boolean): Problem[] {
   if (read.snapshot.exists) return [];
-  const message = writes
+  const message = creates
     ? `${config.databaseFile} did not exist; it is created by this operation.`
     : `${config.databaseFile} does not exist yet; it is created by the first "up".`;
   return [{ code: 'no-database', severity: 'info', file: config.databaseFile, message }];

@@ -65,7 +65,13 @@ function migrate(SQL: SqlJsStatic, db: Database, req: TaskRequest, direction: 'u
   if (plan.value.steps.length === 0) {
     return withStates(db, req, { notes: plan.value.notes });
   }
+  const before = JSON.stringify(readLedger(db));
   const outcomes = runPlan(db, plan.value.steps, context(req));
+  // Every change a migration commits also changes the ledger; a refused step or a failed rollback
+  // changes neither, and then the file is not rewritten (nor a backup spent on it).
+  if (JSON.stringify(readLedger(db)) === before) {
+    return withStates(db, req, { outcomes, notes: plan.value.notes });
+  }
   return exportVerified(SQL, db, req, { outcomes, notes: plan.value.notes });
 }
 

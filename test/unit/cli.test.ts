@@ -90,6 +90,19 @@ describe('CLI', () => {
     assert.equal(sqlite3(db, 'SELECT count(*) FROM projects;'), '2\n');
   });
 
+  it('leaves the file byte-for-byte and makes no backup when a rollback fails', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    writeFile(root, 'migrations/002_add_tags.down.sql', 'DROP TABLE tags;\nDROP TABLE no_such_table;\n');
+    const before = fs.readFileSync(db);
+    const backups = path.join(root, 'data', 'backups');
+    const backupsBefore = fs.existsSync(backups) ? fs.readdirSync(backups) : [];
+    const run = cli(root, ['down']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /002_add_tags\.down\.sql:2: error: .*no such table: no_such_table/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.deepEqual(fs.existsSync(backups) ? fs.readdirSync(backups) : [], backupsBefore);
+  });
+
   it('flags an applied file edited since as modified, and verify fails', () => {
     assert.equal(cli(root, ['up']).code, 0);
     assert.equal(cli(root, ['verify']).code, 0);
