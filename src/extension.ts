@@ -1,7 +1,69 @@
 import * as vscode from 'vscode';
+import { AppliedContentProvider, APPLIED_SCHEME } from './vscode/appliedContent';
+import { ChecksumCodeActions } from './vscode/codeActions';
+import { MigrationCommands } from './vscode/commands';
+import { ChecksumDiagnostics } from './vscode/diagnostics';
+import { FileCommands } from './vscode/fileCommands';
+import { MigrationsModel } from './vscode/model';
+import { Reporter } from './vscode/report';
+import { SECTION } from './vscode/settings';
+import { MigrationsStatusBar } from './vscode/statusBar';
+import { MigrationsTree } from './vscode/tree';
+import { FolderWatchers } from './vscode/watchers';
 
-export function activate(_context: vscode.ExtensionContext) {
-  return {};
+/** What integration tests (and other extensions) can reach. */
+export interface SqliteMigrationsApi {
+  readonly model: MigrationsModel;
+  readonly tree: MigrationsTree;
+  readonly diagnostics: ChecksumDiagnostics;
+  readonly statusBar: MigrationsStatusBar;
 }
 
-export function deactivate() {}
+export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
+  const now = () => new Date();
+  const log = vscode.window.createOutputChannel('SQLite Migrations', { log: true });
+  const model = new MigrationsModel(now);
+  const tree = new MigrationsTree(model);
+  const diagnostics = new ChecksumDiagnostics(model);
+  const statusBar = new MigrationsStatusBar(model);
+  const watchers = new FolderWatchers(model);
+  const reporter = new Reporter(log);
+  watchers.reset();
+
+  context.subscriptions.push(
+    log,
+    model,
+    tree,
+    diagnostics,
+    statusBar,
+    watchers,
+    vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
+    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
+      providedCodeActionKinds: ChecksumCodeActions.kinds,
+    }),
+    ...new MigrationCommands(model, reporter, now).register(),
+    ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
+    vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
+    vscode.commands.registerCommand('sqliteMigrations.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),
+    ),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      watchers.reset();
+      model.invalidate();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      watchers.reset();
+      model.invalidate();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => model.invalidate()),
+  );
+  // The first status read happens after activation, off its critical path.
+  const firstRead = setTimeout(() => model.invalidate(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
+  return { model, tree, diagnostics, statusBar };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,176 @@
+import * as fs from 'fs/promises';
+import * as vscode from 'vscode';
+import { listBackups, restoreBackup, createBackup } from '../core/backups';
+import * as engine from '../core/engine';
+import { splitStatements } from '../core/sqlscript';
+import { UNTRUSTED, type MigrationsModel } from './model';
+import { isMigrationNode, pickFolder } from './pick';
+import type { Reporter } from './report';
+import { showDryRun } from './dryRunView';
+
+/** Options tests and other extensions may pass instead of answering the prompts. */
+export interface ConfirmOptions {
+  readonly confirmed?: boolean;
+}
+
+export class MigrationCommands {
+  constructor(
+    private readonly model: MigrationsModel,
+    private readonly reporter: Reporter,
+    private readonly now: () => Date,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    const r = vscode.commands.registerCommand;
+    return [
+      r('sqliteMigrations.applyPending', (arg?: unknown, opts?: ConfirmOptions) => this.applyPending(arg, opts)),
+      r('sqliteMigrations.apply', (node: unknown) => this.applyOne(node)),
+      r('sqliteMigrations.rollback', (node: unknown, opts?: ConfirmOptions) => this.rollbackOne(node, opts)),
+      r('sqliteMigrations.rollbackLast', (arg?: unknown, opts?: ConfirmOptions) => this.rollbackLast(arg, opts)),
+      r('sqliteMigrations.dryRun', (arg?: unknown) => this.dryRun(arg)),
+      r('sqliteMigrations.verify', (arg?: unknown) => this.verify(arg)),
+      r('sqliteMigrations.backup', (arg?: unknown) => this.backup(arg)),
+      r('sqliteMigrations.restoreBackup', (arg?: unknown, backupPath?: string, opts?: ConfirmOptions) => this.restore(arg, backupPath, opts)),
+      r('sqliteMigrations.refresh', () => this.model.invalidate()),
+    ];
+  }
+
+  private async applyPending(arg: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const status = await this.model.folderStatus(folder);
+    if (status.errors.length) return this.reporter.outcome('Apply', { ok: false, error: [...status.errors] });
+    const pending = status.states.filter((s) => s.status === 'pending' || s.status === 'failed' || s.status === 'rolled_back');
+    if (pending.length === 0) {
+      this.reporter.info('No pending migrations: the database is up to date.');
+      return true;
+    }
+    if (!opts.confirmed && !(await confirm(`Apply ${pending.length} pending migration(s) to ${status.config?.databaseFile}?`, 'Apply'))) {
+      return false;
+    }
+    return this.withProgress('Applying migrations', folder, (config, o) => engine.migrateUp(config, {}, o));
+  }
+
+  private async applyOne(node: unknown): Promise<boolean> {
+    if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
+    const only = node.state.sequence;
+    return this.withProgress(`Applying ${node.state.name}`, node.folder, (config, o) => engine.migrateUp(config, { only }, o));
+  }
+
+  private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
+    if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
+    if (!opts.confirmed && !(await confirmRollback(node.state.name, node.state.migration?.downPath))) return false;
+    const only = node.state.sequence;
+    return this.withProgress(`Rolling back ${node.state.name}`, node.folder, (config, o) => engine.migrateDown(config, { only }, o));
+  }
+
+  private async rollbackLast(arg: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const applied = (await this.model.folderStatus(folder)).states.filter((s) => s.status === 'applied' || s.status === 'modified');
+    const last = applied[applied.length - 1];
+    if (!last) {
+      this.reporter.info('Nothing to roll back: no migration is applied.');
+      return false;
+    }
+    if (!opts.confirmed && !(await confirmRollback(last.name, last.migration?.downPath))) return false;
+    return this.withProgress(`Rolling back ${last.name}`, folder, (config, o) => engine.migrateDown(config, { steps: 1 }, o));
+  }
+
+  private async dryRun(arg: unknown): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const result = await this.model.write(folder, (config, o) => engine.dryRunUp(config, {}, o));
+    if (!(await this.reporter.outcome('Dry run', result)) || !result.ok) return false;
+    await showDryRun(folder.name, result.value);
+    return true;
+  }
+
+  private async verify(arg: unknown): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const result = await this.model.query(folder, (config, o) => engine.verify(config, o));
+    if (!(await this.reporter.outcome('Verify', result)) || !result.ok) return false;
+    const failed = (result.value.checks ?? []).filter((c) => !c.ok);
+    const summary = failed.length
+      ? `Verify found ${failed.length} problem(s): ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}`
+      : `Verify passed: ${(result.value.checks ?? []).map((c) => c.name).join(', ')}`;
+    this.reporter.logProblem({ code: 'verify', severity: failed.length ? 'error' : 'info', message: summary });
+    if (failed.length) void vscode.window.showWarningMessage(summary);
+    else void vscode.window.showInformationMessage(summary);
+    return failed.length === 0;
+  }
+
+  private async backup(arg: unknown): Promise<string | undefined> {
+    const folder = await pickFolder(arg);
+    if (!folder) return undefined;
+    if (!vscode.workspace.isTrusted) {
+      await this.reporter.outcome('Backup', { ok: false, error: [UNTRUSTED] });
+      return undefined;
+    }
+    const config = (await this.model.folderStatus(folder)).config;
+    if (!config) return undefined;
+    const made = await createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now: this.now });
+    if (!made.ok) {
+      await this.reporter.outcome('Backup', { ok: false, error: [made.error] });
+      return undefined;
+    }
+    this.reporter.info(`Backed up to ${made.value.path}`);
+    return made.value.path;
+  }
+
+  private async restore(arg: unknown, backupPath?: string, opts: ConfirmOptions = {}): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const config = (await this.model.folderStatus(folder)).config;
+    if (!config) return false;
+    const chosen = backupPath ?? (await pickBackup(config.databaseFile, config.backupsFolder));
+    if (!chosen) return false;
+    if (!opts.confirmed && !(await confirm(`Replace ${config.databaseFile} with ${chosen}? The current file is backed up first.`, 'Restore'))) {
+      return false;
+    }
+    const result = await this.model.write(folder, async (c) => {
+      const restored = await restoreBackup(c.databaseFile, chosen, { folder: c.backupsFolder, retention: c.backupRetention, now: this.now, maxBytes: c.maxDatabaseBytes });
+      return restored.ok ? engine.status(c) : { ok: false, error: [restored.error] };
+    });
+    const okay = await this.reporter.outcome('Restore', result);
+    if (okay) this.reporter.info(`Restored ${config.databaseFile} from ${chosen}`);
+    return okay;
+  }
+
+  private async withProgress(title: string, folder: vscode.WorkspaceFolder, op: Parameters<MigrationsModel['write']>[1]): Promise<boolean> {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: false },
+      () => this.model.write(folder, op),
+    );
+    return this.reporter.outcome(title, result);
+  }
+}
+
+async function confirm(message: string, action: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action;
+}
+
+/** Warns about data loss when the down file drops tables or columns. */
+async function confirmRollback(name: string, downPath: string | undefined): Promise<boolean> {
+  let warning = '';
+  if (downPath) {
+    const sql = await fs.readFile(downPath, 'utf8').catch(() => '');
+    const drops = splitStatements(sql).filter((s) => /^\s*(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+DROP\s+)/i.test(s.text));
+    if (drops.length) warning = `\n\nThe down file drops tables or columns (line ${drops.map((d) => d.line).join(', ')}): their data will be lost. A backup is made first.`;
+  }
+  return confirm(`Roll back ${name}?${warning}`, 'Roll Back');
+}
+
+async function pickBackup(dbPath: string, folder: string): Promise<string | undefined> {
+  const backups = await listBackups(dbPath, folder);
+  if (backups.length === 0) {
+    void vscode.window.showInformationMessage(`No backups in ${folder}`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    backups.map((b) => ({ label: vscode.workspace.asRelativePath(b.path), description: `${b.createdAt.toLocaleString()} · ${b.size} bytes`, path: b.path })),
+    { placeHolder: 'Backup to restore (the current file is backed up first)' },
+  );
+  return picked?.path;
+}

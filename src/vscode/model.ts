@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { ChecksumCache } from '../core/catalog';
+import type { EngineConfig } from '../core/config';
+import * as engine from '../core/engine';
+import type { Problem } from '../core/model';
+import type { MigrationState } from '../core/status';
+import { SerialQueue } from './queue';
+import { folderConfig } from './settings';
+
+/** What one workspace folder looks like now: its migrations, their status, and what is wrong. */
+export interface FolderStatus {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly config?: EngineConfig;
+  readonly states: readonly MigrationState[];
+  /** Problems with the migration files (names, headers, encodings). */
+  readonly problems: readonly Problem[];
+  /** Why the status could not be read (bad settings, sidecar files, a foreign ledger, ...). */
+  readonly errors: readonly Problem[];
+}
+
+interface FolderEntry {
+  readonly queue: SerialQueue;
+  readonly cache: ChecksumCache;
+  status?: Promise<FolderStatus>;
+  applied: Map<string, Promise<{ upSql: string; downSql: string | null } | undefined>>;
+}
+
+export const UNTRUSTED: Problem = {
+  code: 'untrusted',
+  severity: 'error',
+  message: 'This workspace is not trusted: SQLite Migrations runs SQL from workspace files, so it only shows status until you trust the workspace.',
+};
+
+export type Operation = (config: EngineConfig, options: engine.OperationOptions) => Promise<engine.OperationOutcome>;
+
+/**
+ * The one stateful object: caches each folder's status, runs database operations one at a time
+ * per folder, and tells the tree, status bar and diagnostics when anything changed.
+ */
+export class MigrationsModel implements vscode.Disposable {
+  private readonly entries = new Map<string, FolderEntry>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Every workspace folder's status; a folder is read only when asked for, and then cached. */
+  async folders(): Promise<FolderStatus[]> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return Promise.all(folders.map((f) => this.folderStatus(f)));
+  }
+
+  folderStatus(folder: vscode.WorkspaceFolder): Promise<FolderStatus> {
+    const entry = this.entry(folder);
+    entry.status ??= entry.queue.run(() => this.readStatus(folder, entry));
+    return entry.status;
+  }
+
+  /** Forgets cached status (one folder, or all) and tells listeners to read again. */
+  invalidate(folder?: vscode.WorkspaceFolder): void {
+    const entries = folder ? [this.entry(folder)] : [...this.entries.values()];
+    for (const entry of entries) {
+      entry.status = undefined;
+      entry.applied.clear();
+    }
+    this.changed.fire();
+  }
+
+  /** The up and down text stored when `version` was applied, for revert and diff. */
+  appliedSql(folder: vscode.WorkspaceFolder, version: string): Promise<{ upSql: string; downSql: string | null } | undefined> {
+    const entry = this.entry(folder);
+    let pending = entry.applied.get(version);
+    if (!pending) {
+      pending = this.query(folder, (config, options) => engine.appliedSql(config, version, options)).then((r) =>
+        r.ok ? r.value.appliedSql : undefined,
+      );
+      entry.applied.set(version, pending);
+    }
+    return pending;
+  }
+
+  /** Runs an operation that may change the database; refused in an untrusted workspace. */
+  async write(folder: vscode.WorkspaceFolder, operation: Operation): Promise<engine.OperationOutcome> {
+    if (!vscode.workspace.isTrusted) return { ok: false, error: [UNTRUSTED] };
+    try {
+      return await this.query(folder, operation);
+    } finally {
+      this.invalidate(folder);
+    }
+  }
+
+  /** Runs an operation that does not change the database, in turn with the writes. */
+  query(folder: vscode.WorkspaceFolder, operation: Operation): Promise<engine.OperationOutcome> {
+    const entry = this.entry(folder);
+    return entry.queue.run(async () => {
+      const config = folderConfig(folder);
+      if (!config.ok) return { ok: false as const, error: [config.error] };
+      return operation(config.value, { cache: entry.cache, now: this.now });
+    });
+  }
+
+  private async readStatus(folder: vscode.WorkspaceFolder, entry: FolderEntry): Promise<FolderStatus> {
+    const config = folderConfig(folder);
+    if (!config.ok) return { folder, states: [], problems: [], errors: [config.error] };
+    const result = await engine.status(config.value, { cache: entry.cache, now: this.now });
+    if (!result.ok) {
+      return { folder, config: config.value, states: [], problems: [], errors: result.error };
+    }
+    return { folder, config: config.value, states: result.value.states, problems: result.value.catalog.problems, errors: [] };
+  }
+
+  private entry(folder: vscode.WorkspaceFolder): FolderEntry {
+    const key = folder.uri.toString();
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { queue: new SerialQueue(), cache: new ChecksumCache(), applied: new Map() };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import type { OperationOutcome } from '../core/engine';
+import type { Problem } from '../core/model';
+
+/**
+ * Shows what an operation did: details go to the log channel, a failure becomes an error message
+ * whose button opens the failing file at the failing line.
+ */
+export class Reporter {
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  async outcome(title: string, result: OperationOutcome): Promise<boolean> {
+    if (!result.ok) {
+      for (const p of result.error) this.logProblem(p);
+      void this.showFailure(`${title} failed: ${result.error[0].message}`, result.error[0]);
+      return false;
+    }
+    const r = result.value;
+    for (const p of [...r.notes, ...r.outcomes.flatMap((o) => o.warnings)]) this.logProblem(p);
+    for (const o of r.outcomes) {
+      this.log.info(`${o.name} (${o.version}) ${o.direction === 'up' ? 'apply' : 'roll back'}: ${o.ok ? `ok in ${o.executionTimeMs} ms` : 'FAILED'}`);
+    }
+    if (r.backup) this.log.info(`Backup written to ${r.backup.path}`);
+    const failed = r.outcomes.find((o) => !o.ok);
+    if (failed?.error) {
+      this.logProblem(failed.error);
+      void this.showFailure(`${failed.name} failed: ${failed.error.message}`, failed.error);
+      return false;
+    }
+    return true;
+  }
+
+  info(message: string): void {
+    this.log.info(message);
+    void vscode.window.showInformationMessage(message);
+  }
+
+  logProblem(p: Problem): void {
+    const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
+    const line = `${where}${p.message}`;
+    if (p.severity === 'error') this.log.error(line);
+    else if (p.severity === 'warning') this.log.warn(line);
+    else this.log.info(line);
+  }
+
+  private async showFailure(message: string, problem: Problem): Promise<void> {
+    const actions = problem.file ? ['Open File', 'Show Output'] : ['Show Output'];
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === 'Open File' && problem.file) {
+      const line = Math.max(0, (problem.line ?? 1) - 1);
+      await vscode.window.showTextDocument(vscode.Uri.file(problem.file), { selection: new vscode.Range(line, 0, line, 0) });
+    } else if (choice === 'Show Output') {
+      this.log.show(true);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
+import { fail, ok, type Result } from '../core/model';
+
+export const SECTION = 'sqliteMigrations';
+
+/** Reads the folder's settings where they are used; relative paths resolve against the folder. */
+export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfig> {
+  const c = vscode.workspace.getConfiguration(SECTION, folder.uri);
+  const settings: UserSettings = {
+    databaseFile: c.get<string>('databaseFile'),
+    migrationsFolder: c.get<string>('migrationsFolder'),
+    backupsFolder: c.get<string>('backupsFolder') || undefined,
+    backupRetention: c.get<number>('backupRetention'),
+    maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
+    timeLimitSeconds: c.get<number>('timeLimitSeconds'),
+  };
+  const config = resolveConfig(folder.uri.fsPath, settings);
+  const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder'] as const).find((key) => !isInside(folder.uri.fsPath, config[key]));
+  if (outside) {
+    const message = `${SECTION}.${outside} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
+    return fail({ code: 'path-outside', severity: 'error', message });
+  }
+  return ok(config);
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
