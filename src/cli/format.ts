@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { CheckResult } from '../core/integrity';
 import type { MigrationStatus, Problem } from '../core/model';
 import type { MigrationOutcome } from '../core/runner';
@@ -52,8 +53,21 @@ export function outcomeLine(o: MigrationOutcome, paint: Paint): string {
 export function problemLine(p: Problem, paint: Paint): string {
   const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
   const colour = p.severity === 'error' ? paint.red : p.severity === 'warning' ? paint.yellow : paint.dim;
-  const message = p.file && p.message.startsWith(p.file) ? p.message.slice(p.file.length).replace(/^[:\s]+/, '') : p.message;
-  return `${where}${colour(p.severity)}: ${message}`;
+  return `${where}${colour(p.severity)}: ${withoutLocation(p)}`;
+}
+
+/** Core messages start with the file (full path or base name, maybe with a line) for other readers; the prefix already says it. */
+function withoutLocation(p: Problem): string {
+  if (!p.file) return p.message;
+  for (const name of [p.file, path.basename(p.file)]) {
+    const prefix = new RegExp(`^${escapeRegExp(name)}(:\\d+)?:?\\s+`);
+    if (prefix.test(p.message)) return p.message.replace(prefix, '');
+  }
+  return p.message;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function checkLine(c: CheckResult, paint: Paint): string {
