@@ -23,3 +23,24 @@ suite('Refresh and status bar', () => {
     await eventually(() => assert.equal(bar.text, '$(database) 002'), 'the status bar when up to date');
   });
 });
+
+suite('Naming problems as diagnostics', () => {
+  const bad = 'migrations/003_Bad-Name.sql';
+  const orphan = 'migrations/004_lonely.down.sql';
+  setup(() => resetWorkspace([bad, orphan]));
+  suiteTeardown(() => resetWorkspace([bad, orphan]));
+
+  test('a badly named file and a down file without its up file are flagged where they are', async () => {
+    fs.writeFileSync(inWorkspace(bad), 'SELECT 1;\n');
+    fs.writeFileSync(inWorkspace(orphan), 'SELECT 1;\n');
+    const forFile = (rel: string) => vscode.languages.getDiagnostics(vscode.Uri.file(inWorkspace(rel))).filter((d) => d.source === 'SQLite Migrations');
+    await eventually(() => {
+      assert.equal(forFile(bad).length, 1);
+      assert.equal(forFile(orphan).length, 1);
+    }, 'diagnostics on both files');
+    assert.equal(forFile(bad)[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(forFile(bad)[0].message, /003_Bad-Name\.sql/);
+    assert.equal(forFile(orphan)[0].severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), false);
+  });
+});

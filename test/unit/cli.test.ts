@@ -167,6 +167,17 @@ describe('CLI', () => {
     assert.deepEqual(fs.readFileSync(db), before);
   });
 
+  it('stops a migration that grows without bound and leaves the file untouched', function () {
+    this.timeout(60_000);
+    assert.equal(cli(root, ['up']).code, 0);
+    const before = fs.readFileSync(db);
+    writeFile(root, 'migrations/003_grow.sql', 'CREATE TABLE blobs AS WITH RECURSIVE c(b) AS (SELECT randomblob(1000000) UNION ALL SELECT randomblob(1000000) FROM c) SELECT b FROM c;\n');
+    const run = cli(root, ['up', '--time-limit', '5']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /did not finish within 5 s|out of memory|worker failed/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
+
   it('dry-run reports the plan and leaves the file untouched', () => {
     assert.equal(cli(root, ['up', '--to', '1']).code, 0);
     const before = fs.readFileSync(db);
