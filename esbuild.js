@@ -44,6 +44,7 @@ async function main() {
     target: 'node20',
     outdir: 'dist',
     external: ['vscode'],
+    define: { PACKAGE_VERSION: JSON.stringify(require('./package.json').version) },
     logLevel: 'silent',
     plugins: watch ? [problemMatcher] : [],
   });
