@@ -31,7 +31,9 @@ export const FIRST_VERSION = '1.0.0';
  * is never overwritten, not even by a concurrent `new` in another window.
  */
 export async function createMigration(req: NewMigrationRequest): Promise<Result<NewMigration>> {
-  const description = req.description.replace(/\s+/g, ' ').trim();
+  const typed = req.description.replace(/\s+/g, ' ').trim();
+  // Written as a sentence, like the descriptions derived from file names ("add_task_tags" -> "Add task tags").
+  const description = typed.charAt(0).toUpperCase() + typed.slice(1);
   const slug = slugFromDescription(description);
   if (!slug.ok) {
     return slug;

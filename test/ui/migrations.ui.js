@@ -137,8 +137,8 @@ async function newMigrationFromPalette(page, workspace, screenshot) {
     return names.length === 2 && names;
   }, 'the 003_* pair on disk');
   assert.deepEqual(created, ['003_add_user_roles.down.sql', '003_add_user_roles.sql']);
-  assert.match(fs.readFileSync(path.join(dir, created[1]), 'utf8'), /description: add user roles/);
-  await expectStatus(page.locator('.part.sidebar'), '003 add user roles', 'pending');
+  assert.match(fs.readFileSync(path.join(dir, created[1]), 'utf8'), /description: Add user roles/);
+  await expectStatus(page.locator('.part.sidebar'), '003 Add user roles', 'pending');
   await shoot(page, screenshot, '3-new-migration');
 }
 

@@ -61,6 +61,12 @@ describe('scaffold: createMigration', () => {
     );
   });
 
+  it('writes the description as a sentence, the way names become descriptions', async () => {
+    const m = await created('add task   tags');
+    assert.equal(path.basename(m.upPath), '001_add_task_tags.sql');
+    assert.ok(read(m.upPath).includes('\n-- description: Add task tags\n'));
+  });
+
   it('bumps the highest version by each rule, one sequence at a time', async () => {
     const steps: [string, Bump, string, string][] = [
       ['Initial schema', 'major', '001_initial_schema', '1.0.0'],
