@@ -31,13 +31,10 @@ export function foreignKeyCheck(db: Database): CheckResult {
   };
 }
 
-/** `PRAGMA foreign_key_check` rows as readable text: "tasks rowid 3 references projects". */
-export function foreignKeyViolations(db: Database): string[] {
-  const rows = db.exec('PRAGMA foreign_key_check');
-  if (!rows.length) {
-    return [];
-  }
-  return rows[0].values.map(([table, rowid, parent]) => `${table} rowid ${rowid} references missing ${parent} row`);
+/** `PRAGMA foreign_key_check` rows as readable text: "tasks rowid 3 references missing projects row"; all tables, or the given ones. */
+export function foreignKeyViolations(db: Database, tables?: readonly string[]): string[] {
+  const results = tables ? tables.flatMap((t) => db.exec('SELECT * FROM main.pragma_foreign_key_check(?)', [t])) : db.exec('PRAGMA foreign_key_check');
+  return results.flatMap((r) => r.values.map(([table, rowid, parent]) => `${table} rowid ${rowid} references missing ${parent} row`));
 }
 
 function onlyMainAttached(db: Database): CheckResult {

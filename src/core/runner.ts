@@ -4,6 +4,7 @@ import { foreignKeyViolations } from './integrity';
 import { ensureLedger, findLedgerRow, inspectLedger, markRolledBack, recordApplied, recordStatus } from './ledger';
 import type { Migration, Problem } from './model';
 import type { PlanStep } from './plan';
+import { foreignKeyScope, snapshotSchema } from './fkscope';
 import { vetScript, type SqlStatement, type VettedScript } from './sqlscript';
 
 export interface RunContext {
@@ -133,12 +134,14 @@ function inMigrationTransaction(db: Database, statements: readonly SqlStatement[
   db.run('PRAGMA legacy_alter_table = OFF');
   try {
     const dangling = new Set(danglingReferences(db));
+    const schema = snapshotSchema(db);
     try {
       db.run('BEGIN');
     } catch (e) {
       return problem('transaction-open', `${where.label}: a transaction is already open on this database (${sqliteMessage(e)}); nothing was run.`, where);
     }
-    const error = runStatements(db, statements, where) ?? checkKeys(db, dangling, where) ?? finishWith(finish, where);
+    const scope = () => foreignKeyScope(db, schema, statements.map((s) => s.text));
+    const error = runStatements(db, statements, where) ?? checkKeys(db, dangling, scope, where) ?? finishWith(finish, where);
     if (error) {
       rollbackQuietly(db);
       return error;
@@ -183,8 +186,8 @@ function execOne(db: Database, text: string): boolean {
   return true;
 }
 
-function checkKeys(db: Database, danglingBefore: ReadonlySet<string>, where: Where): Problem | undefined {
-  const violations = foreignKeyViolations(db);
+function checkKeys(db: Database, danglingBefore: ReadonlySet<string>, scope: () => string[], where: Where): Problem | undefined {
+  const violations = foreignKeyViolations(db, scope());
   if (violations.length) {
     const shown = violations.slice(0, 5).join('; ') + (violations.length > 5 ? `; and ${violations.length - 5} more` : '');
     return problem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);

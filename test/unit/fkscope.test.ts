@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { foreignKeyScope, snapshotSchema, writtenTables } from '../../src/core/fkscope';
+import { ensureLedger } from '../../src/core/ledger';
+import { applyMigration } from '../../src/core/runner';
+import { loadSqlJs } from '../../src/core/sqljs';
+import { makeMigration } from '../fixtures/spec/load';
+
+const ctx = { now: () => new Date('2025-10-19T14:30:00Z') };
+
+const BASE = `
+CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER REFERENCES projects(id), title TEXT);
+CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+CREATE TABLE tags (task_id INTEGER REFERENCES tasks(id), tag TEXT, PRIMARY KEY (task_id, tag)) WITHOUT ROWID;
+CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);
+CREATE TRIGGER notes_cleanup AFTER INSERT ON audit BEGIN DELETE FROM projects WHERE id = NEW.id; END;
+INSERT INTO projects VALUES (1, 'alpha'), (2, 'beta');
+INSERT INTO tasks VALUES (10, 1, 'a'), (11, 2, 'b');
+INSERT INTO tags VALUES (10, 'x');
+`;
+
+describe('fkscope: which tables a migration must foreign-key-check', () => {
+  let SQL: SqlJsStatic;
+  let db: Database;
+  before(async () => {
+    SQL = await loadSqlJs();
+  });
+  beforeEach(() => {
+    db = new SQL.Database();
+    db.exec(BASE);
+    assert.ok(ensureLedger(db).ok);
+  });
+  afterEach(() => db.close());
+
+  const written: [string, string[]][] = [
+    ['INSERT INTO tasks VALUES (1)', ['tasks']],
+    ['insert or replace into "Odd ""Name""" values (1)', ['odd "name"']],
+    ['REPLACE INTO main.tasks VALUES (1)', ['tasks']],
+    ['UPDATE OR IGNORE [tasks] SET title = 1', ['tasks']],
+    ['DELETE FROM projects', ['projects']],
+    ['WITH x AS (SELECT 1) DELETE FROM `projects` WHERE id IN x', ['projects']],
+    ['CREATE TRIGGER t AFTER UPDATE OF title ON tasks BEGIN DELETE FROM notes; END', ['of', 'notes']],
+    ["SELECT 'INSERT INTO tasks' FROM projects -- DELETE FROM tasks", []],
+    ['ALTER TABLE tasks ADD COLUMN x TEXT', []],
+  ];
+  for (const [sql, tables] of written) {
+    it(`finds the tables written by: ${sql}`, () => assert.deepEqual(writtenTables(sql), tables));
+  }
+
+  function scopeOf(sql: string): string[] {
+    const before = snapshotSchema(db);
+    db.exec(sql);
+    return foreignKeyScope(db, before, [sql]).sort();
+  }
+
+  it('checks nothing for a migration that touches no table with foreign keys', () => {
+    assert.deepEqual(scopeOf('CREATE INDEX idx_notes ON notes(body); INSERT INTO notes (body) VALUES (1);'), []);
+  });
+
+  it('checks the children of a parent whose rows were deleted, even by a trigger on another table', () => {
+    assert.deepEqual(scopeOf("INSERT INTO audit VALUES (1, 'x')"), ['tasks']);
+  });
+
+  it('checks a child that was rebuilt, and a WITHOUT ROWID child that was written', () => {
+    assert.deepEqual(scopeOf('CREATE TABLE tasks_new (id INTEGER PRIMARY KEY, project_id INTEGER REFERENCES projects(id)); INSERT INTO tasks_new SELECT id, project_id FROM tasks; DROP TABLE tasks; ALTER TABLE tasks_new RENAME TO tasks;'), ['tags', 'tasks']);
+    assert.deepEqual(scopeOf("INSERT INTO tags VALUES (99, 'y')"), ['tags']);
+  });
+
+  const violating: [string, string][] = [
+    ['a child row pointing nowhere', 'INSERT INTO tasks VALUES (12, 3, \'c\');'],
+    ['a parent table emptied (the truncate optimisation fires no row hooks)', 'DELETE FROM projects;'],
+    ['a parent row deleted by a trigger on an unrelated table', "INSERT INTO audit VALUES (2, 'x');"],
+    ['a parent key changed', 'UPDATE projects SET id = 5 WHERE id = 1;'],
+    ['a parent rebuilt without some rows', 'DROP TRIGGER notes_cleanup; CREATE TABLE p2 (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO p2 SELECT * FROM projects WHERE id = 1; DROP TABLE projects; ALTER TABLE p2 RENAME TO projects;'],
+    ['a WITHOUT ROWID child row pointing nowhere', "INSERT INTO tags VALUES (99, 'y');"],
+  ];
+  for (const [what, sql] of violating) {
+    it(`a migration fails and is rolled back on ${what}`, () => {
+      const before = db.export();
+      const outcome = applyMigration(db, makeMigration(1, 'change', sql), null, ctx);
+      assert.equal(outcome.ok, false);
+      assert.equal(outcome.error?.code, 'foreign-key-violations');
+      assert.equal(db.exec('SELECT count(*) FROM projects')[0].values[0][0], new SQL.Database(before).exec('SELECT count(*) FROM projects')[0].values[0][0]);
+    });
+  }
+});
