@@ -4,7 +4,7 @@ import { foreignKeyViolations } from './integrity';
 import { ensureLedger, findLedgerRow, inspectLedger, markRolledBack, recordApplied, recordStatus } from './ledger';
 import type { Migration, Problem } from './model';
 import type { PlanStep } from './plan';
-import { foreignKeyScope, snapshotSchema } from './fkscope';
+import { danglingReferences, foreignKeyScope, snapshotSchema, type SchemaSnapshot } from './fkscope';
 import { vetScript, type SqlStatement, type VettedScript } from './sqlscript';
 
 export interface RunContext {
@@ -133,15 +133,15 @@ function inMigrationTransaction(db: Database, statements: readonly SqlStatement[
   db.run('PRAGMA foreign_keys = OFF');
   db.run('PRAGMA legacy_alter_table = OFF');
   try {
-    const dangling = new Set(danglingReferences(db));
     const schema = snapshotSchema(db);
+    // Read the foreign keys of the tables as they are now, while they all still exist.
+    const danglingBefore = new Set(danglingReferences(db, schema));
     try {
       db.run('BEGIN');
     } catch (e) {
       return problem('transaction-open', `${where.label}: a transaction is already open on this database (${sqliteMessage(e)}); nothing was run.`, where);
     }
-    const scope = () => foreignKeyScope(db, schema, statements.map((s) => s.text));
-    const error = runStatements(db, statements, where) ?? checkKeys(db, dangling, scope, where) ?? finishWith(finish, where);
+    const error = runStatements(db, statements, where) ?? checkKeys(db, schema, danglingBefore, statements, where) ?? finishWith(finish, where);
     if (error) {
       rollbackQuietly(db);
       return error;
@@ -186,25 +186,19 @@ function execOne(db: Database, text: string): boolean {
   return true;
 }
 
-function checkKeys(db: Database, danglingBefore: ReadonlySet<string>, scope: () => string[], where: Where): Problem | undefined {
-  const violations = foreignKeyViolations(db, scope());
+function checkKeys(db: Database, before: SchemaSnapshot, danglingBefore: ReadonlySet<string>, statements: readonly SqlStatement[], where: Where): Problem | undefined {
+  const after = snapshotSchema(db);
+  const violations = foreignKeyViolations(db, foreignKeyScope(db, before, after, statements.map((s) => s.text)));
   if (violations.length) {
     const shown = violations.slice(0, 5).join('; ') + (violations.length > 5 ? `; and ${violations.length - 5} more` : '');
     return problem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);
   }
-  const dangling = danglingReferences(db).filter((d) => !danglingBefore.has(d));
+  const dangling = danglingReferences(db, after).filter((d) => !danglingBefore.has(d));
   if (dangling.length) {
     const why = 'a rename probably repointed them; rebuild with "create new_X, copy, drop X, rename new_X to X" instead';
     return problem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${dangling.join('; ')}): ${why}. Rolled back.`, where);
   }
   return undefined;
-}
-
-/** Foreign keys whose parent table does not exist: invisible to foreign_key_check while the child is empty. */
-function danglingReferences(db: Database): string[] {
-  const rows = db.exec(`SELECT m.name, f."from", f."table" FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f
-    WHERE m.type = 'table' AND NOT EXISTS (SELECT 1 FROM main.sqlite_master AS p WHERE p.type = 'table' AND p.name = f."table" COLLATE NOCASE)`);
-  return rows.length ? rows[0].values.map(([child, column, parent]) => `${child}.${column} references ${parent}`) : [];
 }
 
 /** A migration may run DDL on the ledger (ALTER, DROP); committing that would leave a ledger the runner must refuse. */

@@ -51,7 +51,7 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
   function scopeOf(sql: string): string[] {
     const before = snapshotSchema(db);
     db.exec(sql);
-    return foreignKeyScope(db, before, [sql]).sort();
+    return foreignKeyScope(db, before, snapshotSchema(db), [sql]).sort();
   }
 
   it('checks nothing for a migration that touches no table with foreign keys', () => {
@@ -62,12 +62,23 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     assert.deepEqual(scopeOf("INSERT INTO audit VALUES (1, 'x')"), ['tasks']);
   });
 
+  it('does not check the children of a table that only gained rows', () => {
+    assert.deepEqual(scopeOf("INSERT INTO projects VALUES (3, 'gamma')"), []);
+    assert.deepEqual(scopeOf("INSERT INTO tasks VALUES (12, 3, 'c')"), ['tasks']);
+  });
+
+  it('checks the children of a table changed by REPLACE or an upsert', () => {
+    assert.deepEqual(scopeOf("INSERT OR REPLACE INTO projects VALUES (1, 'again')"), ['tasks']);
+    assert.deepEqual(scopeOf("INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9"), ['tasks']);
+  });
+
   it('checks a child that was rebuilt, and a WITHOUT ROWID child that was written', () => {
     assert.deepEqual(scopeOf('CREATE TABLE tasks_new (id INTEGER PRIMARY KEY, project_id INTEGER REFERENCES projects(id)); INSERT INTO tasks_new SELECT id, project_id FROM tasks; DROP TABLE tasks; ALTER TABLE tasks_new RENAME TO tasks;'), ['tags', 'tasks']);
     assert.deepEqual(scopeOf("INSERT INTO tags VALUES (99, 'y')"), ['tags']);
   });
 
   const violating: [string, string][] = [
+    ['an upsert that moves a parent key', "INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9;"],
     ['a child row pointing nowhere', 'INSERT INTO tasks VALUES (12, 3, \'c\');'],
     ['a parent table emptied (the truncate optimisation fires no row hooks)', 'DELETE FROM projects;'],
     ['a parent row deleted by a trigger on an unrelated table', "INSERT INTO audit VALUES (2, 'x');"],
