@@ -22,6 +22,12 @@ export interface BackupOptions {
   allowDamaged?: boolean;
   /** Backups retention must leave alone (the one being restored). */
   protect?: readonly string[];
+  /**
+   * The SHA-256 of bytes that already passed integrity_check (the engine checks them in its worker before
+   * migrating): the backup is then verified by comparing hashes, instead of opening it with sql.js again
+   * on this thread, which in VS Code is the extension host's.
+   */
+  checkedSha256?: string;
 }
 
 export interface BackupInfo {
@@ -55,14 +61,14 @@ export async function createBackup(dbRealPath: string, opts: BackupOptions): Pro
   const name = path.parse(realPath).name;
   await fsp.mkdir(folder, { recursive: true });
   await sweepTemps(folder, (target) => backupPattern(name).test(target));
-  const SQL = await loadSqlJs();
+  const verify = await verifier(opts, realPath);
   let damaged: string | undefined;
   const stamp = formatStamp(opts.now());
   const written = await writeFileAtomic(path.join(folder, `${name}_${stamp}.db`), bytes, {
     noClobber: { attempts: MAX_SAME_SECOND, alternate: (n) => path.join(folder, `${name}_${stamp}_${n}.db`) },
     // Verified as written, before it gets a backup's name: a backup that exists is a good one.
     beforeCommit: async (temp) => {
-      const check = openAndCheck(SQL, await fsp.readFile(temp), realPath);
+      const check = verify(await fsp.readFile(temp));
       damaged = check.ok ? undefined : check.error.message;
       return check.ok || opts.allowDamaged ? ok(undefined) : fail({ ...check.error, message: `Not backed up: ${check.error.message}` });
     },
@@ -75,6 +81,16 @@ export async function createBackup(dbRealPath: string, opts: BackupOptions): Pro
   return ok({ path: written.value.path, createdAt, size: bytes.length, pruned, ...(damaged ? { damaged } : {}) });
 }
 
+/** Bytes already checked are verified by their hash; anything else is opened and checked with sql.js. */
+async function verifier(opts: BackupOptions, file: string): Promise<(copy: Uint8Array) => Result<unknown>> {
+  const checked = opts.checkedSha256;
+  if (checked) {
+    return (copy) => (createHash('sha256').update(copy).digest('hex') === checked ? ok(undefined) : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were checked.` }));
+  }
+  const SQL = await loadSqlJs();
+  return (copy) => openAndCheck(SQL, copy, file);
+}
+
 async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string }>> {
   const source = opts.source ? ok(opts.source) : await readDatabaseFile(dbRealPath, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES });
   if (!source.ok) {
@@ -82,6 +98,9 @@ async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Res
   }
   const { bytes, snapshot } = source.value;
   const file = snapshot.realPath;
+  if (opts.checkedSha256 && snapshot.exists && snapshot.sha256 !== opts.checkedSha256) {
+    return fail({ code: 'db-changed', severity: 'error', file, message: `${file} changed on disk since it was read; nothing was changed. Run the operation again.` });
+  }
   if (!bytes) {
     return fail({ code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` });
   }

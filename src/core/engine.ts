@@ -95,7 +95,13 @@ async function write(
 ): Promise<OperationOutcome> {
   let backup: BackupInfo | undefined;
   if (read.snapshot.exists) {
-    const made = await createBackup(read.snapshot.realPath, { folder: config.backupsFolder, retention: config.backupRetention, now });
+    const made = await createBackup(read.snapshot.realPath, {
+      folder: config.backupsFolder,
+      retention: config.backupRetention,
+      now,
+      maxBytes: config.maxDatabaseBytes,
+      checkedSha256: read.snapshot.sha256,
+    });
     if (!made.ok) return fail([made.error]);
     backup = made.value;
   }

@@ -59,6 +59,18 @@ describe('backups', () => {
     assert.deepEqual(fs.readdirSync(backups), ['dashboard_20251019_143000.db']);
   });
 
+  it('verifies by hash when the bytes were already checked, and refuses a file changed since', async () => {
+    const read = await readDatabaseFile(db, { maxBytes: MAX });
+    assert.ok(read.ok);
+    const b = await backup({ now: clock(0), checkedSha256: read.value.snapshot.sha256 });
+    assert.deepEqual(fs.readFileSync(b.path), fs.readFileSync(db));
+    sqlite3(db, "INSERT INTO t VALUES ('written by someone else');");
+    const stale = await createBackup(db, { now: clock(1), checkedSha256: read.value.snapshot.sha256 });
+    assert.equal(stale.ok, false);
+    assert.equal(stale.ok ? '' : stale.error.code, 'db-changed');
+    assert.deepEqual(fs.readdirSync(backups), [path.basename(b.path)]);
+  });
+
   it('takes a folder relative to the database folder', async () => {
     const b = await backup({ now: clock(0), folder: 'snapshots/db' });
     assert.equal(b.path, path.join(dir, 'snapshots', 'db', 'dashboard_20251019_143000.db'));
