@@ -24,6 +24,25 @@ function copyFixture(fixture, scratch) {
   return target;
 }
 
+// The suite's passes: what each opens and how it is trusted. The tests' tags (test/integration/index.ts)
+// pick the tests, from what the extension host sees: trust, and whether a .code-workspace is open.
+const SUITE_PASSES = {
+  trusted: { phase: 'suite', trust: 'trusted', open: (ctx) => ({ folder: copyFixture(ctx.options.fixture, ctx.scratch) }) },
+  untrusted: { phase: 'suite-untrusted', trust: 'untrusted', open: (ctx) => ({ folder: copyFixture(ctx.options.fixture, ctx.scratch) }) },
+  multiroot: {
+    phase: 'suite-multiroot',
+    trust: 'trusted',
+    open: (ctx) => ({ workspace: multirootWorkspaceFile(copyFixture(ctx.options.multirootFixture, ctx.scratch)) }),
+  },
+};
+
+/** The one .code-workspace file at the top of a multi-root fixture; its folder paths are relative to it. */
+function multirootWorkspaceFile(copy) {
+  const files = fs.readdirSync(copy).filter((name) => name.endsWith('.code-workspace'));
+  if (files.length !== 1) throw new Error(`expected one .code-workspace file in the multi-root fixture, found ${files.length}`);
+  return path.join(copy, files[0]);
+}
+
 /** Starts a code-server for one phase, runs `body(server)`, and always stops it; keeps its log. */
 async function withServer(ctx, phase, trust, body) {
   const output = [];
@@ -64,16 +83,16 @@ function reportBrokenRun(consoleLines, serverOutput) {
 }
 
 /**
- * The mocha suite (out/test/integration) in the extension host, in a trusted or untrusted workspace.
- * Resolves with its exit code and its counts (undefined when it never reported them).
+ * The mocha suite (out/test/integration) in the extension host, for one pass of SUITE_PASSES
+ * ('trusted', 'untrusted' or 'multiroot'). Resolves with its exit code and its counts (undefined when
+ * it never reported them).
  */
-function runSuite(ctx, trust) {
-  const phase = trust === 'trusted' ? 'suite' : 'suite-untrusted';
+function runSuite(ctx, pass) {
+  const { phase, trust, open } = SUITE_PASSES[pass];
   return withServer(ctx, phase, trust, async (server, serverOutput) => {
-    const workspace = copyFixture(ctx.options.fixture, ctx.scratch);
     const page = await newPage(ctx.browser);
     const output = watchConsole(page, printSuiteOutput);
-    const url = server.url({ folder: workspace, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: TESTS_ENTRY });
+    const url = server.url({ ...open(ctx), extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: TESTS_ENTRY });
     let code = 1;
     try {
       const result = await runExtensionTests(page, url, ctx.remainingMs());

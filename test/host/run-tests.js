@@ -6,7 +6,9 @@
 //                               [--artifacts] [--timeout <seconds>] [--no-install]
 //
 // The suite runs in a trusted copy of the fixture; when a compiled test's title carries "@untrusted",
-// a second run opens another copy in Restricted Mode and runs just those tests.
+// a second run opens another copy in Restricted Mode and runs just those tests; when one carries
+// "@multiroot", a third opens a copy of test/fixtures/multiroot through its .code-workspace file
+// (several folders, trusted) and runs just those.
 // Exits non-zero when any test fails, a run times out or the host itself breaks.
 // --artifacts (or TEST_ARTIFACTS=1) keeps screenshots, the workbench console and code-server's logs
 // in test-artifacts/integration/. --grep (or INTEGRATION_GREP) runs only the tests whose title matches.
@@ -20,7 +22,9 @@ const { ensureHost } = require('./install');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const OUT_DIR = path.join(REPO_ROOT, 'out', 'test', 'integration');
 const BUILT_FILES = [path.join(REPO_ROOT, 'dist', 'extension.js'), path.join(OUT_DIR, 'index.js')];
-const UNTRUSTED_TAG = '@untrusted'; // as in test/integration/index.ts
+// As in test/integration/index.ts, which picks each pass's tests by the same strings.
+const UNTRUSTED_TAG = '@untrusted';
+const MULTIROOT_TAG = '@multiroot';
 
 function log(message) {
   console.log(`[test host] ${message}`);
@@ -29,6 +33,7 @@ function log(message) {
 function parseArgs(argv) {
   const options = {
     fixture: path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'),
+    multirootFixture: path.join(REPO_ROOT, 'test', 'fixtures', 'multiroot'),
     ui: [],
     artifacts: ['1', 'true'].includes(process.env.TEST_ARTIFACTS ?? ''),
     timeoutMs: 10 * 60_000,
@@ -56,12 +61,12 @@ function checkBuilt() {
   }
 }
 
-/** Whether any compiled test asks for a workspace in Restricted Mode (saves a VS Code start when none does). */
-function hasUntrustedTests() {
+/** Whether any compiled test asks for the kind of workspace `tag` names (saves a VS Code start when none does). */
+function hasTaggedTests(tag) {
   return fs
     .readdirSync(OUT_DIR, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.js'))
-    .some((name) => fs.readFileSync(path.join(OUT_DIR, name), 'utf8').includes(UNTRUSTED_TAG));
+    .some((name) => fs.readFileSync(path.join(OUT_DIR, name), 'utf8').includes(tag));
 }
 
 function prepareArtifacts(keep, scratch) {
@@ -103,7 +108,8 @@ async function runPhases(options) {
     const remainingMs = () => deadline - Date.now();
     const ctx = { browser, options, artifacts, scratch, remainingMs, onCleanup: cleanup.add };
     const phases = [() => runSuite(ctx, 'trusted')];
-    if (hasUntrustedTests()) phases.push(() => runSuite(ctx, 'untrusted'));
+    if (hasTaggedTests(UNTRUSTED_TAG)) phases.push(() => runSuite(ctx, 'untrusted'));
+    if (hasTaggedTests(MULTIROOT_TAG)) phases.push(() => runSuite(ctx, 'multiroot'));
     if (options.ui.length > 0) phases.push(() => runUiTests(ctx));
     const results = [];
     for (const phase of phases) {

@@ -46,15 +46,17 @@ function remoteUri(port, absPath) {
 }
 
 /**
- * The workbench URL opening `folder`; with `extensionDevelopmentPath` the extension is loaded from
- * source, and with `extensionTestsPath` the extension host runs that module's `run()` and exits.
+ * The workbench URL opening `folder`, or `workspace` (a .code-workspace file, for a multi-root window);
+ * with `extensionDevelopmentPath` the extension is loaded from source, and with `extensionTestsPath` the
+ * extension host runs that module's `run()` and exits.
  * code-server only honours the payload when started with `enable-smoke-test-driver`.
  */
-function workbenchUrl(port, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+function workbenchUrl(port, { folder, workspace, extensionDevelopmentPath, extensionTestsPath }) {
+  if ((folder === undefined) === (workspace === undefined)) throw new Error('open either a folder or a workspace file');
   const payload = [];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(port, extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(port, extensionTestsPath)]);
-  const query = new URLSearchParams({ folder: path.resolve(folder) });
+  const query = new URLSearchParams(folder !== undefined ? { folder: path.resolve(folder) } : { workspace: path.resolve(workspace) });
   if (payload.length > 0) query.set('payload', JSON.stringify(payload));
   return `http://${HOST}:${port}/?${query}`;
 }

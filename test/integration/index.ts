@@ -9,10 +9,19 @@ import * as vscode from 'vscode';
 const SUITE_START_MARKER = 'Running integration tests:';
 
 /**
- * Tests whose title contains this tag need a workspace in Restricted Mode; all others need it trusted.
- * Each run of the host opens one kind of workspace and runs the matching half (test/host runs both).
+ * Tests whose title contains a tag need the workspace it names; tests without it need the opposite.
+ * Each run of the host opens one kind of workspace and runs the tests that match it (test/host/run-tests.js
+ * runs every kind some test asks for, and looks for these same strings in the compiled tests).
+ * @untrusted: a folder in Restricted Mode. @multiroot: a .code-workspace with several folders.
  */
 const UNTRUSTED_TAG = '@untrusted';
+const MULTIROOT_TAG = '@multiroot';
+
+/** What the open workspace is, as far as the tags are concerned. */
+interface WorkspaceKind {
+  readonly untrusted: boolean;
+  readonly multiroot: boolean;
+}
 
 /** Every compiled test file under this folder, sorted so the order is the same on every machine. */
 function testFiles(dir: string): string[] {
@@ -27,22 +36,34 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Selects the tests for this workspace's trust, narrowed by INTEGRATION_GREP when set. */
-function testFilter(trusted: boolean): RegExp {
-  const tag = escapeRegExp(UNTRUSTED_TAG);
-  const trust = trusted ? `(?!.*${tag})` : `(?=.*${tag})`;
+function openWorkspaceKind(): WorkspaceKind {
+  return { untrusted: !vscode.workspace.isTrusted, multiroot: vscode.workspace.workspaceFile !== undefined };
+}
+
+/** Selects the tests for this kind of workspace, narrowed by INTEGRATION_GREP when set. */
+function testFilter(kind: WorkspaceKind): RegExp {
+  const tagged = (tag: string, wanted: boolean) => (wanted ? `(?=.*${escapeRegExp(tag)})` : `(?!.*${escapeRegExp(tag)})`);
   const grep = process.env.INTEGRATION_GREP ? `(?=.*${escapeRegExp(process.env.INTEGRATION_GREP)})` : '';
-  return new RegExp(`^${trust}${grep}`);
+  return new RegExp(`^${tagged(UNTRUSTED_TAG, kind.untrusted)}${tagged(MULTIROOT_TAG, kind.multiroot)}${grep}`);
+}
+
+/** The summary line's name, which the host's totals and CI read: integration[-multiroot][-untrusted]. */
+function suiteLabel(kind: WorkspaceKind): string {
+  return `integration${kind.multiroot ? '-multiroot' : ''}${kind.untrusted ? '-untrusted' : ''}`;
+}
+
+function describeWorkspace(kind: WorkspaceKind): string {
+  const shape = kind.multiroot ? `a multi-root workspace (${vscode.workspace.workspaceFolders?.length ?? 0} folders)` : 'a workspace';
+  return kind.untrusted ? `${shape}, untrusted (Restricted Mode)` : `${shape}, trusted`;
 }
 
 export function run(): Promise<void> {
-  const trusted = vscode.workspace.isTrusted;
-  const label = trusted ? 'integration' : 'integration-untrusted';
-  const mocha = new Mocha({ ui: 'tdd', color: true, timeout: 60_000, reporter: 'spec', grep: testFilter(trusted) });
+  const kind = openWorkspaceKind();
+  const label = suiteLabel(kind);
+  const mocha = new Mocha({ ui: 'tdd', color: true, timeout: 60_000, reporter: 'spec', grep: testFilter(kind) });
   const files = testFiles(__dirname);
   for (const file of files) mocha.addFile(file);
-  const workspace = trusted ? 'a trusted workspace' : 'an untrusted workspace (Restricted Mode)';
-  console.log(`${SUITE_START_MARKER} ${files.length} file(s) from ${__dirname} in ${workspace}`);
+  console.log(`${SUITE_START_MARKER} ${files.length} file(s) from ${__dirname} in ${describeWorkspace(kind)}`);
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {
