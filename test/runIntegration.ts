@@ -1,6 +1,7 @@
 // Runs the integration suite in desktop VS Code through @vscode/test-electron (which downloads VS Code,
-// so it needs the internet; CI uses test/host/run-tests.js instead). Same suite, same fixture, both
-// trust modes: a trusted run for the main suite, then a Restricted Mode run for tests tagged @untrusted.
+// so it needs the internet; CI uses test/host/run-tests.js instead). Same suite, same fixtures, same
+// passes: a trusted run for the main suite, a Restricted Mode run for tests tagged @untrusted, and a
+// multi-root workspace run for tests tagged @multiroot.
 //
 //   npm run build && npm run compile-tests && node out/test/runIntegration.js [fixture-folder]
 import * as fs from 'fs';
@@ -11,12 +12,14 @@ import { runTests } from '@vscode/test-electron';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const OUT_DIR = path.join(REPO_ROOT, 'out', 'test', 'integration');
 const UNTRUSTED_TAG = '@untrusted'; // as in test/integration/index.ts
+const MULTIROOT_TAG = '@multiroot';
+const MULTIROOT_FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'multiroot');
 
-function hasUntrustedTests(): boolean {
+function hasTaggedTests(tag: string): boolean {
   return fs
     .readdirSync(OUT_DIR, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.js'))
-    .some((name) => fs.readFileSync(path.join(OUT_DIR, name), 'utf8').includes(UNTRUSTED_TAG));
+    .some((name) => fs.readFileSync(path.join(OUT_DIR, name), 'utf8').includes(tag));
 }
 
 /** A fresh user-data folder whose settings keep start-up quiet; no trust prompt blocks the untrusted run. */
@@ -28,11 +31,12 @@ function userDataDir(scratch: string): string {
   return dir;
 }
 
-/** One VS Code run on a fresh copy of the fixture; rejects when a test fails. */
-async function runOnce(fixture: string, trusted: boolean): Promise<void> {
+/** One VS Code run on a fresh copy of the fixture (a folder, or the .code-workspace inside it); rejects when a test fails. */
+async function runOnce(fixture: string, trusted: boolean, workspaceFile?: string): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-migrations-electron-'));
-  const workspace = path.join(scratch, 'workspace');
-  fs.cpSync(fixture, workspace, { recursive: true });
+  const copy = path.join(scratch, 'workspace');
+  fs.cpSync(fixture, copy, { recursive: true });
+  const workspace = workspaceFile ? path.join(copy, workspaceFile) : copy;
   try {
     await runTests({
       extensionDevelopmentPath: REPO_ROOT,
@@ -54,7 +58,8 @@ async function runOnce(fixture: string, trusted: boolean): Promise<void> {
 async function main(): Promise<void> {
   const fixture = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
   await runOnce(fixture, true);
-  if (hasUntrustedTests()) await runOnce(fixture, false);
+  if (hasTaggedTests(UNTRUSTED_TAG)) await runOnce(fixture, false);
+  if (hasTaggedTests(MULTIROOT_TAG)) await runOnce(MULTIROOT_FIXTURE, true, 'multiroot.code-workspace');
 }
 
 main().catch((err: unknown) => {
