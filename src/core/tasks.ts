@@ -78,6 +78,8 @@ function migrate(SQL: SqlJsStatic, db: Database, req: TaskRequest, direction: 'u
 /** Exports the changed database, reopens the exported bytes and checks them before anyone may write them. */
 function exportVerified(SQL: SqlJsStatic, db: Database, req: TaskRequest, partial: Partial<TaskResponse>): TaskReply {
   const bytes = db.export();
+  // Its in-memory file is no longer needed: free it before the reopen makes another copy.
+  db.close();
   const reopened = new SQL.Database(bytes);
   try {
     const failed = checkIntegrity(reopened).filter((c) => !c.ok);
