@@ -2,6 +2,9 @@ import { createBackup, type BackupInfo } from './backups';
 import { discoverMigrations, type Catalog, type ChecksumCache } from './catalog';
 import type { EngineConfig } from './config';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
+import { checkSidecars } from './sidecars';
+import { mergeStatus } from './status';
+import type { LedgerCache } from './ledgerCache';
 import { fail, ok, type Problem, type Result } from './model';
 import type { DownOptions, Task, TaskResponse, UpOptions } from './protocol';
 import { runInWorker } from './workerClient';
@@ -17,6 +20,8 @@ export interface OperationResult extends TaskResponse {
 export interface OperationOptions {
   readonly now?: () => Date;
   readonly cache?: ChecksumCache;
+  /** Lets a status refresh skip reading a database file that has not changed since the last one. */
+  readonly ledgerCache?: LedgerCache;
   /** Called at each step of the atomic write; the CLI's crash tests pause here. */
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
 }
@@ -69,6 +74,10 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   if (writes && blocking.length) {
     return fail(blocking);
   }
+  if (task.kind === 'status' && options.ledgerCache) {
+    const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile);
+    if (cached) return cached;
+  }
   const notes: Problem[] = writes ? await sweepNotes(config.databaseFile) : [];
   const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
   if (!read.ok) return fail([read.error]);
@@ -78,6 +87,7 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   const now = options.now ?? (() => new Date());
   const reply = await runInWorker({ task, bytes: read.value.bytes, migrations: catalog.migrations, nowMs: now().getTime() }, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
+  if (reply.value.ledger) options.ledgerCache?.remember(read.value.snapshot, reply.value.ledger);
   const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes && Boolean(reply.value.bytes)), ...reply.value.notes] };
   if (!writes || !reply.value.bytes) {
     return ok({ ...response, catalog, written: false });
@@ -109,6 +119,16 @@ async function write(
   if (!replaced.ok) return fail([replaced.error]);
   const notes = replaced.value.notes.map((message): Problem => ({ code: 'write-note', severity: 'info', message, file: read.snapshot.realPath }));
   return ok({ ...result, backup, notes: [...result.notes, ...notes] });
+}
+
+/** Status from the remembered ledger, when the database file is still the one it was read from. */
+async function cachedStatus(catalog: Catalog, cache: LedgerCache, dbPath: string): Promise<OperationOutcome | undefined> {
+  const hit = await cache.lookup(dbPath);
+  if (!hit) return undefined;
+  const sidecars = await checkSidecars(hit.realPath);
+  if (!sidecars.ok) return fail([sidecars.error]);
+  const states = mergeStatus(catalog.migrations, hit.ledger.rows, new Map(hit.ledger.names));
+  return ok({ states, outcomes: [], notes: [], catalog, written: false });
 }
 
 async function sweepNotes(dbPath: string): Promise<Problem[]> {

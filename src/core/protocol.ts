@@ -1,6 +1,6 @@
 // The messages between the engine (main side) and the worker thread that runs sql.js.
 import type { CheckResult } from './integrity';
-import type { Migration, Problem } from './model';
+import type { LedgerRow, Migration, Problem } from './model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
 import type { MigrationState } from './status';
@@ -50,6 +50,14 @@ export interface TaskResponse {
   readonly checks?: CheckResult[];
   readonly dryRun?: DryRunReport;
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
+  /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */
+  readonly ledger?: Ledger;
+}
+
+export interface Ledger {
+  readonly rows: readonly LedgerRow[];
+  /** version -> migration name, from the companion table. */
+  readonly names: readonly (readonly [string, string])[];
 }
 
 export type TaskReply = { readonly ok: true; readonly value: TaskResponse } | { readonly ok: false; readonly error: Problem };

@@ -6,7 +6,7 @@ import { checkIntegrity, foreignKeyViolations, integrityCheck } from './integrit
 import { acceptChecksum, ensureLedger, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from './ledger';
 import { fail, ok, type Problem, type Result } from './model';
 import { planDown, planUp, type PlanStep } from './plan';
-import type { TaskReply, TaskRequest, TaskResponse } from './protocol';
+import type { Ledger, TaskReply, TaskRequest, TaskResponse } from './protocol';
 import { runPlan, type RunContext } from './runner';
 import { mergeStatus, type MigrationState } from './status';
 import { verifyDatabase } from './verify';
@@ -35,7 +35,7 @@ function dispatch(SQL: SqlJsStatic, db: Database, req: TaskRequest): TaskReply {
   const task = req.task;
   switch (task.kind) {
     case 'status':
-      return withStates(db, req, {});
+      return withStates(db, req, { ledger: readLedgerForCache(db) });
     case 'verify':
       return withStates(db, req, { checks: verifyDatabase(db, req.migrations) });
     case 'applied-sql':
@@ -97,6 +97,11 @@ function withStates(db: Database, req: TaskRequest, partial: Partial<TaskRespons
   const states = readStates(db, req);
   if (!states.ok) return states;
   return ok({ outcomes: [], notes: [], ...partial, states: states.value });
+}
+
+function readLedgerForCache(db: Database): Ledger | undefined {
+  const rows = readLedger(db);
+  return rows.ok ? { rows: rows.value, names: [...readAppliedNames(db)] } : undefined;
 }
 
 function readStates(db: Database, req: TaskRequest): Result<MigrationState[]> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ChecksumCache } from '../core/catalog';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
+import { LedgerCache } from '../core/ledgerCache';
 import type { Problem } from '../core/model';
 import type { MigrationState } from '../core/status';
 import { SerialQueue } from './queue';
@@ -21,6 +22,7 @@ export interface FolderStatus {
 interface FolderEntry {
   readonly queue: SerialQueue;
   readonly cache: ChecksumCache;
+  readonly ledgerCache: LedgerCache;
   status?: Promise<FolderStatus>;
   applied: Map<string, Promise<{ upSql: string; downSql: string | null } | undefined>>;
 }
@@ -102,7 +104,7 @@ export class MigrationsModel implements vscode.Disposable {
   private async readStatus(folder: vscode.WorkspaceFolder, entry: FolderEntry): Promise<FolderStatus> {
     const config = folderConfig(folder);
     if (!config.ok) return { folder, states: [], problems: [], errors: [config.error] };
-    const result = await engine.status(config.value, { cache: entry.cache, now: this.now });
+    const result = await engine.status(config.value, { cache: entry.cache, ledgerCache: entry.ledgerCache, now: this.now });
     if (!result.ok) {
       return { folder, config: config.value, states: [], problems: [], errors: result.error };
     }
@@ -113,7 +115,7 @@ export class MigrationsModel implements vscode.Disposable {
     const key = folder.uri.toString();
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { queue: new SerialQueue(), cache: new ChecksumCache(), applied: new Map() };
+      entry = { queue: new SerialQueue(), cache: new ChecksumCache(), ledgerCache: new LedgerCache(), applied: new Map() };
       this.entries.set(key, entry);
     }
     return entry;

@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveConfig } from '../../src/core/config';
+import * as engine from '../../src/core/engine';
+import { LedgerCache } from '../../src/core/ledgerCache';
+import { makeWorkspace, removeWorkspace, writeFile } from './helpers/workspace';
+
+describe('engine: status with a ledger cache', () => {
+  let root: string;
+  let db: string;
+  const config = () => resolveConfig(root, {});
+  const names = (r: engine.OperationOutcome) => (r.ok ? r.value.states.map((s) => `${s.name}:${s.status}`) : r.error.map((p) => p.code));
+
+  beforeEach(async () => {
+    root = makeWorkspace({
+      'migrations/001_projects.sql': 'CREATE TABLE projects (id INTEGER PRIMARY KEY);\n',
+      'migrations/001_projects.down.sql': 'DROP TABLE projects;\n',
+    });
+    db = path.join(root, 'data', 'app.db');
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(up.ok && up.value.written);
+  });
+  afterEach(() => removeWorkspace(root));
+
+  it('re-merges a new migration file with the remembered ledger, without reading the unchanged database', async () => {
+    const ledgerCache = new LedgerCache();
+    const when = new Date('2025-10-19T14:30:00Z');
+    fs.utimesSync(db, when, when);
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['001_projects:applied']);
+    // Garbage of the same size and the same mtime: only a status that did not read the file can still succeed.
+    fs.writeFileSync(db, Buffer.alloc(fs.statSync(db).size, 0x41));
+    fs.utimesSync(db, when, when);
+    writeFile(root, 'migrations/002_tasks.sql', 'CREATE TABLE tasks (id INTEGER PRIMARY KEY);\n');
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['001_projects:applied', '002_tasks:pending']);
+    assert.deepEqual(names(await engine.status(config())), ['db-not-sqlite']);
+  });
+
+  it('reads the database again once it changed on disk', async () => {
+    const ledgerCache = new LedgerCache();
+    await engine.status(config(), { ledgerCache });
+    fs.writeFileSync(db, Buffer.alloc(fs.statSync(db).size, 0x41));
+    fs.utimesSync(db, new Date(), new Date(Date.now() + 5000));
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['db-not-sqlite']);
+  });
+
+  it('still refuses sidecar files on a cached status', async () => {
+    const ledgerCache = new LedgerCache();
+    await engine.status(config(), { ledgerCache });
+    fs.writeFileSync(db + '-wal', Buffer.alloc(64, 1));
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['db-sidecar']);
+  });
+});
