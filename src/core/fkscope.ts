@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { tokenize, type Token } from './sqltokens';
+import { tableWrites, type TableWrite } from './sqlwrites';
 
 /**
  * Which tables a migration's foreign_key_check must cover, and which foreign keys point at no table.
@@ -22,13 +22,12 @@ export type SchemaSnapshot = ReadonlyMap<string, SchemaEntry>;
 interface ForeignKey {
   readonly column: string;
   readonly parent: string;
+  /** The parent column referenced; null: the parent's primary key. */
+  readonly to: string | null;
 }
 
-export interface TableWrite {
-  readonly table: string;
-  /** A plain INSERT adds rows: it can break the table's own references, never its children's. */
-  readonly insertOnly: boolean;
-}
+/** Names that always mean the rowid, which an INTEGER PRIMARY KEY aliases. */
+const ROWID = ['rowid', 'oid', '_rowid_'];
 
 /** Foreign keys by CREATE TABLE text, per database: the same text always declares the same keys. */
 const keysBySql = new WeakMap<Database, Map<string, ForeignKey[]>>();
@@ -55,15 +54,38 @@ export function danglingReferences(db: Database, schema: SchemaSnapshot): string
 
 export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: SchemaSnapshot, statements: readonly string[]): string[] {
   const changed = changedTables(before, after);
-  const writes = [...statements.flatMap(tableWrites), ...triggerWrites(db, statements.flatMap(tableWrites))];
+  const direct = statements.flatMap(tableWrites);
+  const writes = [...direct, ...triggerWrites(db, direct)];
   const written = new Set([...changed, ...writes.map((w) => w.table)]);
-  const lostRows = new Set([...changed, ...writes.filter((w) => !w.insertOnly).map((w) => w.table)]);
+  const keyColumns = new Map<string, string[]>();
+  const referenced = (key: ForeignKey): string[] => {
+    // Assigning the rowid moves an INTEGER PRIMARY KEY too, whatever the key is called.
+    if (key.to) return [key.to.toLowerCase(), ...ROWID];
+    const parent = key.parent.toLowerCase();
+    if (!keyColumns.has(parent)) keyColumns.set(parent, [...primaryKey(db, after.get(parent)), ...ROWID]);
+    return keyColumns.get(parent)!;
+  };
+  const broken = (key: ForeignKey) => changed.has(key.parent.toLowerCase()) || writes.some((w) => mayOrphan(w, key, referenced));
   const children: string[] = [];
   for (const [lower, table] of after) {
     const keys = foreignKeysOf(db, table);
-    if (keys.length && (written.has(lower) || keys.some((k) => lostRows.has(k.parent.toLowerCase())))) children.push(table.name);
+    if (keys.length && (written.has(lower) || keys.some(broken))) children.push(table.name);
   }
   return children;
+}
+
+/** Whether a write to the parent of `key` can leave a child row pointing at a value that no longer exists. */
+function mayOrphan(w: TableWrite, key: ForeignKey, referenced: (key: ForeignKey) => string[]): boolean {
+  if (w.table !== key.parent.toLowerCase() || w.changes === 'none') return false;
+  if (w.changes === 'all') return true;
+  const columns = referenced(key);
+  return w.changes.some((column) => columns.includes(column));
+}
+
+function primaryKey(db: Database, table: SchemaEntry | undefined): string[] {
+  if (!table) return [];
+  const rows = db.exec("SELECT lower(name) FROM pragma_table_info(?, 'main') WHERE pk > 0", [table.name]);
+  return rows.length ? rows[0].values.map(([name]) => String(name)) : [];
 }
 
 function foreignKeysOf(db: Database, table: SchemaEntry): ForeignKey[] {
@@ -72,8 +94,8 @@ function foreignKeysOf(db: Database, table: SchemaEntry): ForeignKey[] {
   if (!memo) keysBySql.set(db, (memo = new Map()));
   let keys = memo.get(table.sql);
   if (!keys) {
-    const rows = db.exec(`SELECT "from", "table" FROM pragma_foreign_key_list(?, 'main')`, [table.name]);
-    keys = rows.length ? rows[0].values.map(([column, parent]) => ({ column: String(column), parent: String(parent) })) : [];
+    const rows = db.exec(`SELECT "from", "table", "to" FROM pragma_foreign_key_list(?, 'main')`, [table.name]);
+    keys = rows.length ? rows[0].values.map(([column, parent, to]) => ({ column: String(column), parent: String(parent), to: to === null ? null : String(to) })) : [];
     memo.set(table.sql, keys);
   }
   return keys;
@@ -107,62 +129,4 @@ function triggerWrites(db: Database, initial: readonly TableWrite[]): TableWrite
     });
   }
   return found;
-}
-
-/** Lower-cased names of the tables `sql` writes, trigger bodies included. */
-export function writtenTables(sql: string): string[] {
-  return tableWrites(sql).map((w) => w.table);
-}
-
-/**
- * The names after `INTO`, `UPDATE [OR x]` and `DELETE FROM`, anywhere in the text. Words like `ON`
- * after `AFTER UPDATE` come along too, harmlessly. An INSERT counts as insert-only unless it is
- * `OR REPLACE` or an upsert (`DO UPDATE`), which can change or remove existing rows.
- */
-export function tableWrites(sql: string): TableWrite[] {
-  const words = [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
-  const writes: TableWrite[] = [];
-  words.forEach((t, i) => {
-    const word = keyword(sql, t);
-    if (word === 'INTO') {
-      const table = nameAt(sql, words, i + 1);
-      if (table) writes.push({ table, insertOnly: plainInsert(sql, words, i) });
-    } else if (word === 'UPDATE' || (word === 'FROM' && keyword(sql, words[i - 1]) === 'DELETE')) {
-      const table = nameAt(sql, words, word === 'UPDATE' && keyword(sql, words[i + 1]) === 'OR' ? i + 3 : i + 1);
-      if (table) writes.push({ table, insertOnly: false });
-    }
-  });
-  return writes;
-}
-
-/** Whether the statement around the `INTO` at `into` only adds rows. */
-function plainInsert(sql: string, words: readonly Token[], into: number): boolean {
-  let start = into;
-  while (start > 0 && words[start - 1].type !== 'semi' && keyword(sql, words[start]) !== 'INSERT') start--;
-  let end = into;
-  while (end < words.length && words[end].type !== 'semi') end++;
-  const statement = words.slice(start, end).map((w) => keyword(sql, w));
-  if (statement[0] !== 'INSERT') return false;
-  return !statement.includes('REPLACE') && !statement.some((w, i) => w === 'DO' && statement[i + 1] === 'UPDATE');
-}
-
-/** The table name at `i`, or after `schema.` when the name is qualified. */
-function nameAt(sql: string, words: readonly Token[], i: number): string | undefined {
-  const first = words[i];
-  if (!first) return undefined;
-  const dot = words[i + 1];
-  const qualified = dot && dot.type === 'punct' && sql[dot.start] === '.' && words[i + 2];
-  return identifier(sql, qualified ? words[i + 2] : first)?.toLowerCase();
-}
-
-function keyword(sql: string, t: Token | undefined): string | undefined {
-  return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
-}
-
-function identifier(sql: string, t: Token): string | undefined {
-  const raw = sql.slice(t.start, t.end);
-  if (t.type === 'word') return raw;
-  if (t.type !== 'ident' && t.type !== 'string') return undefined;
-  const close = raw[0] === '[' ? ']' : raw[0];
-  return raw.slice(1, raw.endsWith(close) ? -1 : undefined).split(close + close).join(close);
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { foreignKeyScope, snapshotSchema, writtenTables } from '../../src/core/fkscope';
+import { foreignKeyScope, snapshotSchema } from '../../src/core/fkscope';
+import { tableWrites, writtenTables } from '../../src/core/sqlwrites';
 import { ensureLedger } from '../../src/core/ledger';
 import { applyMigration } from '../../src/core/runner';
 import { loadSqlJs } from '../../src/core/sqljs';
@@ -48,6 +49,20 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     it(`finds the tables written by: ${sql}`, () => assert.deepEqual(writtenTables(sql), tables));
   }
 
+  const changes: [string, ReturnType<typeof tableWrites>[number]['changes']][] = [
+    ["INSERT INTO tasks VALUES (1, 1, 'a')", 'none'],
+    ["INSERT OR REPLACE INTO tasks VALUES (1, 1, 'a')", 'all'],
+    ['INSERT INTO tasks VALUES (1, 1, 1) ON CONFLICT (id) DO UPDATE SET title = 2', 'all'],
+    ["UPDATE tasks SET title = 'x', \"project_id\" = 2 WHERE id = 1", ['title', 'project_id']],
+    ['UPDATE tasks SET (title, project_id) = (SELECT 1, 2) WHERE id IN (SELECT id FROM t WHERE x = 1)', ['title', 'project_id']],
+    ["UPDATE tasks SET title = (SELECT name FROM projects WHERE id = 1) FROM projects WHERE id = 2", ['title']],
+    ['UPDATE OR REPLACE tasks SET title = 1', 'all'],
+    ['DELETE FROM tasks WHERE id = 1', 'all'],
+  ];
+  for (const [sql, expected] of changes) {
+    it(`knows what may lose its old values in: ${sql}`, () => assert.deepEqual(tableWrites(sql)[0].changes, expected));
+  }
+
   function scopeOf(sql: string): string[] {
     const before = snapshotSchema(db);
     db.exec(sql);
@@ -67,6 +82,13 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     assert.deepEqual(scopeOf("INSERT INTO tasks VALUES (12, 3, 'c')"), ['tasks']);
   });
 
+  it('checks the children of an updated table only when the update assigns a key they reference', () => {
+    assert.deepEqual(scopeOf("UPDATE projects SET name = upper(name)"), []);
+    assert.deepEqual(scopeOf('UPDATE projects SET id = id + 100'), ['tasks']);
+    assert.deepEqual(scopeOf('UPDATE projects SET rowid = rowid'), ['tasks']);
+    assert.deepEqual(scopeOf("UPDATE tasks SET title = 'renamed'"), ['tasks']);
+  });
+
   it('checks the children of a table changed by REPLACE or an upsert', () => {
     assert.deepEqual(scopeOf("INSERT OR REPLACE INTO projects VALUES (1, 'again')"), ['tasks']);
     assert.deepEqual(scopeOf("INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9"), ['tasks']);
@@ -79,6 +101,8 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
 
   const violating: [string, string][] = [
     ['an upsert that moves a parent key', "INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9;"],
+    ['an update that moves a parent key among other columns', "UPDATE projects SET name = 'x', id = 7 WHERE id = 2;"],
+    ['a tuple update that moves a parent key', 'UPDATE projects SET (name, id) = (SELECT name, 8 FROM projects WHERE id = 1) WHERE id = 1;'],
     ['a child row pointing nowhere', 'INSERT INTO tasks VALUES (12, 3, \'c\');'],
     ['a parent table emptied (the truncate optimisation fires no row hooks)', 'DELETE FROM projects;'],
     ['a parent row deleted by a trigger on an unrelated table', "INSERT INTO audit VALUES (2, 'x');"],
