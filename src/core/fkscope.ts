@@ -56,7 +56,6 @@ export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: Sch
   const changed = changedTables(before, after);
   const direct = statements.flatMap(tableWrites);
   const writes = [...direct, ...triggerWrites(db, direct)];
-  const written = new Set([...changed, ...writes.map((w) => w.table)]);
   const keyColumns = new Map<string, string[]>();
   const referenced = (key: ForeignKey): string[] => {
     // Assigning the rowid moves an INTEGER PRIMARY KEY too, whatever the key is called.
@@ -65,21 +64,32 @@ export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: Sch
     if (!keyColumns.has(parent)) keyColumns.set(parent, [...primaryKey(db, after.get(parent)), ...ROWID]);
     return keyColumns.get(parent)!;
   };
-  const broken = (key: ForeignKey) => changed.has(key.parent.toLowerCase()) || writes.some((w) => mayOrphan(w, key, referenced));
   const children: string[] = [];
   for (const [lower, table] of after) {
     const keys = foreignKeysOf(db, table);
-    if (keys.length && (written.has(lower) || keys.some(broken))) children.push(table.name);
+    if (keys.length === 0) continue;
+    const own = changed.has(lower) || writes.some((w) => w.table === lower && touches(w, keys.map((k) => k.column.toLowerCase()), true));
+    const parents = keys.some((k) => changed.has(k.parent.toLowerCase()) || writes.some((w) => w.table === k.parent.toLowerCase() && touches(w, referenced(k), false)));
+    if (own || parents) children.push(table.name);
   }
   return children;
 }
 
-/** Whether a write to the parent of `key` can leave a child row pointing at a value that no longer exists. */
-function mayOrphan(w: TableWrite, key: ForeignKey, referenced: (key: ForeignKey) => string[]): boolean {
-  if (w.table !== key.parent.toLowerCase() || w.changes === 'none') return false;
-  if (w.changes === 'all') return true;
-  const columns = referenced(key);
-  return w.changes.some((column) => columns.includes(column));
+/**
+ * Whether a write can break a reference through `columns`: on the child side (`child`), new rows
+ * or changed foreign-key columns; on the parent side, removed rows or changed referenced keys.
+ */
+function touches(w: TableWrite, columns: readonly string[], child: boolean): boolean {
+  switch (w.kind) {
+    case 'upsert':
+      return true;
+    case 'insert':
+      return child;
+    case 'delete':
+      return !child;
+    case 'update':
+      return !w.columns || w.columns.some((c) => columns.includes(c));
+  }
 }
 
 function primaryKey(db: Database, table: SchemaEntry | undefined): string[] {

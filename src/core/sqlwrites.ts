@@ -5,11 +5,11 @@ export interface TableWrite {
   /** Lower-cased table name. */
   readonly table: string;
   /**
-   * Which of the table's columns may lose their old values: 'none' for a plain INSERT (rows are only
-   * added), the assigned columns for an UPDATE, 'all' for a DELETE, a REPLACE, an upsert, or anything
-   * not understood.
+   * insert: only adds rows; delete: only removes them; update: changes `columns` (all of them when
+   * unknown); upsert: an INSERT or UPDATE that may also replace or change existing rows.
    */
-  readonly changes: 'none' | 'all' | readonly string[];
+  readonly kind: 'insert' | 'delete' | 'update' | 'upsert';
+  readonly columns?: readonly string[];
 }
 
 const CLAUSE_END = new Set(['WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT']);
@@ -30,15 +30,15 @@ export function tableWrites(sql: string): TableWrite[] {
     const word = keyword(sql, t);
     if (word === 'INTO') {
       const table = nameAt(sql, words, i + 1);
-      if (table) writes.push({ table, changes: plainInsert(sql, words, i) ? 'none' : 'all' });
+      if (table) writes.push({ table, kind: plainInsert(sql, words, i) ? 'insert' : 'upsert' });
     } else if (word === 'UPDATE') {
       const or = keyword(sql, words[i + 1]) === 'OR';
       const table = nameAt(sql, words, or ? i + 3 : i + 1);
       const replaces = or && keyword(sql, words[i + 2]) === 'REPLACE';
-      if (table) writes.push({ table, changes: replaces ? 'all' : assignedColumns(sql, words, i) ?? 'all' });
+      if (table) writes.push(replaces ? { table, kind: 'upsert' } : { table, kind: 'update', columns: assignedColumns(sql, words, i) });
     } else if (word === 'FROM' && keyword(sql, words[i - 1]) === 'DELETE') {
       const table = nameAt(sql, words, i + 1);
-      if (table) writes.push({ table, changes: 'all' });
+      if (table) writes.push({ table, kind: 'delete' });
     }
   });
   return writes;

@@ -49,18 +49,21 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     it(`finds the tables written by: ${sql}`, () => assert.deepEqual(writtenTables(sql), tables));
   }
 
-  const changes: [string, ReturnType<typeof tableWrites>[number]['changes']][] = [
-    ["INSERT INTO tasks VALUES (1, 1, 'a')", 'none'],
-    ["INSERT OR REPLACE INTO tasks VALUES (1, 1, 'a')", 'all'],
-    ['INSERT INTO tasks VALUES (1, 1, 1) ON CONFLICT (id) DO UPDATE SET title = 2', 'all'],
-    ["UPDATE tasks SET title = 'x', \"project_id\" = 2 WHERE id = 1", ['title', 'project_id']],
-    ['UPDATE tasks SET (title, project_id) = (SELECT 1, 2) WHERE id IN (SELECT id FROM t WHERE x = 1)', ['title', 'project_id']],
-    ["UPDATE tasks SET title = (SELECT name FROM projects WHERE id = 1) FROM projects WHERE id = 2", ['title']],
-    ['UPDATE OR REPLACE tasks SET title = 1', 'all'],
-    ['DELETE FROM tasks WHERE id = 1', 'all'],
+  const changes: [string, Pick<ReturnType<typeof tableWrites>[number], 'kind' | 'columns'>][] = [
+    ["INSERT INTO tasks VALUES (1, 1, 'a')", { kind: 'insert' }],
+    ["INSERT OR REPLACE INTO tasks VALUES (1, 1, 'a')", { kind: 'upsert' }],
+    ['INSERT INTO tasks VALUES (1, 1, 1) ON CONFLICT (id) DO UPDATE SET title = 2', { kind: 'upsert' }],
+    ["UPDATE tasks SET title = 'x', \"project_id\" = 2 WHERE id = 1", { kind: 'update', columns: ['title', 'project_id'] }],
+    ['UPDATE tasks SET (title, project_id) = (SELECT 1, 2) WHERE id IN (SELECT id FROM t WHERE x = 1)', { kind: 'update', columns: ['title', 'project_id'] }],
+    ["UPDATE tasks SET title = (SELECT name FROM projects WHERE id = 1) FROM projects WHERE id = 2", { kind: 'update', columns: ['title'] }],
+    ['UPDATE OR REPLACE tasks SET title = 1', { kind: 'upsert' }],
+    ['DELETE FROM tasks WHERE id = 1', { kind: 'delete' }],
   ];
   for (const [sql, expected] of changes) {
-    it(`knows what may lose its old values in: ${sql}`, () => assert.deepEqual(tableWrites(sql)[0].changes, expected));
+    it(`knows how ${sql} writes`, () => {
+      const [w] = tableWrites(sql);
+      assert.deepEqual({ kind: w.kind, ...(w.columns ? { columns: w.columns } : {}) }, expected);
+    });
   }
 
   function scopeOf(sql: string): string[] {
@@ -86,7 +89,9 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     assert.deepEqual(scopeOf("UPDATE projects SET name = upper(name)"), []);
     assert.deepEqual(scopeOf('UPDATE projects SET id = id + 100'), ['tasks']);
     assert.deepEqual(scopeOf('UPDATE projects SET rowid = rowid'), ['tasks']);
-    assert.deepEqual(scopeOf("UPDATE tasks SET title = 'renamed'"), ['tasks']);
+    assert.deepEqual(scopeOf("UPDATE tasks SET title = 'renamed'"), []);
+    assert.deepEqual(scopeOf('UPDATE tasks SET project_id = 2'), ['tasks']);
+    assert.deepEqual(scopeOf('DELETE FROM tags'), []);
   });
 
   it('checks the children of a table changed by REPLACE or an upsert', () => {
@@ -102,6 +107,7 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
   const violating: [string, string][] = [
     ['an upsert that moves a parent key', "INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9;"],
     ['an update that moves a parent key among other columns', "UPDATE projects SET name = 'x', id = 7 WHERE id = 2;"],
+    ['an update of a child that points it nowhere', 'UPDATE tasks SET title = upper(title), project_id = 42 WHERE id = 10;'],
     ['a tuple update that moves a parent key', 'UPDATE projects SET (name, id) = (SELECT name, 8 FROM projects WHERE id = 1) WHERE id = 1;'],
     ['a child row pointing nowhere', 'INSERT INTO tasks VALUES (12, 3, \'c\');'],
     ['a parent table emptied (the truncate optimisation fires no row hooks)', 'DELETE FROM projects;'],
