@@ -2,61 +2,49 @@
 
 /** Parses JSON with comments and trailing commas; throws SyntaxError like JSON.parse. */
 export function parseJsonc(text: string): unknown {
-  return JSON.parse(stripTrailingCommas(stripComments(text.replace(/^\uFEFF/, ''))));
-}
-
-function stripComments(text: string): string {
+  const src = text.replace(/^\uFEFF/, '');
   let out = '';
   let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '"') {
-      const end = endOfString(text, i);
-      out += text.slice(i, end);
+  while (i < src.length) {
+    if (src[i] === '"') {
+      const end = endOfString(src, i);
+      out += src.slice(i, end);
       i = end;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
+    } else if (isComment(src, i)) {
+      i = endOfComment(src, i);
       out += ' ';
-    } else {
-      out += ch;
+    } else if (src[i] === ',' && closesNext(src, i + 1)) {
       i++;
+    } else {
+      out += src[i++];
     }
   }
-  return out;
+  return JSON.parse(out);
 }
 
-function stripTrailingCommas(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '"') {
-      const end = endOfString(text, i);
-      out += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (ch === ',') {
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j])) j++;
-      if (text[j] === '}' || text[j] === ']') {
-        i++;
-        continue;
-      }
-    }
-    out += ch;
-    i++;
+function isComment(src: string, i: number): boolean {
+  return src.startsWith('//', i) || src.startsWith('/*', i);
+}
+
+function endOfComment(src: string, i: number): number {
+  const end = src.startsWith('//', i) ? src.indexOf('\n', i) : src.indexOf('*/', i + 2) + 2;
+  return end < i ? src.length : end;
+}
+
+/** Whether the next thing after white space and comments closes an object or array: the comma before it is trailing. */
+function closesNext(src: string, i: number): boolean {
+  while (i < src.length) {
+    if (/\s/.test(src[i])) i++;
+    else if (isComment(src, i)) i = endOfComment(src, i);
+    else return src[i] === '}' || src[i] === ']';
   }
-  return out;
+  return false;
 }
 
-function endOfString(text: string, start: number): number {
+function endOfString(src: string, start: number): number {
   let i = start + 1;
-  while (i < text.length && text[i] !== '"') {
-    i += text[i] === '\\' ? 2 : 1;
+  while (i < src.length && src[i] !== '"') {
+    i += src[i] === '\\' ? 2 : 1;
   }
   return i + 1;
 }

@@ -1,0 +1,21 @@
+import * as assert from 'node:assert/strict';
+import { parseJsonc } from '../../src/core/jsonc';
+
+describe('parseJsonc (settings.json)', () => {
+  const cases: [string, string, unknown][] = [
+    ['plain JSON', '{"a": 1, "b": [1, 2]}', { a: 1, b: [1, 2] }],
+    ['line and block comments', '{\n  // the db\n  "a": /* inline */ "x" // end\n}', { a: 'x' }],
+    ['trailing commas, also before a comment', '{"a": [1, 2,], "b": 3, // last\n}', { a: [1, 2], b: 3 }],
+    ['comment markers and commas inside strings', '{"a": "// not a comment, /* nor this */", "b": "x,]"}', { a: '// not a comment, /* nor this */', b: 'x,]' }],
+    ['escaped quotes', '{"a": "say \\"hi\\", // still a string"}', { a: 'say "hi", // still a string' }],
+    ['a byte-order mark', '\uFEFF{"a": true}', { a: true }],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(`reads ${name}`, () => assert.deepEqual(parseJsonc(text), expected));
+  }
+
+  it('throws on what is not JSON even with comments removed', () => {
+    assert.throws(() => parseJsonc('{"a": }'), SyntaxError);
+    assert.throws(() => parseJsonc('{"a": 1 /* unterminated'), SyntaxError);
+  });
+});
