@@ -91,7 +91,9 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
   const r = result.value;
   const failedChecks = (r.checks ?? []).filter((c) => !c.ok).length;
   const failedOutcomes = r.outcomes.filter((o) => !o.ok).length;
-  const code = failedChecks || failedOutcomes ? EXIT_FAILED : EXIT_OK;
+  // As a CI gate, verify also fails on migration files that "up" would refuse.
+  const badFiles = kind === 'verify' ? r.catalog.problems.filter((p) => p.severity === 'error').length : 0;
+  const code = failedChecks || failedOutcomes || badFiles ? EXIT_FAILED : EXIT_OK;
   if (args.json) {
     io.out(JSON.stringify(kind === 'status' ? statusJson(r) : { ok: code === EXIT_OK, ...operationJson(r) }, null, 2) + '\n');
     return code;

@@ -113,6 +113,16 @@ describe('CLI', () => {
     assert.match(verify.stdout, /✗/);
   });
 
+  it('verify fails on migration files that up would refuse, naming them', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stderr, /002_duplicate\.sql: error: .*same sequence/);
+    const json = cliJson(root, ['verify']);
+    assert.equal(json.json.ok, false);
+  });
+
   it('reads paths from .vscode/settings.json (JSON with comments)', () => {
     writeFile(root, '.vscode/settings.json', '{\n  // where the spec keeps things\n  "sqliteMigrations.databaseFile": "db/dash.db",\n  "sqliteMigrations.migrationsFolder": "migrations",\n}\n');
     assert.equal(cli(root, ['up']).code, 0);
