@@ -117,7 +117,7 @@ Commands:
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
   new <description> [--bump major|minor|patch]
                          create the next numbered pair from migrations-template/
-  verify                 integrity, foreign keys, ledger and checksums
+  verify                 integrity, foreign keys, ledger, checksums and file names
   dry-run [--down] [...] run the plan on an in-memory copy and report; the file is untouched
   backup                 back up the database now
   backups                list backups, newest first
