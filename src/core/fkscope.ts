@@ -12,8 +12,8 @@ import { tableWrites, type TableWrite } from './sqlwrites';
 export interface SchemaEntry {
   readonly name: string;
   readonly type: string;
-  /** type, root page and SQL: any rebuild, rename or ALTER changes it. */
-  readonly identity: string;
+  /** Type and root page: a new table, a rebuild or a rename changes it; an ALTER ... ADD/RENAME/DROP COLUMN does not. */
+  readonly storage: string;
   readonly sql: string;
 }
 
@@ -32,13 +32,16 @@ const ROWID = ['rowid', 'oid', '_rowid_'];
 /** Foreign keys by CREATE TABLE text, per database: the same text always declares the same keys. */
 const keysBySql = new WeakMap<Database, Map<string, ForeignKey[]>>();
 
+/** The tables and views as they are now, with their foreign keys read while the tables still exist. */
 export function snapshotSchema(db: Database): SchemaSnapshot {
   const rows = db.exec("SELECT name, type, rootpage, ifnull(sql, '') FROM main.sqlite_master WHERE type IN ('table', 'view')");
   const entries = rows.length ? rows[0].values : [];
-  return new Map(entries.map(([name, type, root, sql]) => [
+  const schema = new Map(entries.map(([name, type, root, sql]): [string, SchemaEntry] => [
     String(name).toLowerCase(),
-    { name: String(name), type: String(type), identity: `${type} ${root} ${sql}`, sql: String(sql) },
+    { name: String(name), type: String(type), storage: `${type} ${root}`, sql: String(sql) },
   ]));
+  for (const table of schema.values()) foreignKeysOf(db, table);
+  return schema;
 }
 
 /** Foreign keys whose parent table does not exist: invisible to foreign_key_check while the child is empty. */
@@ -53,7 +56,8 @@ export function danglingReferences(db: Database, schema: SchemaSnapshot): string
 }
 
 export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: SchemaSnapshot, statements: readonly string[]): string[] {
-  const changed = changedTables(before, after);
+  const changed = rebuiltTables(before, after);
+  const rekeyed = alteredKeys(db, before, after);
   const direct = statements.flatMap(tableWrites);
   const writes = [...direct, ...triggerWrites(db, direct)];
   const keyColumns = new Map<string, string[]>();
@@ -68,7 +72,7 @@ export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: Sch
   for (const [lower, table] of after) {
     const keys = foreignKeysOf(db, table);
     if (keys.length === 0) continue;
-    const own = changed.has(lower) || writes.some((w) => w.table === lower && touches(w, keys.map((k) => k.column.toLowerCase()), true));
+    const own = changed.has(lower) || rekeyed.has(lower) || writes.some((w) => w.table === lower && touches(w, keys.map((k) => k.column.toLowerCase()), true));
     const parents = keys.some((k) => changed.has(k.parent.toLowerCase()) || writes.some((w) => w.table === k.parent.toLowerCase() && touches(w, referenced(k), false)));
     if (own || parents) children.push(table.name);
   }
@@ -111,12 +115,27 @@ function foreignKeysOf(db: Database, table: SchemaEntry): ForeignKey[] {
   return keys;
 }
 
-function changedTables(before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
-  const changed = new Set<string>();
+/** Tables added, dropped, renamed or rebuilt: their rows are new, so everything referring to them is checked. */
+function rebuiltTables(before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
+  const rebuilt = new Set<string>();
   for (const name of new Set([...before.keys(), ...after.keys()])) {
-    if (before.get(name)?.identity !== after.get(name)?.identity) changed.add(name);
+    if (before.get(name)?.storage !== after.get(name)?.storage) rebuilt.add(name);
   }
-  return changed;
+  return rebuilt;
+}
+
+/**
+ * Tables altered in place whose own foreign keys changed (ADD COLUMN ... REFERENCES fills existing rows
+ * with the default): their rows are checked. Other in-place ALTERs keep every row's keys as they were.
+ */
+function alteredKeys(db: Database, before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
+  const rekeyed = new Set<string>();
+  for (const [name, now] of after) {
+    const was = before.get(name);
+    if (!was || was.storage !== now.storage || was.sql === now.sql) continue;
+    if (JSON.stringify(foreignKeysOf(db, was)) !== JSON.stringify(foreignKeysOf(db, now))) rekeyed.add(name);
+  }
+  return rekeyed;
 }
 
 /** Triggers on a written table write too; follow them until nothing new is found. */

@@ -134,7 +134,6 @@ function inMigrationTransaction(db: Database, statements: readonly SqlStatement[
   db.run('PRAGMA legacy_alter_table = OFF');
   try {
     const schema = snapshotSchema(db);
-    // Read the foreign keys of the tables as they are now, while they all still exist.
     const danglingBefore = new Set(danglingReferences(db, schema));
     try {
       db.run('BEGIN');

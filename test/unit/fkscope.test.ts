@@ -94,6 +94,11 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     assert.deepEqual(scopeOf('DELETE FROM tags'), []);
   });
 
+  it('checks nothing for a column added without a reference, and the table for one added with a reference', () => {
+    assert.deepEqual(scopeOf('ALTER TABLE projects ADD COLUMN owner TEXT; ALTER TABLE tasks ADD COLUMN done INTEGER DEFAULT 0;'), []);
+    assert.deepEqual(scopeOf('ALTER TABLE tasks ADD COLUMN owner_id INTEGER REFERENCES projects(id) DEFAULT 7;'), ['tasks']);
+  });
+
   it('checks the children of a table changed by REPLACE or an upsert', () => {
     assert.deepEqual(scopeOf("INSERT OR REPLACE INTO projects VALUES (1, 'again')"), ['tasks']);
     assert.deepEqual(scopeOf("INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9"), ['tasks']);
@@ -108,6 +113,7 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     ['an upsert that moves a parent key', "INSERT INTO projects VALUES (2, 'b') ON CONFLICT (id) DO UPDATE SET id = 9;"],
     ['an update that moves a parent key among other columns', "UPDATE projects SET name = 'x', id = 7 WHERE id = 2;"],
     ['an update of a child that points it nowhere', 'UPDATE tasks SET title = upper(title), project_id = 42 WHERE id = 10;'],
+    ['a column added with a reference its default does not meet', 'ALTER TABLE tasks ADD COLUMN owner_id INTEGER REFERENCES projects(id) DEFAULT 7;'],
     ['a tuple update that moves a parent key', 'UPDATE projects SET (name, id) = (SELECT name, 8 FROM projects WHERE id = 1) WHERE id = 1;'],
     ['a child row pointing nowhere', 'INSERT INTO tasks VALUES (12, 3, \'c\');'],
     ['a parent table emptied (the truncate optimisation fires no row hooks)', 'DELETE FROM projects;'],
