@@ -3,7 +3,7 @@ import { discoverMigrations, type Catalog, type ChecksumCache } from './catalog'
 import type { EngineConfig } from './config';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
 import { checkSidecars } from './sidecars';
-import { mergeStatus } from './status';
+import { statesFromLedger } from './status';
 import type { LedgerCache } from './ledgerCache';
 import { fail, ok, type Problem, type Result } from './model';
 import type { DownOptions, Task, TaskResponse, UpOptions } from './protocol';
@@ -127,7 +127,7 @@ async function cachedStatus(catalog: Catalog, cache: LedgerCache, dbPath: string
   if (!hit) return undefined;
   const sidecars = await checkSidecars(hit.realPath);
   if (!sidecars.ok) return fail([sidecars.error]);
-  const states = mergeStatus(catalog.migrations, hit.ledger.rows, new Map(hit.ledger.names));
+  const states = statesFromLedger(catalog.migrations, hit.ledger);
   return ok({ states, outcomes: [], notes: [], catalog, written: false });
 }
 

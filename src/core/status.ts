@@ -71,6 +71,14 @@ function sortsBefore(file: MigrationState, missing: MigrationState): boolean {
 }
 
 /** Statuses whose schema changes are in the database: what a down plan can undo. */
+/** mergeStatus over a ledger as the worker reads it: its rows, and the file name each version was applied from. */
+export function statesFromLedger(
+  migrations: readonly Migration[],
+  ledger: { readonly rows: readonly LedgerRow[]; readonly names: readonly (readonly [string, string])[] },
+): MigrationState[] {
+  return mergeStatus(migrations, ledger.rows, new Map(ledger.names));
+}
+
 export function isApplied(s: MigrationState): boolean {
   return s.status === 'applied' || s.status === 'modified' || (s.status === 'missing' && s.row?.status === 'applied');
 }

@@ -8,7 +8,7 @@ import { fail, ok, type Problem, type Result } from './model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { Ledger, TaskReply, TaskRequest, TaskResponse } from './protocol';
 import { runPlan, type RunContext } from './runner';
-import { mergeStatus, type MigrationState } from './status';
+import { statesFromLedger, type MigrationState } from './status';
 import { verifyDatabase } from './verify';
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */
@@ -34,8 +34,11 @@ export function runTask(SQL: SqlJsStatic, req: TaskRequest): TaskReply {
 function dispatch(SQL: SqlJsStatic, db: Database, req: TaskRequest): TaskReply {
   const task = req.task;
   switch (task.kind) {
-    case 'status':
-      return withStates(db, req, { ledger: readLedgerForCache(db) });
+    case 'status': {
+      const ledger = readLedgerAndNames(db);
+      if (!ledger.ok) return ledger;
+      return ok({ outcomes: [], notes: [], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
+    }
     case 'verify':
       return withStates(db, req, { checks: verifyDatabase(db, req.migrations) });
     case 'applied-sql':
@@ -99,15 +102,14 @@ function withStates(db: Database, req: TaskRequest, partial: Partial<TaskRespons
   return ok({ outcomes: [], notes: [], ...partial, states: states.value });
 }
 
-function readLedgerForCache(db: Database): Ledger | undefined {
+function readLedgerAndNames(db: Database): Result<Ledger> {
   const rows = readLedger(db);
-  return rows.ok ? { rows: rows.value, names: [...readAppliedNames(db)] } : undefined;
+  return rows.ok ? ok({ rows: rows.value, names: [...readAppliedNames(db)] }) : rows;
 }
 
 function readStates(db: Database, req: TaskRequest): Result<MigrationState[]> {
-  const rows = readLedger(db);
-  if (!rows.ok) return rows;
-  return ok(mergeStatus(req.migrations, rows.value, readAppliedNames(db)));
+  const ledger = readLedgerAndNames(db);
+  return ledger.ok ? ok(statesFromLedger(req.migrations, ledger.value)) : ledger;
 }
 
 function planSteps(db: Database, req: TaskRequest, direction: 'up' | 'down', options: object): Result<{ steps: PlanStep[]; notes: Problem[] }> {
