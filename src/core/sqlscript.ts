@@ -1,7 +1,7 @@
 // Splits a migration file into statements the way SQLite's tokenizer sees them, so the runner can
 // run them one at a time, name the line of the one that fails, and vet transaction control first.
 import { fail, ok, type Problem, type Result } from './model';
-import { tokenize, type Token } from './sqltokens';
+import { identifier, isPunct, tokenize, type Token } from './sqltokens';
 
 export type StatementKind =
   | 'begin'
@@ -188,7 +188,7 @@ function classify(sql: string, tokens: readonly Token[]): StatementKind {
 /** PRAGMA [schema.]name ... */
 function pragmaName(sql: string, tokens: readonly Token[]): string | undefined {
   const qualified = isPunct(sql, tokens[2], '.');
-  return identifierAt(sql, tokens, qualified ? 3 : 1);
+  return identifier(sql, tokens[qualified ? 3 : 1]);
 }
 
 /** Skips the common table expressions to the statement they prefix; -1 when that is not a write. */
@@ -223,40 +223,11 @@ function writesLedger(sql: string, tokens: readonly Token[], at: number): boolea
     i++;
   }
   let schema: string | undefined;
-  let table = identifierAt(sql, tokens, i);
+  let table = identifier(sql, tokens[i]);
   if (isPunct(sql, tokens[i + 1], '.')) {
     schema = table;
-    table = identifierAt(sql, tokens, i + 2);
+    table = identifier(sql, tokens[i + 2]);
   }
   const inMain = schema === undefined || schema.toLowerCase() === 'main';
   return inMain && table !== undefined && LEDGER_TABLES.has(table.toLowerCase());
-}
-
-/** The name a word, quoted identifier or (as SQLite also accepts) string literal stands for. */
-function identifierAt(sql: string, tokens: readonly Token[], i: number): string | undefined {
-  const token = tokens[i];
-  if (!token) {
-    return undefined;
-  }
-  const raw = sql.slice(token.start, token.end);
-  switch (token.type) {
-    case 'word':
-      return raw;
-    case 'ident':
-    case 'string':
-      return unquote(raw);
-    default:
-      return undefined;
-  }
-}
-
-function unquote(raw: string): string {
-  const open = raw[0];
-  const close = open === '[' ? ']' : open;
-  const inner = raw.endsWith(close) && raw.length > 1 ? raw.slice(1, -1) : raw.slice(1);
-  return open === '[' ? inner : inner.split(close + close).join(close);
-}
-
-function isPunct(sql: string, token: Token | undefined, char: string): boolean {
-  return token !== undefined && token.type === 'punct' && sql[token.start] === char;
 }

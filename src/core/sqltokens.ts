@@ -86,3 +86,19 @@ function skipWhile(sql: string, at: number, test: (ch: string) => boolean): numb
 function isWordChar(ch: string): boolean {
   return /[A-Za-z0-9_$]/.test(ch) || ch.charCodeAt(0) >= 0x80;
 }
+
+export function isPunct(sql: string, token: Token | undefined, char: string): boolean {
+  return token !== undefined && token.type === 'punct' && sql[token.start] === char;
+}
+
+/** The name a word, quoted identifier or (as SQLite also accepts) string literal stands for. */
+export function identifier(sql: string, token: Token | undefined): string | undefined {
+  if (!token) return undefined;
+  const raw = sql.slice(token.start, token.end);
+  if (token.type === 'word') return raw;
+  if (token.type !== 'ident' && token.type !== 'string') return undefined;
+  const open = raw[0];
+  const close = open === '[' ? ']' : open;
+  const inner = raw.endsWith(close) && raw.length > 1 ? raw.slice(1, -1) : raw.slice(1);
+  return open === '[' ? inner : inner.split(close + close).join(close);
+}

@@ -1,5 +1,5 @@
 // Which tables a piece of SQL writes, and how, read from its tokens: what a foreign-key check must cover.
-import { tokenize, type Token } from './sqltokens';
+import { identifier, isPunct, tokenize, type Token } from './sqltokens';
 
 export interface TableWrite {
   /** Lower-cased table name. */
@@ -69,13 +69,13 @@ function assignedColumns(sql: string, words: readonly Token[], update: number): 
   for (i++; i < words.length && words[i].type !== 'semi'; i++) {
     const t = words[i];
     if (depth === 0 && CLAUSE_END.has(keyword(sql, t) ?? '')) break;
-    if (punct(sql, t, '(')) {
+    if (isPunct(sql, t, '(')) {
       if (depth++ === 0) group = [];
-    } else if (punct(sql, t, ')')) {
-      if (--depth === 0 && punct(sql, words[i + 1], '=')) columns.push(...group);
+    } else if (isPunct(sql, t, ')')) {
+      if (--depth === 0 && isPunct(sql, words[i + 1], '=')) columns.push(...group);
     } else if (depth === 1 && (t.type === 'word' || t.type === 'ident')) {
       group.push(identifier(sql, t)!.toLowerCase());
-    } else if (depth === 0 && punct(sql, words[i + 1], '=') && (t.type === 'word' || t.type === 'ident')) {
+    } else if (depth === 0 && isPunct(sql, words[i + 1], '=') && (t.type === 'word' || t.type === 'ident')) {
       columns.push(identifier(sql, t)!.toLowerCase());
     }
   }
@@ -86,22 +86,10 @@ function assignedColumns(sql: string, words: readonly Token[], update: number): 
 function nameAt(sql: string, words: readonly Token[], i: number): string | undefined {
   const first = words[i];
   if (!first) return undefined;
-  const qualified = punct(sql, words[i + 1], '.') && words[i + 2];
+  const qualified = isPunct(sql, words[i + 1], '.') && words[i + 2];
   return identifier(sql, qualified ? words[i + 2] : first)?.toLowerCase();
-}
-
-function punct(sql: string, t: Token | undefined, char: string): boolean {
-  return t !== undefined && t.type === 'punct' && sql[t.start] === char;
 }
 
 function keyword(sql: string, t: Token | undefined): string | undefined {
   return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
-}
-
-function identifier(sql: string, t: Token): string | undefined {
-  const raw = sql.slice(t.start, t.end);
-  if (t.type === 'word') return raw;
-  if (t.type !== 'ident' && t.type !== 'string') return undefined;
-  const close = raw[0] === '[' ? ']' : raw[0];
-  return raw.slice(1, raw.endsWith(close) ? -1 : undefined).split(close + close).join(close);
 }
