@@ -33,7 +33,7 @@ async function main() {
     entryPoints: {
       extension: 'src/extension.ts',
       cli: 'src/cli.ts',
-      worker: 'src/core/worker.ts',
+      worker: 'src/core/engine/sqljs/worker.ts',
     },
     bundle: true,
     format: 'cjs',

@@ -41,7 +41,7 @@ function discoveryWorkspace(workDir, count) {
 }
 
 async function timeDiscovery(out, dir, reps) {
-  const { discoverMigrations, ChecksumCache } = require(path.join(out, 'src', 'core', 'catalog.js'));
+  const { discoverMigrations, ChecksumCache } = require(path.join(out, 'src', 'core', 'migrations', 'catalog.js'));
   await discoverMigrations(dir); // JIT warm-up; not counted
   const cold = [];
   for (let r = 0; r < reps; r++) {
@@ -81,7 +81,7 @@ function appliedWorkspace(ws) {
 
 async function timeStatus(out, config, reps) {
   const engine = require(path.join(out, 'src', 'core', 'engine.js'));
-  const { ChecksumCache } = require(path.join(out, 'src', 'core', 'catalog.js'));
+  const { ChecksumCache } = require(path.join(out, 'src', 'core', 'migrations', 'catalog.js'));
   const cache = new ChecksumCache();
   const times = [];
   let states = 0;

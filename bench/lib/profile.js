@@ -13,7 +13,7 @@ const TOP = ['discover + checksum migrations', 'sweep stale temps', 'readDatabas
 
 /** Loading sql.js (reading + compiling the wasm) in a fresh process: what each worker pays once. */
 function coldSqlJsLoadMs(out) {
-  const code = `const t=performance.now();require(${JSON.stringify(path.join(out, 'src', 'core', 'sqljs.js'))}).loadSqlJs().then(()=>console.log(performance.now()-t))`;
+  const code = `const t=performance.now();require(${JSON.stringify(path.join(out, 'src', 'core', 'engine', 'sqljs', 'load.js'))}).loadSqlJs().then(()=>console.log(performance.now()-t))`;
   return Number(sh(process.execPath, ['-e', code]).stdout.trim());
 }
 

@@ -142,7 +142,7 @@ function timedSql(rec, SQL) {
 
 async function profileUp(out, dbPath, migDir, backupsFolder) {
   const core = (m) => require(path.join(out, 'src', 'core', m));
-  const [engine, catalog, dbfile, backups, workerClient, sqljs, configMod] = ['engine', 'catalog', 'dbfile', 'backups', 'workerClient', 'sqljs', 'config'].map(core);
+  const [engine, catalog, dbfile, backups, workerClient, sqljs, configMod] = ['engine', 'migrations/catalog', 'engine/sqljs/dbfile', 'engine/backups', 'engine/sqljs/workerClient', 'engine/sqljs/load', 'config'].map(core);
   const rec = new Recorder();
   const SQL = await sqljs.loadSqlJs(); // the CLI's first backup loads it too; timed separately below
   const undoLeaves = await instrumentLeaves(rec, SQL);
@@ -188,7 +188,7 @@ function skipPerMigrationChecks(rec, SQL, integrity) {
 
 async function profileWorkerTask(out, dbPath, migDir, { whatIf = false } = {}) {
   const core = (m) => require(path.join(out, 'src', 'core', m));
-  const [catalog, tasks, runner, sqljs, integrity] = ['catalog', 'tasks', 'runner', 'sqljs', 'integrity'].map(core);
+  const [catalog, tasks, runner, sqljs, integrity] = ['migrations/catalog', 'run/tasks', 'run/runner', 'engine/sqljs/load', 'run/integrity'].map(core);
   const rec = new Recorder();
   let t = performance.now();
   const SQL = await sqljs.loadSqlJs();

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createBackup, listBackups, restoreBackup } from '../core/backups';
+import { createBackup, listBackups, restoreBackup } from '../core/engine/backups';
 import { readWorkspaceSettings, resolveConfig, type EngineConfig } from '../core/config';
-import type { WriteStep } from '../core/dbfile';
+import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import type { Problem } from '../core/model';
-import { createMigration } from '../core/scaffold';
+import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
 import { checkLine, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';

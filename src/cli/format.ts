@@ -1,8 +1,8 @@
 import * as path from 'path';
-import type { CheckResult } from '../core/integrity';
+import type { CheckResult } from '../core/run/integrity';
 import type { MigrationStatus, Problem } from '../core/model';
-import type { MigrationOutcome } from '../core/runner';
-import type { MigrationState } from '../core/status';
+import type { MigrationOutcome } from '../core/run/runner';
+import type { MigrationState } from '../core/ledger/status';
 
 export interface Paint {
   readonly green: (s: string) => string;

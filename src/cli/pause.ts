@@ -1,4 +1,4 @@
-import type { WriteStep } from '../core/dbfile';
+import type { WriteStep } from '../core/engine/sqljs/dbfile';
 
 /**
  * SQLITE_MIGRATIONS_TEST_PAUSE_AT=<step> makes the CLI stop at that step of the atomic write,

@@ -1,13 +1,13 @@
-import { createBackup, type BackupInfo } from './backups';
-import { discoverMigrations, type Catalog, type ChecksumCache } from './catalog';
+import { createBackup, type BackupInfo } from './engine/backups';
+import { discoverMigrations, type Catalog, type ChecksumCache } from './migrations/catalog';
 import type { EngineConfig } from './config';
-import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
-import { checkSidecars } from './sidecars';
-import { statesFromLedger } from './status';
-import type { LedgerCache } from './ledgerCache';
+import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './engine/sqljs/dbfile';
+import { checkSidecars } from './engine/sqljs/sidecars';
+import { statesFromLedger } from './ledger/status';
+import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
-import type { DownOptions, Task, TaskResponse, UpOptions } from './protocol';
-import { runInWorker } from './workerClient';
+import type { DownOptions, Task, TaskResponse, UpOptions } from './run/protocol';
+import { runInWorker } from './engine/sqljs/workerClient';
 
 /** What an operation did, for the CLI and the extension to show. */
 export interface OperationResult extends TaskResponse {

@@ -1,8 +1,8 @@
 import * as fs from 'fs/promises';
 import * as vscode from 'vscode';
-import { listBackups, restoreBackup, createBackup } from '../core/backups';
+import { listBackups, restoreBackup, createBackup } from '../core/engine/backups';
 import * as engine from '../core/engine';
-import { splitStatements } from '../core/sqlscript';
+import { splitStatements } from '../core/sql/script';
 import { UNTRUSTED, type MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';

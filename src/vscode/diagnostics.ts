@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { decodeSqlText, sha256Hex } from '../core/checksum';
+import { decodeSqlText, sha256Hex } from '../core/migrations/checksum';
 import type { Problem } from '../core/model';
-import type { MigrationState } from '../core/status';
+import type { MigrationState } from '../core/ledger/status';
 import type { FolderStatus, MigrationsModel } from './model';
 
 export const SOURCE = 'SQLite Migrations';

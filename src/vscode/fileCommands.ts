@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as engine from '../core/engine';
-import type { Bump } from '../core/semver';
-import { createMigration } from '../core/scaffold';
+import type { Bump } from '../core/migrations/semver';
+import { createMigration } from '../core/migrations/scaffold';
 import { templateFolder } from './templates';
 import { AppliedContentProvider } from './appliedContent';
 import type { ChecksumDiagnostics } from './diagnostics';

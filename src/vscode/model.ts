@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { ChecksumCache } from '../core/catalog';
+import { ChecksumCache } from '../core/migrations/catalog';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
-import { LedgerCache } from '../core/ledgerCache';
+import { LedgerCache } from '../core/ledger/cache';
 import type { Problem } from '../core/model';
-import type { MigrationState } from '../core/status';
+import type { MigrationState } from '../core/ledger/status';
 import { SerialQueue } from './queue';
 import { folderConfig } from './settings';
 

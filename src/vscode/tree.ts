@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MigrationStatus, Problem } from '../core/model';
-import type { MigrationState } from '../core/status';
+import type { MigrationState } from '../core/ledger/status';
 import type { FolderStatus, MigrationsModel } from './model';
 
 /** Tree elements are plain values; `getTreeItem` turns them into what VS Code shows. */

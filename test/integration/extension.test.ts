@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { api, dbPath, eventually, folder, inWorkspace, resetWorkspace, states, statusList } from './helpers';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 
 async function query(sql: string): Promise<unknown[][]> {
   const SQL = await loadSqlJs();

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SqliteMigrationsApi } from '../../src/extension';
-import type { MigrationState } from '../../src/core/status';
+import type { MigrationState } from '../../src/core/ledger/status';
 
 export const EXTENSION_ID = 'sqlite-migrations.sqlite-migrations';
 

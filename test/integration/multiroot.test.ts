@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { api } from './helpers';
 import type { Node } from '../../src/vscode/tree';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 
 function workspaceFolder(name: string): vscode.WorkspaceFolder {
   const found = vscode.workspace.workspaceFolders?.find((f) => f.name === name);

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChecksumCache, discoverMigrations, type Catalog } from '../../src/core/catalog';
-import { sha256Hex } from '../../src/core/checksum';
+import { ChecksumCache, discoverMigrations, type Catalog } from '../../src/core/migrations/catalog';
+import { sha256Hex } from '../../src/core/migrations/checksum';
 
 /** How a test folder entry is made: text, raw bytes, or something that is not a plain file. */
 type Spec = string | Uint8Array | { dir: true } | { fifo: true } | { symlink: string };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { decodeSqlText, sha256Hex } from '../../src/core/checksum';
-import { parseHeader } from '../../src/core/header';
+import { decodeSqlText, sha256Hex } from '../../src/core/migrations/checksum';
+import { parseHeader } from '../../src/core/migrations/header';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));

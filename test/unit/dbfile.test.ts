@@ -3,9 +3,9 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from '../../src/core/dbfile';
-import { openAndCheck } from '../../src/core/dbheader';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from '../../src/core/engine/sqljs/dbfile';
+import { openAndCheck } from '../../src/core/engine/dbheader';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { hasSqlite3, killAllSessions, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
 
 const MAX = { maxBytes: 1024 * 1024 * 1024 };

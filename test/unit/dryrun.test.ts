@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
-import { dryRun } from '../../src/core/dryrun';
+import { dryRun } from '../../src/core/run/dryrun';
 import type { Migration } from '../../src/core/model';
-import type { PlanStep } from '../../src/core/plan';
-import { applyMigration, type RunContext } from '../../src/core/runner';
-import { loadSqlJs } from '../../src/core/sqljs';
+import type { PlanStep } from '../../src/core/run/plan';
+import { applyMigration, type RunContext } from '../../src/core/run/runner';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { dumpDatabase, makeMigration, readDown, specMigration } from '../fixtures/spec/load';
 
 const ctx: RunContext = { now: () => new Date('2025-10-19T14:30:00Z'), clock: () => 0 };

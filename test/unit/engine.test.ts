@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveConfig } from '../../src/core/config';
 import * as engine from '../../src/core/engine';
-import { LedgerCache } from '../../src/core/ledgerCache';
+import { LedgerCache } from '../../src/core/ledger/cache';
 import { makeWorkspace, removeWorkspace, writeFile } from './helpers/workspace';
 
 describe('engine: status with a ledger cache', () => {

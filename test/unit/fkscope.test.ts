@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { foreignKeyScope, snapshotSchema } from '../../src/core/fkscope';
-import { tableWrites, writtenTables } from '../../src/core/sqlwrites';
-import { ensureLedger } from '../../src/core/ledger';
-import { applyMigration } from '../../src/core/runner';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { foreignKeyScope, snapshotSchema } from '../../src/core/run/fkscope';
+import { tableWrites, writtenTables } from '../../src/core/sql/writes';
+import { ensureLedger } from '../../src/core/ledger/ledger';
+import { applyMigration } from '../../src/core/run/runner';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { makeMigration } from '../fixtures/spec/load';
 
 const ctx = { now: () => new Date('2025-10-19T14:30:00Z') };

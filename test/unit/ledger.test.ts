@@ -13,8 +13,8 @@ import {
   readLedger,
   recordApplied,
   recordStatus,
-} from '../../src/core/ledger';
-import { loadSqlJs } from '../../src/core/sqljs';
+} from '../../src/core/ledger/ledger';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { dumpDatabase, makeMigration } from '../fixtures/spec/load';
 
 /** The spec's CREATE TABLE, copied from migration-strategy.md; SQLite stores it without "IF NOT EXISTS". */

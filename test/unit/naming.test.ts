@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from '../../src/core/naming';
-import { bumpVersion, compareSemver, highestSemver, parseSemver, type Bump } from '../../src/core/semver';
+import { descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from '../../src/core/migrations/naming';
+import { bumpVersion, compareSemver, highestSemver, parseSemver, type Bump } from '../../src/core/migrations/semver';
 
 describe('naming: parseMigrationFileName', () => {
   const good: [string, number, string, string, 'up' | 'down'][] = [

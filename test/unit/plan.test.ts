@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { LedgerRow, LedgerStatus, Migration } from '../../src/core/model';
-import { planDown, planUp } from '../../src/core/plan';
-import { mergeStatus, type MigrationState } from '../../src/core/status';
+import { planDown, planUp } from '../../src/core/run/plan';
+import { mergeStatus, type MigrationState } from '../../src/core/ledger/status';
 import { makeMigration } from '../fixtures/spec/load';
 
 function m(sequence: number, withDown = true): Migration {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { readAppliedSql } from '../../src/core/ledger';
+import { readAppliedSql } from '../../src/core/ledger/ledger';
 import type { Migration } from '../../src/core/model';
-import type { PlanStep } from '../../src/core/plan';
-import { applyMigration, rollbackMigration, runPlan, sqliteDateTime, type RunContext } from '../../src/core/runner';
-import { loadSqlJs } from '../../src/core/sqljs';
+import type { PlanStep } from '../../src/core/run/plan';
+import { applyMigration, rollbackMigration, runPlan, sqliteDateTime, type RunContext } from '../../src/core/run/runner';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { dumpDatabase, makeMigration, readDown, specMigration } from '../fixtures/spec/load';
 
 const NOW = new Date('2025-10-19T14:30:00.123Z');

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverMigrations } from '../../src/core/catalog';
-import { createMigration, writeMigrationFiles, type NewMigration, type NewMigrationRequest } from '../../src/core/scaffold';
-import type { Bump } from '../../src/core/semver';
+import { discoverMigrations } from '../../src/core/migrations/catalog';
+import { createMigration, writeMigrationFiles, type NewMigration, type NewMigrationRequest } from '../../src/core/migrations/scaffold';
+import type { Bump } from '../../src/core/migrations/semver';
 
 /** The shipped templates: compiled tests live in out/test/unit. */
 const templateDir = path.resolve(__dirname, '..', '..', '..', 'migrations-template');

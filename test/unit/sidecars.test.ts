@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readDatabaseFile } from '../../src/core/dbfile';
-import { checkSidecars } from '../../src/core/sidecars';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { readDatabaseFile } from '../../src/core/engine/sqljs/dbfile';
+import { checkSidecars } from '../../src/core/engine/sqljs/sidecars';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { hasSqlite3, killAllSessions, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
 
 const MAX = { maxBytes: 1024 * 1024 * 1024 };

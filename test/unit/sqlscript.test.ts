@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database } from 'sql.js';
-import { LEDGER_DDL } from '../../src/core/ledger';
-import { splitStatements, vetScript, type StatementKind } from '../../src/core/sqlscript';
-import { loadSqlJs } from '../../src/core/sqljs';
+import { LEDGER_DDL } from '../../src/core/ledger/ledger';
+import { splitStatements, vetScript, type StatementKind } from '../../src/core/sql/script';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { SPEC_FIXTURES } from '../fixtures/spec/load';
 
 type Split = [text: string, line: number][];

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { LedgerRow, LedgerStatus, Migration } from '../../src/core/model';
-import { isApplied, isToApply, mergeStatus } from '../../src/core/status';
+import { isApplied, isToApply, mergeStatus } from '../../src/core/ledger/status';
 import { makeMigration } from '../fixtures/spec/load';
 
 let nextId = 1;

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { CheckResult } from '../../src/core/integrity';
+import type { CheckResult } from '../../src/core/run/integrity';
 import type { Migration } from '../../src/core/model';
-import { applyMigration, type RunContext } from '../../src/core/runner';
-import { loadSqlJs } from '../../src/core/sqljs';
-import { verifyDatabase } from '../../src/core/verify';
+import { applyMigration, type RunContext } from '../../src/core/run/runner';
+import { loadSqlJs } from '../../src/core/engine/sqljs/load';
+import { verifyDatabase } from '../../src/core/run/verify';
 import { makeMigration, readDown, specMigration } from '../fixtures/spec/load';
 
 const ctx: RunContext = { now: () => new Date('2025-10-19T14:30:00Z'), clock: () => 0 };

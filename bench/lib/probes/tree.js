@@ -10,7 +10,7 @@ const [out, countText, repsText] = process.argv.slice(2);
 const count = Number(countText);
 const reps = Number(repsText);
 installVscodeStub({ folders: ['/bench/workspace'] });
-const { mergeStatus } = require(path.join(out, 'src', 'core', 'status.js'));
+const { mergeStatus } = require(path.join(out, 'src', 'core', 'ledger', 'status.js'));
 const { statusJson } = require(path.join(out, 'src', 'cli', 'json.js'));
 const { MigrationsTree } = require(path.join(out, 'src', 'vscode', 'tree.js'));
 

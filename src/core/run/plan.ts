@@ -1,5 +1,5 @@
-import { fail, ok, type Migration, type Problem, type Result } from './model';
-import { isApplied, isToApply, type MigrationState } from './status';
+import { fail, ok, type Migration, type Problem, type Result } from '../model';
+import { isApplied, isToApply, type MigrationState } from '../ledger/status';
 
 export type PlanStep =
   | { readonly direction: 'up'; readonly migration: Migration; readonly downSql: string | null }

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import type { Database } from 'sql.js';
 import { foreignKeyViolations } from './integrity';
-import { ensureLedger, findLedgerRow, inspectLedger, markRolledBack, recordApplied, recordStatus } from './ledger';
-import type { Migration, Problem } from './model';
+import { ensureLedger, findLedgerRow, inspectLedger, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
+import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
 import { danglingReferences, foreignKeyScope, snapshotSchema, type SchemaSnapshot } from './fkscope';
-import { vetScript, type SqlStatement, type VettedScript } from './sqlscript';
+import { vetScript, type SqlStatement, type VettedScript } from '../sql/script';
 
 export interface RunContext {
   readonly now: () => Date;

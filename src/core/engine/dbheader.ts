@@ -1,8 +1,8 @@
 // Header-level checks on a database file's bytes, so a file that is not a whole SQLite database is refused
 // with a clear reason before sql.js opens it (sql.js would treat an empty or foreign file as a new database).
 import type { SqlJsStatic } from 'sql.js';
-import { integrityCheck } from './integrity';
-import { fail, ok, type Problem, type Result } from './model';
+import { integrityCheck } from '../run/integrity';
+import { fail, ok, type Problem, type Result } from '../model';
 
 export interface DatabaseHeader {
   readonly pageSize: number;

@@ -3,11 +3,11 @@
 import { createHash } from 'crypto';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { sweepTemps, writeFileAtomic } from './atomic';
-import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
+import { sweepTemps, writeFileAtomic } from './sqljs/atomic';
+import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './sqljs/dbfile';
 import { openAndCheck } from './dbheader';
-import { fail, ok, type Result } from './model';
-import { loadSqlJs } from './sqljs';
+import { fail, ok, type Result } from '../model';
+import { loadSqlJs } from './sqljs/load';
 
 export interface BackupOptions {
   /** Default `<db dir>/backups`; a relative folder is taken relative to the database's folder. */

@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { sweepTemps, writeFileAtomic, type WriteHooks } from './atomic';
-import { inspectDatabaseHeader, type DatabaseHeader } from './dbheader';
-import { fail, ok, type Problem, type Result } from './model';
+import { inspectDatabaseHeader, type DatabaseHeader } from '../dbheader';
+import { fail, ok, type Problem, type Result } from '../../model';
 import { checkSidecars } from './sidecars';
 
 export type { WriteStep } from './atomic';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'crypto';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { fail, ok, type Problem, type Result } from './model';
+import { fail, ok, type Problem, type Result } from '../../model';
 
 export type WriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
 

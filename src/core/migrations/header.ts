@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Problem } from './model';
+import type { Problem } from '../model';
 import { parseSemver } from './semver';
 
 /** What the up file's leading `-- version:` / `-- description:` comment lines say. */

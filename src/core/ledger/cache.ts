@@ -1,6 +1,6 @@
 import * as fs from 'fs/promises';
-import type { Snapshot } from './dbfile';
-import type { Ledger } from './protocol';
+import type { Snapshot } from '../engine/sqljs/dbfile';
+import type { Ledger } from '../run/protocol';
 
 /**
  * The last ledger read from one database file, keyed by the file's identity (path, size, mtime).

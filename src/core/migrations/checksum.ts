@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { parseHeader, type MigrationHeader } from './header';
-import { fail, ok, type Problem, type Result } from './model';
+import { fail, ok, type Problem, type Result } from '../model';
 
 /**
  * Strict UTF-8 to text, BOM removed, CRLF and lone CR turned into LF: the form that is checksummed

@@ -1,8 +1,8 @@
 // Entry point of the worker thread (bundled as dist/worker.js): one request in, one reply out.
 import { parentPort } from 'worker_threads';
-import type { TaskReply, TaskRequest } from './protocol';
-import { loadSqlJs } from './sqljs';
-import { runTask } from './tasks';
+import type { TaskReply, TaskRequest } from '../../run/protocol';
+import { loadSqlJs } from './load';
+import { runTask } from '../../run/tasks';
 
 parentPort?.once('message', async (req: TaskRequest) => {
   let reply: TaskReply;

@@ -1,5 +1,5 @@
 // Which tables a piece of SQL writes, and how, read from its tokens: what a foreign-key check must cover.
-import { identifier, isPunct, tokenize, type Token } from './sqltokens';
+import { identifier, isPunct, tokenize, type Token } from './tokens';
 
 export interface TableWrite {
   /** Lower-cased table name. */

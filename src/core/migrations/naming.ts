@@ -1,4 +1,4 @@
-import { fail, ok, type Problem, type Result } from './model';
+import { fail, ok, type Problem, type Result } from '../model';
 
 /** What a migration file name says: `002_add_task_tags.sql` or `002_add_task_tags.down.sql`. */
 export interface ParsedName {

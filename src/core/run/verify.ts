@@ -1,8 +1,8 @@
 import type { Database } from 'sql.js';
 import { foreignKeyCheck, integrityCheck, type CheckResult } from './integrity';
-import { inspectLedger, readAppliedNames, readLedger } from './ledger';
-import type { Migration } from './model';
-import { mergeStatus, type MigrationState } from './status';
+import { inspectLedger, readAppliedNames, readLedger } from '../ledger/ledger';
+import type { Migration } from '../model';
+import { mergeStatus, type MigrationState } from '../ledger/status';
 
 /**
  * The spec's post-migration checks as pass/fail results: SQLite's integrity_check and

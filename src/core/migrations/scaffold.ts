@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { discoverMigrations } from './catalog';
-import { fail, ok, type Problem, type Result } from './model';
+import { fail, ok, type Problem, type Result } from '../model';
 import { MIN_SEQUENCE_WIDTH, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from './naming';
 import { bumpVersion, highestSemver, type Bump } from './semver';
 

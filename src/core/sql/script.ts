@@ -1,7 +1,7 @@
 // Splits a migration file into statements the way SQLite's tokenizer sees them, so the runner can
 // run them one at a time, name the line of the one that fails, and vet transaction control first.
-import { fail, ok, type Problem, type Result } from './model';
-import { identifier, isPunct, tokenize, type Token } from './sqltokens';
+import { fail, ok, type Problem, type Result } from '../model';
+import { identifier, isPunct, tokenize, type Token } from './tokens';
 
 export type StatementKind =
   | 'begin'

@@ -1,7 +1,7 @@
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ChecksumCache, statRegularFile, type LoadedSql } from './checksum';
-import { fail, ok, type Migration, type Problem, type Result, type Severity } from './model';
+import { fail, ok, type Migration, type Problem, type Result, type Severity } from '../model';
 import { baseName, descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, type ParsedName } from './naming';
 import { compareSemver, parseSemver } from './semver';
 

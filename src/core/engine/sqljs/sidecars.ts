@@ -3,7 +3,7 @@
 // never created, deleted or renamed here, because SQLite needs it to recover.
 import * as fsp from 'fs/promises';
 import type { Stats } from 'fs';
-import { fail, ok, type Result } from './model';
+import { fail, ok, type Result } from '../../model';
 
 const CHECKPOINT = 'PRAGMA wal_checkpoint(TRUNCATE)';
 

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { tableWrites, type TableWrite } from './sqlwrites';
+import { tableWrites, type TableWrite } from '../sql/writes';
 
 /**
  * Which tables a migration's foreign_key_check must cover, and which foreign keys point at no table.

@@ -1,5 +1,5 @@
-import type { LedgerRow, Migration, MigrationStatus } from './model';
-import { compareSemver } from './semver';
+import type { LedgerRow, Migration, MigrationStatus } from '../model';
+import { compareSemver } from '../migrations/semver';
 
 /** One line of the status list: a migration file, a ledger row, or both. */
 export interface MigrationState {

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { Problem } from './model';
-import type { TaskReply, TaskRequest } from './protocol';
+import type { Problem } from '../../model';
+import type { TaskReply, TaskRequest } from '../../run/protocol';
 
 /**
  * Runs a task in a fresh worker thread and stops it after `timeLimitMs`: a migration that never

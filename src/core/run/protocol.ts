@@ -1,9 +1,9 @@
 // The messages between the engine (main side) and the worker thread that runs sql.js.
 import type { CheckResult } from './integrity';
-import type { LedgerRow, Migration, Problem } from './model';
+import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
-import type { MigrationState } from './status';
+import type { MigrationState } from '../ledger/status';
 
 export interface UpOptions {
   /** Apply pending migrations up to and including this sequence. */

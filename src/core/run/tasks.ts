@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { decodeSqlText } from './checksum';
+import { decodeSqlText } from '../migrations/checksum';
 import { dryRun } from './dryrun';
 import { checkIntegrity, foreignKeyViolations, integrityCheck } from './integrity';
-import { acceptChecksum, ensureLedger, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from './ledger';
-import { fail, ok, type Problem, type Result } from './model';
+import { acceptChecksum, ensureLedger, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
+import { fail, ok, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { Ledger, TaskReply, TaskRequest, TaskResponse } from './protocol';
 import { runPlan, type RunContext } from './runner';
-import { statesFromLedger, type MigrationState } from './status';
+import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */

@@ -1,5 +1,5 @@
 import type { Database, SqlValue } from 'sql.js';
-import { fail, ok, type LedgerRow, type LedgerStatus, type Migration, type Problem, type Result } from './model';
+import { fail, ok, type LedgerRow, type LedgerStatus, type Migration, type Problem, type Result } from '../model';
 
 export const LEDGER_TABLE = 'schema_migrations';
 /** The texts that were applied, so a migration whose file is gone (or changed) can still be shown and reverted. */
