@@ -34,6 +34,7 @@ async function main() {
       extension: 'src/extension.ts',
       cli: 'src/cli.ts',
       worker: 'src/core/engine/sqljs/worker.ts',
+      native: 'src/core/engine/native/child.ts',
     },
     bundle: true,
     format: 'cjs',

@@ -1,4 +1,5 @@
 import { parseArgs } from 'util';
+import { ENGINE_SETTINGS, type EngineSetting } from '../core/config';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'backup', 'backups', 'restore'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -18,6 +19,8 @@ export interface CliArgs {
   readonly bump: 'major' | 'minor' | 'patch';
   readonly timeLimitSeconds?: number;
   readonly retention?: number;
+  readonly engine?: EngineSetting;
+  readonly busyTimeoutSeconds?: number;
 }
 
 export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -35,6 +38,8 @@ const OPTIONS = {
   bump: { type: 'string' },
   'time-limit': { type: 'string' },
   retention: { type: 'string' },
+  engine: { type: 'string' },
+  'busy-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -60,7 +65,12 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   if (bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
     return { kind: 'error', message: `--bump must be major, minor or patch, not "${bump}"` };
   }
+  const engine = values.engine;
+  if (engine !== undefined && !(ENGINE_SETTINGS as readonly string[]).includes(engine)) {
+    return { kind: 'error', message: `--engine must be ${ENGINE_SETTINGS.join(', ')}, not "${engine}"` };
+  }
   const args: CliArgs = {
+    engine: engine as EngineSetting | undefined,
     command: command as CommandName,
     positionals: rest,
     root: values.root ?? cwd,
@@ -76,11 +86,11 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
 }
 
-type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'retention'>;
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'retention' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   const out: Record<string, number> = {};
-  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['retention', 'retention']];
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
   for (const [flag, key] of names) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -131,6 +141,11 @@ Options:
   --backups FOLDER       backups folder (default: backups/ beside the database)
   --retention N          backups to keep (default 5; 0 keeps all)
   --time-limit SECONDS   stop an operation that runs longer (default 60)
+  --engine auto|native|sqljs
+                         which SQLite runs the migrations (default auto: native
+                         node:sqlite where this Node has it, else sql.js)
+  --busy-timeout SECONDS how long the native engine waits for another program's
+                         lock on the database (default 5)
   --json                 print one JSON document
   -h, --help, -v, --version
 

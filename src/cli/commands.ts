@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createBackup, listBackups, restoreBackup } from '../core/engine/backups';
 import { readWorkspaceSettings, resolveConfig, type EngineConfig } from '../core/config';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
+import { EngineChooser } from '../core/engine/choose';
+import type { EngineName } from '../core/engine/connection';
+import { engineLabel } from '../core/engine/facts';
 import type { Problem } from '../core/model';
 import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
@@ -24,13 +26,13 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'verify-failed', 'worker-error', 'worker-exit']);
+const FAILURE_CODES = new Set(['time-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
   if (!config.ok) return reportProblems([config.error], args, io);
   const cfg = config.value;
-  const options = { now: io.now, onWriteStep: io.onWriteStep };
+  const options: engine.OperationOptions = { now: io.now, onWriteStep: io.onWriteStep, engines: new EngineChooser() };
   switch (args.command) {
     case 'status':
       return report(await engine.status(cfg, options), args, io, 'status');
@@ -49,11 +51,11 @@ export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
     case 'new':
       return newMigration(cfg, args, io);
     case 'backup':
-      return backupNow(cfg, args, io);
+      return backupNow(cfg, args, io, options);
     case 'backups':
       return showBackups(cfg, args, io);
     case 'restore':
-      return restore(cfg, args, io);
+      return restore(cfg, args, io, options);
   }
 }
 
@@ -75,6 +77,8 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       backupsFolder: flag(args.backups),
       backupRetention: args.retention,
       timeLimitSeconds: args.timeLimitSeconds,
+      engine: args.engine,
+      busyTimeoutSeconds: args.busyTimeoutSeconds,
     }),
   };
   return { ok: true as const, value: resolveConfig(root, merged) };
@@ -87,7 +91,7 @@ function defined<T extends object>(values: T): Partial<T> {
 type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run';
 
 function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
-  if (!result.ok) return reportProblems(result.error, args, io);
+  if (!result.ok) return reportProblems(result.error, args, io, result.engine);
   const r = result.value;
   const failedChecks = (r.checks ?? []).filter((c) => !c.ok).length;
   const failedOutcomes = r.outcomes.filter((o) => !o.ok).length;
@@ -95,7 +99,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
   const badFiles = kind === 'verify' ? r.catalog.problems.filter((p) => p.severity === 'error').length : 0;
   const code = failedChecks || failedOutcomes || badFiles ? EXIT_FAILED : EXIT_OK;
   if (args.json) {
-    io.out(JSON.stringify(kind === 'status' ? statusJson(r) : { ok: code === EXIT_OK, ...operationJson(r) }, null, 2) + '\n');
+    const body = kind === 'status' ? statusJson(r) : { ok: code === EXIT_OK, ...operationJson(r) };
+    io.out(JSON.stringify({ engine: r.engine, ...body }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
@@ -114,6 +119,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
+  lines.push(paint.dim(`Engine: ${engineLabel(r.engine)}`));
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
@@ -140,10 +146,10 @@ function operationJson(r: engine.OperationResult) {
   };
 }
 
-function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO): number {
+function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, engineName?: EngineName): number {
   const code = problems.some((p) => FAILURE_CODES.has(p.code)) ? EXIT_FAILED : EXIT_USAGE;
   if (args.json) {
-    io.out(JSON.stringify({ ok: false, problems }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...(engineName ? { engine: engineName } : {}), ok: false, problems }, null, 2) + '\n');
   } else {
     const paint = painter(io.color);
     for (const p of problems) io.err(problemLine(p, paint) + '\n');
@@ -176,16 +182,21 @@ export function templateDir(root: string): string {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'up.sql'))) ?? candidates[1];
 }
 
-async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
-  const made = await createBackup(cfg.databaseFile, { folder: cfg.backupsFolder, retention: cfg.backupRetention, now: io.now });
-  if (!made.ok) return reportProblems([made.error], args, io);
-  if (args.json) io.out(JSON.stringify(made.value, null, 2) + '\n');
-  else io.out(`Backed up to ${made.value.path}\n`);
+async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
+  const made = await engine.backupNow(cfg, options);
+  if (!made.ok) return reportProblems(made.error, args, io);
+  const { backup, notes } = made.value;
+  if (args.json) {
+    io.out(JSON.stringify({ engine: made.value.engine, ...backup }, null, 2) + '\n');
+  } else {
+    for (const p of notes) io.err(problemLine(p, painter(io.color)) + '\n');
+    io.out(`Backed up to ${backup.path}\n${painter(io.color).dim(`Engine: ${engineLabel(made.value.engine)}`)}\n`);
+  }
   return EXIT_OK;
 }
 
 async function showBackups(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
-  const backups = await listBackups(cfg.databaseFile, cfg.backupsFolder);
+  const backups = await engine.backups(cfg);
   if (args.json) {
     io.out(JSON.stringify({ backups }, null, 2) + '\n');
   } else if (backups.length === 0) {
@@ -196,17 +207,12 @@ async function showBackups(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise
   return EXIT_OK;
 }
 
-async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const file = path.resolve(io.cwd, args.positionals[0]);
-  const restored = await restoreBackup(cfg.databaseFile, file, {
-    folder: cfg.backupsFolder,
-    retention: cfg.backupRetention,
-    now: io.now,
-    maxBytes: cfg.maxDatabaseBytes,
-  });
-  if (!restored.ok) return reportProblems([restored.error], args, io);
+  const restored = await engine.restore(cfg, file, options);
+  if (!restored.ok) return reportProblems(restored.error, args, io);
   const safety = restored.value.safetyBackup;
-  if (args.json) io.out(JSON.stringify({ restored: file, safetyBackup: safety?.path ?? null }, null, 2) + '\n');
+  if (args.json) io.out(JSON.stringify({ engine: restored.value.engine, restored: file, safetyBackup: safety?.path ?? null }, null, 2) + '\n');
   else io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n`);
   return EXIT_OK;
 }

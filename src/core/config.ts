@@ -13,7 +13,14 @@ export interface EngineConfig {
   readonly backupRetention: number;
   readonly maxDatabaseBytes: number;
   readonly timeLimitMs: number;
+  /** Which engine runs the SQL: `auto` picks native where the probe finds node:sqlite, else sql.js. */
+  readonly engine: EngineSetting;
+  /** How long the native engine waits for another program's lock before giving up. */
+  readonly busyTimeoutMs: number;
 }
+
+export type EngineSetting = 'auto' | 'native' | 'sqljs';
+export const ENGINE_SETTINGS: readonly EngineSetting[] = ['auto', 'native', 'sqljs'];
 
 /** The settings as a user writes them (paths relative to the workspace folder), as in package.json's contributes. */
 export interface UserSettings {
@@ -23,6 +30,8 @@ export interface UserSettings {
   backupRetention?: number;
   maxDatabaseSizeMB?: number;
   timeLimitSeconds?: number;
+  engine?: EngineSetting;
+  busyTimeoutSeconds?: number;
 }
 
 export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
@@ -31,6 +40,8 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
   backupRetention: 5,
   maxDatabaseSizeMB: 1024,
   timeLimitSeconds: 60,
+  engine: 'auto',
+  busyTimeoutSeconds: 5,
 };
 
 const SECTION = 'sqliteMigrations.';
@@ -49,6 +60,8 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
     timeLimitMs: Math.round((settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+    engine: settings.engine ?? DEFAULTS.engine,
+    busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
   };
 }
 
@@ -73,8 +86,8 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   return settingsFromObject(parsed, file);
 }
 
-const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const;
-const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds'] as const;
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine'] as const;
+const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'busyTimeoutSeconds'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
   const settings: UserSettings = {};
@@ -88,6 +101,10 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : 'number';
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
+      return fail({ code: 'bad-settings', severity: 'error', file, message });
+    }
+    if (key === 'engine' && !(ENGINE_SETTINGS as readonly unknown[]).includes(value)) {
+      const message = `${file}: "${SECTION}engine" must be one of ${ENGINE_SETTINGS.join(', ')}, not ${JSON.stringify(value)}`;
       return fail({ code: 'bad-settings', severity: 'error', file, message });
     }
     (settings as Record<string, unknown>)[key] = value;

@@ -1,18 +1,25 @@
-import { createBackup, type BackupInfo } from './engine/backups';
+import { listBackups, type BackupInfo, type CreatedBackup } from './engine/backups';
+import { EngineChooser, type EngineChoice } from './engine/choose';
+import type { EngineName } from './engine/connection';
+import type { EngineFacts } from './engine/facts';
+import { backupNative, restoreNative, runNative } from './engine/native/operation';
+import type { NativeProbe } from './engine/native/probe';
+import type { WriteStep } from './engine/sqljs/dbfile';
+import { backupSqlJs, restoreSqlJs, runSqlJs } from './engine/sqljs/operation';
+import { checkSidecars } from './engine/sqljs/sidecars';
 import { discoverMigrations, type Catalog, type ChecksumCache } from './migrations/catalog';
 import type { EngineConfig } from './config';
-import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './engine/sqljs/dbfile';
-import { checkSidecars } from './engine/sqljs/sidecars';
 import { statesFromLedger } from './ledger/status';
 import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
 import type { DownOptions, Task, TaskResponse, UpOptions } from './run/protocol';
-import { runInWorker } from './engine/sqljs/workerClient';
 
 /** What an operation did, for the CLI and the extension to show. */
-export interface OperationResult extends TaskResponse {
+export interface OperationResult extends Omit<TaskResponse, 'backup'> {
   readonly catalog: Catalog;
-  /** True when the database file was replaced. */
+  /** Which engine ran the SQL. */
+  readonly engine: EngineName;
+  /** True when the database changed (native: in place; sql.js: the file was replaced). */
   readonly written: boolean;
   readonly backup?: BackupInfo;
 }
@@ -24,9 +31,11 @@ export interface OperationOptions {
   readonly ledgerCache?: LedgerCache;
   /** Called at each step of the atomic write; the CLI's crash tests pause here. */
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+  /** Remembers a failed native probe between operations; one is made per call when absent. */
+  readonly engines?: EngineChooser;
 }
 
-export type OperationOutcome = Result<OperationResult, Problem[]>;
+export type OperationOutcome = Result<OperationResult, Problem[]> & { readonly engine?: EngineName };
 
 export function status(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'status' }, options);
@@ -63,88 +72,92 @@ export function acceptChecksum(config: EngineConfig, version: string, options: O
 
 const WRITES = new Set<Task['kind']>(['up', 'down', 'accept-checksum']);
 
-/**
- * The one path every operation takes: discover, read the file (sidecars and size checked),
- * run sql.js in a worker, then, when the worker returns verified bytes, back up and replace atomically.
- */
+/** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */
 async function run(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
-  const writes = WRITES.has(task.kind);
   const catalog = await discoverMigrations(config.migrationsFolder, options.cache);
   const blocking = catalog.problems.filter((p) => p.severity === 'error');
-  if (writes && blocking.length) {
+  if (WRITES.has(task.kind) && blocking.length) {
     return fail(blocking);
   }
+  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  if (!chosen.ok) return chosen;
+  const choice = chosen.value;
   if (task.kind === 'status' && options.ledgerCache) {
-    const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile);
+    const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile, choice);
     if (cached) return cached;
   }
-  const notes: Problem[] = writes ? await sweepNotes(config.databaseFile) : [];
-  const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
-  if (!read.ok) return fail([read.error]);
-  if (!read.value.snapshot.exists && task.kind === 'down') {
-    return fail([{ code: 'no-database', severity: 'error', file: config.databaseFile, message: `${config.databaseFile} does not exist: there is nothing to roll back.` }]);
-  }
+  const result = await runOn(choice, config, task, catalog.migrations, options);
+  if (!result.ok) return { ...result, engine: choice.engine };
+  const notes = choice.note ? [choice.note, ...result.value.notes] : result.value.notes;
+  return ok({ ...result.value, notes, catalog, engine: choice.engine });
+}
+
+function runOn(choice: EngineChoice, config: EngineConfig, task: Task, migrations: Catalog['migrations'], options: OperationOptions) {
   const now = options.now ?? (() => new Date());
-  const reply = await runInWorker({ task, bytes: read.value.bytes, migrations: catalog.migrations, nowMs: now().getTime() }, config.timeLimitMs);
-  if (!reply.ok) return fail([reply.error]);
-  if (reply.value.ledger) options.ledgerCache?.remember(read.value.snapshot, reply.value.ledger);
-  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes && Boolean(reply.value.bytes)), ...reply.value.notes] };
-  if (!writes || !reply.value.bytes) {
-    return ok({ ...response, catalog, written: false });
-  }
-  return write(config, read.value, reply.value.bytes, now, options, { ...response, catalog, written: true });
+  return choice.engine === 'native'
+    ? runNative(config, task, migrations, { now, ledgerCache: options.ledgerCache, child: choice.child })
+    : runSqlJs(config, task, migrations, { now, ledgerCache: options.ledgerCache, onWriteStep: options.onWriteStep });
 }
 
-async function write(
-  config: EngineConfig,
-  read: DatabaseRead,
-  bytes: Uint8Array,
-  now: () => Date,
-  options: OperationOptions,
-  result: OperationResult,
-): Promise<OperationOutcome> {
-  let backup: BackupInfo | undefined;
-  if (read.snapshot.exists) {
-    const made = await createBackup(read.snapshot.realPath, {
-      folder: config.backupsFolder,
-      retention: config.backupRetention,
-      now,
-      maxBytes: config.maxDatabaseBytes,
-      checkedSha256: read.snapshot.sha256,
-    });
-    if (!made.ok) return fail([made.error]);
-    backup = made.value;
-  }
-  const replaced = await replaceDatabaseFile(read, bytes, { onStep: options.onWriteStep });
-  if (!replaced.ok) return fail([replaced.error]);
-  const notes = replaced.value.notes.map((message): Problem => ({ code: 'write-note', severity: 'info', message, file: read.snapshot.realPath }));
-  return ok({ ...result, backup, notes: [...result.notes, ...notes] });
-}
-
-/** Status from the remembered ledger, when the database file is still the one it was read from. */
-async function cachedStatus(catalog: Catalog, cache: LedgerCache, dbPath: string): Promise<OperationOutcome | undefined> {
+/** Status from the remembered ledger, when the database file (and its WAL) is still as it was read. */
+async function cachedStatus(catalog: Catalog, cache: LedgerCache, dbPath: string, choice: EngineChoice): Promise<OperationOutcome | undefined> {
   const hit = await cache.lookup(dbPath);
   if (!hit) return undefined;
-  const sidecars = await checkSidecars(hit.realPath);
-  if (!sidecars.ok) return fail([sidecars.error]);
+  choice.child?.dispose();
+  // sql.js cannot see what a sidecar holds, so its status refuses one even when nothing else changed.
+  if (choice.engine === 'sqljs') {
+    const sidecars = await checkSidecars(hit.realPath);
+    if (!sidecars.ok) return fail([sidecars.error]);
+  }
   const states = statesFromLedger(catalog.migrations, hit.ledger);
-  return ok({ states, outcomes: [], notes: [], catalog, written: false });
+  return ok({ states, outcomes: [], notes: choice.note ? [choice.note] : [], catalog, written: false, engine: choice.engine });
 }
 
-async function sweepNotes(dbPath: string): Promise<Problem[]> {
-  const removed = await sweepStaleTemps(dbPath);
-  return removed.map((file) => ({
-    code: 'stale-temp',
-    severity: 'info' as const,
-    file,
-    message: `Removed ${file}, a temporary file left by an earlier run that was interrupted; the database itself was not affected.`,
-  }));
+export interface EngineReport {
+  readonly engine: EngineName;
+  readonly setting: EngineConfig['engine'];
+  /** SQLite's version, modules and compile options as the chosen engine reports them. */
+  readonly facts?: EngineFacts;
+  /** What the native probe found, also when sql.js was chosen. */
+  readonly probe?: NativeProbe;
+  readonly note?: Problem;
 }
 
-function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: boolean): Problem[] {
-  if (read.snapshot.exists) return [];
-  const message = creates
-    ? `${config.databaseFile} did not exist; it is created by this operation.`
-    : `${config.databaseFile} does not exist yet; it is created by the first "up".`;
-  return [{ code: 'no-database', severity: 'info', file: config.databaseFile, message }];
+/** "Show Engine": which engine the settings choose here, and what it and the native probe found. */
+export async function describeEngine(config: EngineConfig, options: OperationOptions = {}): Promise<Result<EngineReport, Problem[]>> {
+  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  if (!chosen.ok) return chosen;
+  const { engine, probe, note } = chosen.value;
+  const reply = await runOn(chosen.value, config, { kind: 'describe' }, [], options);
+  if (!reply.ok) return reply;
+  return ok({ engine, setting: config.engine, facts: reply.value.facts, probe, note });
+}
+
+export type BackupOutcome = Result<{ readonly engine: EngineName; readonly backup: CreatedBackup; readonly notes: Problem[] }, Problem[]>;
+
+/** "Back up now": native copies through SQLite's backup API, sql.js copies the bytes it read. */
+export async function backupNow(config: EngineConfig, options: OperationOptions = {}): Promise<BackupOutcome> {
+  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  if (!chosen.ok) return chosen;
+  const { engine, child, note } = chosen.value;
+  const now = options.now ?? (() => new Date());
+  const made = engine === 'native' ? await backupNative(config, { now, child }) : await backupSqlJs(config, now).then((r) => (r.ok ? r : fail([r.error])));
+  return made.ok ? ok({ engine, backup: made.value, notes: note ? [note] : [] }) : made;
+}
+
+export type RestoreOutcome = Result<{ readonly engine: EngineName; readonly safetyBackup: BackupInfo | null; readonly notes: string[] }, Problem[]>;
+
+/** Puts a backup back; the current state is backed up first. */
+export async function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
+  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  if (!chosen.ok) return chosen;
+  const { engine, child } = chosen.value;
+  const now = options.now ?? (() => new Date());
+  const restored = engine === 'native' ? await restoreNative(config, backupFile, { now, child }) : await restoreSqlJs(config, backupFile, now);
+  return restored.ok ? ok({ engine, ...restored.value }) : restored;
+}
+
+/** This database's backups, newest first. */
+export function backups(config: EngineConfig): Promise<BackupInfo[]> {
+  return listBackups(config.databaseFile, config.backupsFolder);
 }

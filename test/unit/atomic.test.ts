@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isProcessAlive, sweepTemps, tempNameFor, writeFileAtomic, type WriteStep } from '../../src/core/engine/sqljs/atomic';
+import { isProcessAlive, sweepTemps, tempNameFor, writeFileAtomic, type WriteStep } from '../../src/core/engine/atomic';
 import { fail } from '../../src/core/model';
 
 const ALL_STEPS: WriteStep[] = ['temp-created', 'temp-written', 'temp-synced', 'renamed', 'dir-synced'];

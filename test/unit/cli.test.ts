@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ENGINE } from './helpers/engines';
 import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3, writeFile } from './helpers/workspace';
 
 const CREATE_PROJECTS = `-- version: 1.0.0
@@ -155,11 +156,11 @@ describe('CLI', () => {
     });
   }
 
-  it('refuses a database with a non-empty -wal beside it and leaves it untouched', () => {
-    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+  it('on the sql.js engine, refuses a database with a non-empty -wal beside it and leaves it untouched', () => {
+    assert.equal(cli(root, ['up', '--to', '1', '--engine', 'sqljs']).code, 0);
     const before = fs.readFileSync(db);
     fs.writeFileSync(db + '-wal', Buffer.alloc(4096, 1));
-    const run = cli(root, ['up']);
+    const run = cli(root, ['up', '--engine', 'sqljs']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /-wal/);
     assert.deepEqual(fs.readFileSync(db), before);
@@ -197,6 +198,31 @@ describe('CLI', () => {
     assert.match(run.stdout, /Tables created: tags/);
     assert.deepEqual(fs.readFileSync(db), before);
     assert.equal(cliJson(root, ['status']).json.migrations[1].status, 'pending');
+  });
+
+  it('says which engine ran: once in human output, as a top-level "engine" in JSON', () => {
+    const human = cli(root, ['status']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.equal(human.stdout.match(/^Engine: /gm)?.length, 1);
+    assert.match(human.stdout, ENGINE === 'native' ? /^Engine: native \(node:sqlite/m : /^Engine: sql\.js/m);
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      assert.equal(cliJson(root, [command]).json.engine, ENGINE, command);
+    }
+    assert.equal(cliJson(root, ['status', '--engine', 'sqljs']).json.engine, 'sqljs');
+  });
+
+  it('--engine native fails with a clear error (exit 2) where node:sqlite is missing; --engine must be a known name', () => {
+    const bad = cli(root, ['status', '--engine', 'fast']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--engine must be auto, native, sqljs, not "fast"/);
+    const native = cli(root, ['up', '--engine', 'native']);
+    if (ENGINE === 'native') {
+      assert.equal(native.code, 0, native.stderr);
+    } else {
+      assert.equal(native.code, 2);
+      assert.match(native.stderr, /native engine is not available here: Node [\d.]+ has no node:sqlite module/);
+      assert.equal(fs.existsSync(db), false);
+    }
   });
 
   it('backs up, lists and restores', () => {

@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cli, cliPausedAt, makeWorkspace, removeWorkspace, sqlite3 } from './helpers/workspace';
 
-// The CLI is killed with SIGKILL at each step of the atomic write; the file must always be
-// either exactly the old bytes or the complete, verified new database.
+// The sql.js engine's atomic replace: the CLI is killed with SIGKILL at each step of the write; the file
+// must always be either exactly the old bytes or the complete, verified new database. (The native engine
+// writes in place through SQLite's journal; its kill tests are in concurrency.test.ts.)
 const STEPS: [string, 'old' | 'new'][] = [
   ['temp-created', 'old'],
   ['temp-written', 'old'],
@@ -17,7 +18,7 @@ function tempFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.includes('sqlite-migrations-tmp'));
 }
 
-describe('CLI killed during the write', () => {
+describe('sql.js engine: CLI killed during the atomic write', () => {
   for (const [step, expected] of STEPS) {
     it(`leaves the ${expected} database when killed at ${step}`, async function () {
       this.timeout(30_000);
@@ -26,11 +27,11 @@ describe('CLI killed during the write', () => {
         'migrations/002_tasks.sql': 'CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER REFERENCES projects(id));\n',
       });
       try {
-        assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+        assert.equal(cli(root, ['up', '--to', '1', '--engine', 'sqljs']).code, 0);
         const db = path.join(root, 'data', 'app.db');
         const before = fs.readFileSync(db);
 
-        const child = await cliPausedAt(root, ['up'], step);
+        const child = await cliPausedAt(root, ['up', '--engine', 'sqljs'], step);
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         await exited;
@@ -43,7 +44,7 @@ describe('CLI killed during the write', () => {
         }
         assert.equal(sqlite3(db, 'SELECT name FROM projects;'), 'keep me\n');
 
-        const next = cli(root, ['up']);
+        const next = cli(root, ['up', '--engine', 'sqljs']);
         assert.equal(next.code, 0, next.stderr);
         if (step !== 'renamed' && step !== 'dir-synced') {
           assert.match(next.stderr, /temporary file left by an earlier run/);

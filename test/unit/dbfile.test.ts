@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from '../../src/core/engine/sqljs/dbfile';
-import { openAndCheck } from '../../src/core/engine/dbheader';
+import { openAndCheck } from '../../src/core/engine/sqljs/checkBytes';
 import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { hasSqlite3, killAllSessions, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
 
@@ -293,7 +293,7 @@ describe('database file', () => {
   describe('a process killed during the write', () => {
     const driver = `
       const fs = require('fs');
-      const { readDatabaseFile, replaceDatabaseFile } = require(${JSON.stringify(path.join(__dirname, '../../src/core/dbfile.js'))});
+      const { readDatabaseFile, replaceDatabaseFile } = require(${JSON.stringify(path.join(__dirname, '../../src/core/engine/sqljs/dbfile.js'))});
       const [db, next, pauseAt] = process.argv.slice(1); // node -e: no script name
       (async () => {
         const read = await readDatabaseFile(db, { maxBytes: 1 << 30 });

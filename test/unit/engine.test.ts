@@ -4,6 +4,8 @@ import * as path from 'path';
 import { resolveConfig } from '../../src/core/config';
 import * as engine from '../../src/core/engine';
 import { LedgerCache } from '../../src/core/ledger/cache';
+import { ENGINE } from './helpers/engines';
+import { hasSqlite3, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
 import { makeWorkspace, removeWorkspace, writeFile } from './helpers/workspace';
 
 describe('engine: status with a ledger cache', () => {
@@ -44,10 +46,28 @@ describe('engine: status with a ledger cache', () => {
     assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['db-not-sqlite']);
   });
 
-  it('still refuses sidecar files on a cached status', async () => {
+  it('on the sql.js engine, still refuses sidecar files on a cached status', async () => {
     const ledgerCache = new LedgerCache();
-    await engine.status(config(), { ledgerCache });
+    const sqljs = resolveConfig(root, { engine: 'sqljs' });
+    await engine.status(sqljs, { ledgerCache });
     fs.writeFileSync(db + '-wal', Buffer.alloc(64, 1));
-    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['db-sidecar']);
+    assert.deepEqual(names(await engine.status(sqljs, { ledgerCache })), ['db-sidecar']);
+  });
+
+  it('reads the database again when a commit landed only in its -wal (the main file unchanged)', async function () {
+    if (!hasSqlite3()) this.skip();
+    const ledgerCache = new LedgerCache();
+    sqlite3(db, 'PRAGMA journal_mode = WAL;');
+    const app = Sqlite3Session.open(db);
+    try {
+      await app.run('SELECT count(*) FROM schema_migrations;');
+      assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ENGINE === 'native' ? ['001_projects:applied'] : ['db-sidecar']);
+      const mainFile = fs.statSync(db);
+      await app.run("UPDATE schema_migrations SET status = 'rolled_back';");
+      assert.equal(fs.statSync(db).mtimeMs, mainFile.mtimeMs, 'the commit stays in the -wal');
+      assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ENGINE === 'native' ? ['001_projects:rolled_back'] : ['db-sidecar']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The bundled example (examples/dashboard-api) is the spec's own project. It is copied to a temp folder,
-// migrated with the bundled CLI, and checked with Debian's sqlite3 (not sql.js, so the checks do not share
-// the engine's SQLite): the spec's seven Post-Migration Checks after applying everything, and again after
-// rolling everything back and re-applying it.
+// migrated with the bundled CLI, and checked with Debian's sqlite3 (neither sql.js nor node:sqlite, so the
+// checks do not share the engine's SQLite): the spec's seven Post-Migration Checks after applying everything,
+// and again after rolling everything back and re-applying it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Connection } from '../../src/core/engine/connection';
 import { foreignKeyScope, snapshotSchema } from '../../src/core/run/fkscope';
 import { tableWrites, writtenTables } from '../../src/core/sql/writes';
 import { ensureLedger } from '../../src/core/ledger/ledger';
 import { applyMigration } from '../../src/core/run/runner';
-import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { makeMigration } from '../fixtures/spec/load';
+import { ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
 
 const ctx = { now: () => new Date('2025-10-19T14:30:00Z') };
 
@@ -21,18 +21,15 @@ INSERT INTO tasks VALUES (10, 1, 'a'), (11, 2, 'b');
 INSERT INTO tags VALUES (10, 'x');
 `;
 
-describe('fkscope: which tables a migration must foreign-key-check', () => {
-  let SQL: SqlJsStatic;
-  let db: Database;
-  before(async () => {
-    SQL = await loadSqlJs();
-  });
-  beforeEach(() => {
-    db = new SQL.Database();
+describe(`fkscope: which tables a migration must foreign-key-check (${ENGINE})`, () => {
+  let db: Connection;
+  beforeEach(async () => {
+    db = await openEmpty();
     db.exec(BASE);
     assert.ok(ensureLedger(db).ok);
   });
   afterEach(() => db.close());
+  after(removeTempDatabases);
 
   const written: [string, string[]][] = [
     ['INSERT INTO tasks VALUES (1)', ['tasks']],
@@ -122,13 +119,20 @@ describe('fkscope: which tables a migration must foreign-key-check', () => {
     ['a parent rebuilt without some rows', 'DROP TRIGGER notes_cleanup; CREATE TABLE p2 (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO p2 SELECT * FROM projects WHERE id = 1; DROP TABLE projects; ALTER TABLE p2 RENAME TO projects;'],
     ['a WITHOUT ROWID child row pointing nowhere', "INSERT INTO tags VALUES (99, 'y');"],
   ];
+  /** The schema and every row of BASE's tables (tags is WITHOUT ROWID, so ordered by its key, not by rowid). */
+  function contents(): string {
+    const schema = db.all("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'schema_migrations%' ORDER BY type, name");
+    const rows = ['projects', 'tasks', 'notes', 'tags', 'audit'].map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1, 2`));
+    return JSON.stringify({ schema, rows });
+  }
+
   for (const [what, sql] of violating) {
     it(`a migration fails and is rolled back on ${what}`, () => {
-      const before = db.export();
+      const before = contents();
       const outcome = applyMigration(db, makeMigration(1, 'change', sql), null, ctx);
       assert.equal(outcome.ok, false);
       assert.equal(outcome.error?.code, 'foreign-key-violations');
-      assert.equal(db.exec('SELECT count(*) FROM projects')[0].values[0][0], new SQL.Database(before).exec('SELECT count(*) FROM projects')[0].values[0][0]);
+      assert.equal(contents(), before);
     });
   }
 });

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import { scalar, type Connection, type Row } from '../../src/core/engine/connection';
 import { readAppliedSql } from '../../src/core/ledger/ledger';
 import type { Migration } from '../../src/core/model';
 import type { PlanStep } from '../../src/core/run/plan';
 import { applyMigration, rollbackMigration, runPlan, sqliteDateTime, type RunContext } from '../../src/core/run/runner';
-import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { dumpDatabase, makeMigration, readDown, specMigration } from '../fixtures/spec/load';
+import { copyOf, ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
 
 const NOW = new Date('2025-10-19T14:30:00.123Z');
 
@@ -16,20 +16,16 @@ function context(): RunContext {
   return { now: () => NOW, clock: () => (t += 7) };
 }
 
-function up(db: Database, m: Migration) {
+function up(db: Connection, m: Migration) {
   return applyMigration(db, m, readDown(m), context());
 }
 
-function down(db: Database, m: Migration, downSql: string | null = readDown(m)) {
+function down(db: Connection, m: Migration, downSql: string | null = readDown(m)) {
   return rollbackMigration(db, { version: m.version, name: m.name, downPath: m.downPath, downSql }, context());
 }
 
-function scalar(db: Database, sql: string): SqlValue {
-  return db.exec(sql)[0]?.values[0]?.[0] ?? null;
-}
-
-function ledger(db: Database): SqlValue[][] {
-  return db.exec('SELECT id, version, status FROM schema_migrations ORDER BY id')[0]?.values ?? [];
+function ledger(db: Connection): Row[] {
+  return db.all('SELECT id, version, status FROM schema_migrations ORDER BY id');
 }
 
 function lineOf(text: string, needle: string): number {
@@ -38,11 +34,11 @@ function lineOf(text: string, needle: string): number {
   return text.slice(0, at).split('\n').length;
 }
 
-function columns(db: Database, table: string): SqlValue[][] {
-  return db.exec(`SELECT name, "notnull" FROM pragma_table_info('${table}') ORDER BY cid`)[0]?.values ?? [];
+function columns(db: Connection, table: string): Row[] {
+  return db.all('SELECT name, "notnull" FROM pragma_table_info(?) ORDER BY cid', [table]);
 }
 
-function seed(db: Database): void {
+function seed(db: Connection): void {
   db.exec(`PRAGMA foreign_keys = ON;
     INSERT INTO projects (id, name) VALUES (1, 'api'), (2, 'web');
     INSERT INTO milestones (id, project_id, name) VALUES (1, 1, 'm1'), (2, 2, 'm2');
@@ -51,29 +47,26 @@ function seed(db: Database): void {
     INSERT INTO task_comments (task_id, body) VALUES (1, 'a'), (1, 'b'), (2, 'c'), (3, 'd'), (4, 'e'), (4, 'f');`);
 }
 
-describe('runner', () => {
-  let SQL: SqlJsStatic;
-  let db: Database;
+describe(`runner (${ENGINE})`, () => {
+  let db: Connection;
   const spec = [1, 2, 3, 4].map(specMigration);
   const [m001, m002, m003, m004] = spec;
 
-  before(async () => {
-    SQL = await loadSqlJs();
-  });
-  beforeEach(() => {
-    db = new SQL.Database();
+  beforeEach(async () => {
+    db = await openEmpty();
   });
   afterEach(() => db.close());
+  after(removeTempDatabases);
 
   describe('applying', () => {
     it("applies the spec's 001 and records the row and the applied texts in the same transaction", () => {
       const outcome = up(db, m001);
       assert.equal(outcome.error, undefined);
       assert.deepEqual([outcome.ok, outcome.direction, outcome.version, outcome.executionTimeMs], [true, 'up', '1.0.0', 7]);
-      const row = db.exec('SELECT version, description, applied_at, checksum, execution_time_ms, status FROM schema_migrations')[0].values;
+      const row = db.all('SELECT version, description, applied_at, checksum, execution_time_ms, status FROM schema_migrations');
       assert.deepEqual(row, [['1.0.0', m001.description, '2025-10-19 14:30:00', m001.checksum, 7, 'applied']]);
       assert.deepEqual(readAppliedSql(db, '1.0.0'), { upSql: m001.sql, downSql: readDown(m001) });
-      const objects = db.exec("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite%' AND name NOT LIKE 'schema%' ORDER BY type, name")[0].values;
+      const objects = db.all("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite%' AND name NOT LIKE 'schema%' ORDER BY type, name");
       assert.deepEqual(objects, [
         ['index', 'idx_tasks_priority_queue'],
         ['table', 'milestones'],
@@ -129,30 +122,34 @@ describe('runner', () => {
       assert.deepEqual(ledger(db).map((r) => r[1]), ['1.0.0', '1.1.0', '1.1.1', '1.2.0']);
     });
 
-    it('a table rebuild under a child with ON DELETE CASCADE keeps every child row', () => {
+    it('a table rebuild under a child with ON DELETE CASCADE keeps every child row', async () => {
       for (const m of [m001, m002, m003]) up(db, m);
       seed(db);
-      const comments = db.exec('SELECT * FROM task_comments ORDER BY id')[0].values;
-      const tasks = db.exec('SELECT * FROM tasks ORDER BY id')[0].values;
+      const comments = db.all('SELECT * FROM task_comments ORDER BY id');
+      const tasks = db.all('SELECT * FROM tasks ORDER BY id');
       assert.equal(comments.length, 6);
 
       // Control: the same file run naively with foreign keys on loses the children.
-      const naive = new SQL.Database(db.export());
-      naive.exec('PRAGMA foreign_keys = ON');
-      naive.exec(m004.sql.replace(/INSERT INTO schema_migrations[^;]*;/, ''));
-      assert.equal(scalar(naive, 'SELECT count(*) FROM task_comments'), 0);
-      naive.close();
+      const naive = await copyOf(db);
+      try {
+        assert.equal(scalar(naive, 'SELECT count(*) FROM task_comments'), 6);
+        naive.exec('PRAGMA foreign_keys = ON');
+        naive.exec(m004.sql.replace(/INSERT INTO schema_migrations[^;]*;/, ''));
+        assert.equal(scalar(naive, 'SELECT count(*) FROM task_comments'), 0);
+      } finally {
+        naive.close();
+      }
 
       const outcome = up(db, m004);
       assert.equal(outcome.ok, true, outcome.error?.message);
-      assert.deepEqual(db.exec('SELECT * FROM task_comments ORDER BY id')[0].values, comments);
-      assert.deepEqual(db.exec('SELECT * FROM tasks ORDER BY id')[0].values, tasks);
-      assert.deepEqual(db.exec('PRAGMA foreign_key_check').length, 0);
+      assert.deepEqual(db.all('SELECT * FROM task_comments ORDER BY id'), comments);
+      assert.deepEqual(db.all('SELECT * FROM tasks ORDER BY id'), tasks);
+      assert.deepEqual(db.all('PRAGMA foreign_key_check'), []);
       assert.equal(scalar(db, 'PRAGMA foreign_keys'), 1);
       // The recreated triggers work, and the child still cascades from the rebuilt parent.
-      assert.deepEqual(db.exec('SELECT total_tasks, completed_tasks FROM milestones WHERE id = 1')[0].values, [[2, 1]]);
+      assert.deepEqual(db.all('SELECT total_tasks, completed_tasks FROM milestones WHERE id = 1'), [[2, 1]]);
       db.run("INSERT INTO tasks (project_id, milestone_id, title, status) VALUES (1, 1, 'five', 'done')");
-      assert.deepEqual(db.exec('SELECT total_tasks, completed_tasks FROM milestones WHERE id = 1')[0].values, [[3, 2]]);
+      assert.deepEqual(db.all('SELECT total_tasks, completed_tasks FROM milestones WHERE id = 1'), [[3, 2]]);
       db.run('DELETE FROM tasks WHERE id = 1');
       assert.equal(scalar(db, 'SELECT count(*) FROM task_comments WHERE task_id = 1'), 0);
     });
@@ -162,7 +159,7 @@ describe('runner', () => {
       seed(db);
       db.run("INSERT INTO tasks (id, project_id, title) VALUES (5, 1, NULL)");
       const before = dumpDatabase(db, ['schema_migrations']);
-      const ledgerBefore = db.exec('SELECT * FROM schema_migrations ORDER BY id')[0].values;
+      const ledgerBefore = db.all('SELECT * FROM schema_migrations ORDER BY id');
 
       const outcome = up(db, m004);
       assert.equal(outcome.ok, false);
@@ -173,7 +170,7 @@ describe('runner', () => {
       assert.match(outcome.error?.message ?? '', /"INSERT INTO tasks_new SELECT \* FROM tasks"/);
 
       assert.equal(dumpDatabase(db, ['schema_migrations']), before);
-      const ledgerAfter = db.exec('SELECT * FROM schema_migrations ORDER BY id')[0].values;
+      const ledgerAfter = db.all('SELECT * FROM schema_migrations ORDER BY id');
       assert.deepEqual(ledgerAfter.slice(0, 3), ledgerBefore);
       assert.deepEqual(ledgerAfter[3].slice(1), ['1.2.0', m004.description, '2025-10-19 14:30:00', m004.checksum, null, 'failed']);
       assert.equal(readAppliedSql(db, '1.2.0'), undefined);
@@ -221,22 +218,22 @@ describe('runner', () => {
     for (const [statement, word] of refusals) {
       it(`refuses ${statement} before anything runs, naming the line`, () => {
         up(db, makeMigration(1, 'base', 'CREATE TABLE base(x);'));
-        const bytes = db.export();
+        const before = dumpDatabase(db);
         const m = makeMigration(2, 'refused', `CREATE TABLE a(x);\nINSERT INTO base VALUES (1);\n${statement};\n`);
         const outcome = up(db, m);
         assert.deepEqual([outcome.ok, outcome.error?.code, outcome.error?.line, outcome.error?.file], [false, 'statement-refused', 3, m.upPath]);
         assert.ok(outcome.error?.message.includes(word));
-        assert.deepEqual(db.export(), bytes);
+        assert.equal(dumpDatabase(db), before);
       });
     }
 
     it("refuses to run when schema_migrations has another tool's shape, and runs nothing", () => {
       db.run('CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)');
-      const bytes = db.export();
+      const before = dumpDatabase(db);
       const outcome = up(db, m001);
       assert.deepEqual([outcome.ok, outcome.error?.code], [false, 'ledger-foreign']);
       assert.match(outcome.error?.message ?? '', /golang-migrate/);
-      assert.deepEqual(db.export(), bytes);
+      assert.equal(dumpDatabase(db), before);
     });
 
     for (const [statement, found] of [['ALTER TABLE schema_migrations ADD COLUMN note TEXT', /note TEXT/], ['DROP TABLE schema_migrations', /dropped it/]] as const) {
@@ -331,7 +328,7 @@ describe('runner', () => {
     it('refuses without a down file, with an empty or comment-only one, or one with only transaction control and ledger writes', () => {
       up(db, m001);
       up(db, m002);
-      const before = db.export();
+      const before = dumpDatabase(db);
       const cases: [string | null, string][] = [
         [null, 'no-down'],
         ['', 'empty-down'],
@@ -343,7 +340,7 @@ describe('runner', () => {
         assert.deepEqual([outcome.ok, outcome.error?.code], [false, code], String(downSql));
         assert.match(outcome.error?.message ?? '', /002_add_task_priority/);
       }
-      assert.deepEqual(db.export(), before);
+      assert.equal(dumpDatabase(db), before);
     });
 
     it('refuses to roll back what is not applied: pending, failed or already rolled back', () => {
@@ -390,15 +387,15 @@ describe('runner', () => {
       for (const m of [m001, m002, m003]) up(db, m);
       seed(db);
       up(db, m004);
-      const tasks = db.exec('SELECT * FROM tasks ORDER BY id')[0].values;
-      const comments = db.exec('SELECT * FROM task_comments ORDER BY id')[0].values;
+      const tasks = db.all('SELECT * FROM tasks ORDER BY id');
+      const comments = db.all('SELECT * FROM task_comments ORDER BY id');
       const outcome = down(db, m004);
       assert.equal(outcome.ok, true, outcome.error?.message);
       assert.deepEqual(columns(db, 'tasks').find((c) => c[0] === 'title'), ['title', 0]);
-      assert.deepEqual(db.exec('SELECT * FROM tasks ORDER BY id')[0].values, tasks);
-      assert.deepEqual(db.exec('SELECT * FROM task_comments ORDER BY id')[0].values, comments);
+      assert.deepEqual(db.all('SELECT * FROM tasks ORDER BY id'), tasks);
+      assert.deepEqual(db.all('SELECT * FROM task_comments ORDER BY id'), comments);
       assert.equal(comments.length, 6);
-      assert.equal(db.exec('PRAGMA foreign_key_check').length, 0);
+      assert.deepEqual(db.all('PRAGMA foreign_key_check'), []);
     });
   });
 
@@ -421,14 +418,14 @@ describe('runner', () => {
 
     it('checks down steps too: no down SQL for a later step runs nothing', () => {
       for (const m of [m001, m002, m003]) up(db, m);
-      const before = db.export();
+      const before = dumpDatabase(db);
       const steps: PlanStep[] = [
         { direction: 'down', version: m003.version, name: m003.name, downPath: m003.downPath, downSql: readDown(m003) },
         { direction: 'down', version: m002.version, name: m002.name, downSql: null },
       ];
       const outcomes = runPlan(db, steps, context());
       assert.deepEqual(outcomes.map((o) => [o.name, o.direction, o.error?.code]), [[m002.name, 'down', 'no-down']]);
-      assert.deepEqual(db.export(), before);
+      assert.equal(dumpDatabase(db), before);
     });
   });
 

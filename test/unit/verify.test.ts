@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Connection } from '../../src/core/engine/connection';
 import type { CheckResult } from '../../src/core/run/integrity';
 import type { Migration } from '../../src/core/model';
 import { applyMigration, type RunContext } from '../../src/core/run/runner';
-import { loadSqlJs } from '../../src/core/engine/sqljs/load';
 import { verifyDatabase } from '../../src/core/run/verify';
 import { makeMigration, readDown, specMigration } from '../fixtures/spec/load';
+import { ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
 
 const ctx: RunContext = { now: () => new Date('2025-10-19T14:30:00Z'), clock: () => 0 };
 
@@ -13,18 +13,15 @@ function byName(results: CheckResult[]): Record<string, [boolean, string]> {
   return Object.fromEntries(results.map((r) => [r.name, [r.ok, r.detail]]));
 }
 
-describe('verifyDatabase', () => {
-  let SQL: SqlJsStatic;
-  let db: Database;
+describe(`verifyDatabase (${ENGINE})`, () => {
+  let db: Connection;
   const spec = [1, 2, 3, 4].map(specMigration);
 
-  before(async () => {
-    SQL = await loadSqlJs();
-  });
-  beforeEach(() => {
-    db = new SQL.Database();
+  beforeEach(async () => {
+    db = await openEmpty();
   });
   afterEach(() => db.close());
+  after(removeTempDatabases);
 
   function applyAll(migrations: readonly Migration[]): void {
     for (const m of migrations) assert.ok(applyMigration(db, m, readDown(m), ctx).ok, m.name);

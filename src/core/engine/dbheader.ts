@@ -1,7 +1,5 @@
-// Header-level checks on a database file's bytes, so a file that is not a whole SQLite database is refused
-// with a clear reason before sql.js opens it (sql.js would treat an empty or foreign file as a new database).
-import type { SqlJsStatic } from 'sql.js';
-import { integrityCheck } from '../run/integrity';
+// Header-level checks on a database file's first bytes, so a file that is not a whole SQLite database is
+// refused with a clear reason before an engine opens it (both would treat an empty file as a new database).
 import { fail, ok, type Problem, type Result } from '../model';
 
 export interface DatabaseHeader {
@@ -16,34 +14,45 @@ const HEADER_SIZE = 100;
 
 /** Reads the 100-byte header (https://sqlite.org/fileformat.html#the_database_header) and checks the size against it. */
 export function inspectDatabaseHeader(bytes: Uint8Array, file: string): Result<DatabaseHeader> {
-  if (bytes.length === 0) {
-    return problem('db-empty', file, `${file} is empty (0 bytes), so it is not an SQLite database. If you meant a new database, remove the empty file: applying migrations creates it.`);
+  const format = inspectFormat(bytes, bytes.length, file);
+  return format.ok ? checkLayout(bytes, file, format.value.pageSize) : format;
+}
+
+/**
+ * Only what the first 100 bytes can say (magic, page size, format) of a file of `size` bytes: the
+ * native engine's check, since SQLite itself reconciles the size with the header and the WAL.
+ */
+export function inspectFormat(head: Uint8Array, size: number, file: string): Result<{ pageSize: number; walMode: boolean }> {
+  const bytes = head;
+  if (size === 0) {
+    return fileProblem('db-empty', file, `${file} is empty (0 bytes), so it is not an SQLite database. If you meant a new database, remove the empty file: applying migrations creates it.`);
   }
   const magic = Buffer.from(bytes.subarray(0, MAGIC.length)).toString('latin1');
   if (magic !== MAGIC) {
     const truncatedMagic = bytes.length < MAGIC.length && MAGIC.startsWith(magic);
     return truncatedMagic
       ? truncated(file, `it is only ${bytes.length} bytes long`)
-      : problem('db-not-sqlite', file, `${file} is not an SQLite database (it starts with ${describeStart(bytes)} instead of "SQLite format 3"); it may be another kind of file or encrypted.`);
+      : fileProblem('db-not-sqlite', file, `${file} is not an SQLite database (it starts with ${describeStart(bytes)} instead of "SQLite format 3"); it may be another kind of file or encrypted.`);
   }
   if (bytes.length < HEADER_SIZE) {
     return truncated(file, `it is only ${bytes.length} bytes long, shorter than the 100-byte header`);
   }
-  return checkLayout(bytes, file);
-}
-
-function checkLayout(bytes: Uint8Array, file: string): Result<DatabaseHeader> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rawPageSize = view.getUint16(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
-    return problem('db-bad-page-size', file, `${file} has a damaged header: page size ${rawPageSize} is not a power of two between 512 and 65536.`);
+    return fileProblem('db-bad-page-size', file, `${file} has a damaged header: page size ${rawPageSize} is not a power of two between 512 and 65536.`);
   }
   const writeVersion = bytes[18];
   const readVersion = bytes[19];
   if (![1, 2].includes(writeVersion) || ![1, 2].includes(readVersion) || bytes[21] !== 64 || bytes[22] !== 32 || bytes[23] !== 32) {
-    return problem('db-not-sqlite', file, `${file} has a damaged or unsupported header (file format ${writeVersion}/${readVersion}); SQLite would not open it.`);
+    return fileProblem('db-not-sqlite', file, `${file} has a damaged or unsupported header (file format ${writeVersion}/${readVersion}); SQLite would not open it.`);
   }
+  return ok({ pageSize, walMode: writeVersion === 2 && readVersion === 2 });
+}
+
+function checkLayout(bytes: Uint8Array, file: string, pageSize: number): Result<DatabaseHeader> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length % pageSize !== 0) {
     return truncated(file, `its size (${bytes.length} bytes) is not a whole number of ${pageSize}-byte pages`);
   }
@@ -54,32 +63,11 @@ function checkLayout(bytes: Uint8Array, file: string): Result<DatabaseHeader> {
   if (headerPagesValid && headerPages > filePages) {
     return truncated(file, `its header says ${headerPages} pages but the file holds only ${filePages}`);
   }
-  return ok({ pageSize, pageCount: headerPagesValid ? headerPages : filePages, walMode: writeVersion === 2 && readVersion === 2 });
-}
-
-/**
- * Header checks, then opens the bytes with sql.js and runs `PRAGMA integrity_check`:
- * catches damage the header cannot show, such as a zeroed page in the middle.
- */
-export function openAndCheck(SQL: SqlJsStatic, bytes: Uint8Array, file: string): Result<DatabaseHeader> {
-  const header = inspectDatabaseHeader(bytes, file);
-  if (!header.ok) {
-    return header;
-  }
-  let db;
-  try {
-    db = new SQL.Database(bytes);
-    const check = integrityCheck(db);
-    return check.ok ? header : problem('db-corrupt', file, `${file} is damaged: integrity_check reports ${check.detail}`);
-  } catch (e) {
-    return problem('db-corrupt', file, `${file} is damaged: SQLite says "${(e as Error).message}"`);
-  } finally {
-    db?.close();
-  }
+  return ok({ pageSize, pageCount: headerPagesValid ? headerPages : filePages, walMode: bytes[18] === 2 && bytes[19] === 2 });
 }
 
 function truncated(file: string, why: string): Result<never> {
-  return problem('db-truncated', file, `${file} is truncated or damaged: ${why}. Restore it from a backup.`);
+  return fileProblem('db-truncated', file, `${file} is truncated or damaged: ${why}. Restore it from a backup.`);
 }
 
 function describeStart(bytes: Uint8Array): string {
@@ -88,7 +76,7 @@ function describeStart(bytes: Uint8Array): string {
   return printable ? JSON.stringify(head.toString('latin1')) : `bytes ${head.subarray(0, 8).toString('hex')}`;
 }
 
-function problem(code: string, file: string, message: string): Result<never> {
+export function fileProblem(code: string, file: string, message: string): Result<never> {
   const p: Problem = { code, severity: 'error', message, file };
   return fail(p);
 }

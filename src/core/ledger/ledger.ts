@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { Connection, Row } from '../engine/connection';
 import { fail, ok, type LedgerRow, type LedgerStatus, type Migration, type Problem, type Result } from '../model';
 
 export const LEDGER_TABLE = 'schema_migrations';
@@ -52,7 +52,7 @@ interface ColumnInfo {
   readonly pk: number;
 }
 
-export function inspectLedger(db: Database): Result<'absent' | 'ours'> {
+export function inspectLedger(db: Connection): Result<'absent' | 'ours'> {
   const kind = objectType(db, LEDGER_TABLE);
   if (kind === undefined) {
     return companionProblem(db) ?? ok('absent');
@@ -71,7 +71,7 @@ export function inspectLedger(db: Database): Result<'absent' | 'ours'> {
 }
 
 /** Creates the spec's table and its companion when missing; a table of another shape is never altered. */
-export function ensureLedger(db: Database): Result<void> {
+export function ensureLedger(db: Connection): Result<void> {
   const shape = inspectLedger(db);
   if (!shape.ok) {
     return shape;
@@ -81,7 +81,7 @@ export function ensureLedger(db: Database): Result<void> {
   return ok(undefined);
 }
 
-export function readLedger(db: Database): Result<LedgerRow[]> {
+export function readLedger(db: Connection): Result<LedgerRow[]> {
   const shape = inspectLedger(db);
   if (!shape.ok) {
     return shape;
@@ -90,24 +90,24 @@ export function readLedger(db: Database): Result<LedgerRow[]> {
     return ok([]);
   }
   const sql = `SELECT id, version, description, applied_at, checksum, execution_time_ms, status FROM main.${LEDGER_TABLE} ORDER BY id`;
-  return ok(selectRows(db, sql, []).map(toLedgerRow));
+  return ok(db.all(sql).map(toLedgerRow));
 }
 
 /** The row for a version; undefined when there is none, or no ledger of the spec's shape to hold one. */
-export function findLedgerRow(db: Database, version: string): LedgerRow | undefined {
+export function findLedgerRow(db: Connection, version: string): LedgerRow | undefined {
   const shape = inspectLedger(db);
   if (!shape.ok || shape.value === 'absent') {
     return undefined;
   }
   const sql = `SELECT id, version, description, applied_at, checksum, execution_time_ms, status FROM main.${LEDGER_TABLE} WHERE version = ?`;
-  return selectRows(db, sql, [version]).map(toLedgerRow)[0];
+  return db.all(sql, [version]).map(toLedgerRow)[0];
 }
 
-export function readAppliedSql(db: Database, version: string): { upSql: string; downSql: string | null } | undefined {
+export function readAppliedSql(db: Connection, version: string): { upSql: string; downSql: string | null } | undefined {
   if (!companionReadable(db)) {
     return undefined;
   }
-  const rows = selectRows(db, `SELECT up_sql, down_sql FROM main.${LEDGER_SQL_TABLE} WHERE version = ?`, [version]);
+  const rows = db.all(`SELECT up_sql, down_sql FROM main.${LEDGER_SQL_TABLE} WHERE version = ?`, [version]);
   if (rows.length === 0) {
     return undefined;
   }
@@ -116,11 +116,11 @@ export function readAppliedSql(db: Database, version: string): { upSql: string; 
 }
 
 /** version -> migration file name as recorded when applied, for showing ledger rows whose file is gone. */
-export function readAppliedNames(db: Database): Map<string, string> {
+export function readAppliedNames(db: Connection): Map<string, string> {
   if (!companionReadable(db)) {
     return new Map();
   }
-  const rows = selectRows(db, `SELECT version, name FROM main.${LEDGER_SQL_TABLE} WHERE name IS NOT NULL`, []);
+  const rows = db.all(`SELECT version, name FROM main.${LEDGER_SQL_TABLE} WHERE name IS NOT NULL`);
   return new Map(rows.map(([version, name]) => [String(version), String(name)]));
 }
 
@@ -137,7 +137,7 @@ export interface AppliedRecord {
 }
 
 /** One row per version: a retry after a failure or a rollback updates the row (and keeps its id). */
-export function recordStatus(db: Database, r: Omit<AppliedRecord, 'name' | 'upSql' | 'downSql'>, status: LedgerStatus): void {
+export function recordStatus(db: Connection, r: Omit<AppliedRecord, 'name' | 'upSql' | 'downSql'>, status: LedgerStatus): void {
   db.run(
     `INSERT INTO main.${LEDGER_TABLE} (version, description, applied_at, checksum, execution_time_ms, status)
      VALUES (?, ?, ?, ?, ?, ?)
@@ -147,7 +147,7 @@ export function recordStatus(db: Database, r: Omit<AppliedRecord, 'name' | 'upSq
   );
 }
 
-export function recordApplied(db: Database, r: AppliedRecord): void {
+export function recordApplied(db: Connection, r: AppliedRecord): void {
   recordStatus(db, r, 'applied');
   db.run(
     `INSERT INTO main.${LEDGER_SQL_TABLE} (version, name, up_sql, down_sql) VALUES (?, ?, ?, ?)
@@ -157,7 +157,7 @@ export function recordApplied(db: Database, r: AppliedRecord): void {
 }
 
 /** The spec's rollback step: only the status changes, so the row still tells when and what was applied. */
-export function markRolledBack(db: Database, version: string): void {
+export function markRolledBack(db: Connection, version: string): void {
   db.run(`UPDATE main.${LEDGER_TABLE} SET status = 'rolled_back' WHERE version = ?`, [version]);
 }
 
@@ -165,7 +165,7 @@ export function markRolledBack(db: Database, version: string): void {
  * Like Flyway's repair: an applied migration whose file was edited on purpose takes the file's
  * current checksum and text, so it stops showing as modified. Nothing in the schema runs.
  */
-export function acceptChecksum(db: Database, version: string, migrations: readonly Migration[]): Result<void> {
+export function acceptChecksum(db: Connection, version: string, migrations: readonly Migration[]): Result<void> {
   const shape = inspectLedger(db);
   if (!shape.ok) {
     return shape;
@@ -191,7 +191,7 @@ export function acceptChecksum(db: Database, version: string, migrations: readon
 }
 
 /** A savepoint, so it also nests inside a caller's transaction. */
-function atomically(db: Database, work: () => void): void {
+function atomically(db: Connection, work: () => void): void {
   db.run('SAVEPOINT ledger_write');
   try {
     work();
@@ -203,13 +203,13 @@ function atomically(db: Database, work: () => void): void {
   }
 }
 
-function objectType(db: Database, name: string): string | undefined {
-  const rows = selectRows(db, 'SELECT type FROM main.sqlite_master WHERE name = ? COLLATE NOCASE', [name]);
+function objectType(db: Connection, name: string): string | undefined {
+  const rows = db.all('SELECT type FROM main.sqlite_master WHERE name = ? COLLATE NOCASE', [name]);
   return rows.length ? String(rows[0][0]) : undefined;
 }
 
-function tableColumns(db: Database, table: string): ColumnInfo[] {
-  return selectRows(db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?, 'main') ORDER BY cid", [table]).map(
+function tableColumns(db: Connection, table: string): ColumnInfo[] {
+  return db.all("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?, 'main') ORDER BY cid", [table]).map(
     ([name, type, notnull, pk]) => ({ name: String(name), type: String(type), notnull: Number(notnull), pk: Number(pk) }),
   );
 }
@@ -224,10 +224,10 @@ function sameShape(columns: readonly ColumnInfo[]): boolean {
   );
 }
 
-function versionIsUnique(db: Database): boolean {
+function versionIsUnique(db: Connection): boolean {
   const sql = `SELECT 1 FROM pragma_index_list(?, 'main') AS l
     WHERE l."unique" = 1 AND (SELECT group_concat(name) FROM pragma_index_info(l.name, 'main')) = 'version'`;
-  return selectRows(db, sql, [LEDGER_TABLE]).length > 0;
+  return db.all(sql, [LEDGER_TABLE]).length > 0;
 }
 
 function foreignShapeMessage(columns: readonly ColumnInfo[]): string {
@@ -238,11 +238,11 @@ function foreignShapeMessage(columns: readonly ColumnInfo[]): string {
   return `${LEDGER_TABLE} has columns (${described.join(', ')})${looks}. It is left untouched; use another database or rename that table.`;
 }
 
-function companionReadable(db: Database): boolean {
+function companionReadable(db: Connection): boolean {
   return objectType(db, LEDGER_SQL_TABLE) === 'table' && companionProblem(db) === undefined;
 }
 
-function companionProblem(db: Database): { ok: false; error: Problem } | undefined {
+function companionProblem(db: Connection): { ok: false; error: Problem } | undefined {
   const kind = objectType(db, LEDGER_SQL_TABLE);
   if (kind === undefined) {
     return undefined;
@@ -255,7 +255,7 @@ function companionProblem(db: Database): { ok: false; error: Problem } | undefin
   return fail(foreign(`${LEDGER_SQL_TABLE} is ${found}, not this tool's record of applied SQL. It is left untouched.`));
 }
 
-function toLedgerRow([id, version, description, appliedAt, checksum, ms, status]: SqlValue[]): LedgerRow {
+function toLedgerRow([id, version, description, appliedAt, checksum, ms, status]: Row): LedgerRow {
   return {
     id: Number(id),
     version: String(version),
@@ -265,19 +265,6 @@ function toLedgerRow([id, version, description, appliedAt, checksum, ms, status]
     executionTimeMs: ms === null ? null : Number(ms),
     status: String(status) as LedgerStatus,
   };
-}
-
-function selectRows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
-  const stmt = db.prepare(sql, params);
-  try {
-    const rows: SqlValue[][] = [];
-    while (stmt.step()) {
-      rows.push(stmt.get());
-    }
-    return rows;
-  } finally {
-    stmt.free();
-  }
 }
 
 function article(word: string): string {

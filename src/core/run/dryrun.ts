@@ -1,4 +1,4 @@
-import type { Database, SqlJsStatic } from 'sql.js';
+import { column, scalar, type Connection } from '../engine/connection';
 import type { PlanStep } from './plan';
 import { runPlan, type MigrationOutcome, type RunContext } from './runner';
 
@@ -11,11 +11,10 @@ export interface DryRunReport {
 }
 
 /**
- * Runs the plan on an in-memory copy of the bytes (sql.js copies them into its own memory), so
- * neither the caller's buffer nor any file changes, and reports what the plan would do.
+ * Runs the plan on a scratch copy of the database that the engine made (sql.js: in memory; native: a
+ * temporary file), so the database itself never changes, reports what the plan would do, and closes the copy.
  */
-export function dryRun(SQL: SqlJsStatic, bytes: Uint8Array | null, steps: readonly PlanStep[], ctx: RunContext): DryRunReport {
-  const db = bytes ? new SQL.Database(bytes) : new SQL.Database();
+export function dryRun(db: Connection, steps: readonly PlanStep[], ctx: RunContext): DryRunReport {
   try {
     const before = tableCounts(db);
     const outcomes = runPlan(db, steps, ctx);
@@ -33,23 +32,22 @@ export function dryRun(SQL: SqlJsStatic, bytes: Uint8Array | null, steps: readon
 }
 
 /** Row count of every ordinary table; SQLite's internal tables (sqlite_sequence, ...) are left out. */
-function tableCounts(db: Database): Map<string, number> {
-  const rows = db.exec("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+function tableCounts(db: Connection): Map<string, number> {
+  const names = column(db, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
   const counts = new Map<string, number>();
-  for (const [name] of rows[0]?.values ?? []) {
+  for (const name of names) {
     const table = String(name);
     counts.set(table, countRows(db, table));
   }
   return counts;
 }
 
-function countRows(db: Database, table: string): number {
+function countRows(db: Connection, table: string): number {
   try {
     // A table name cannot be a bound parameter; it is quoted as an identifier instead.
-    const result = db.exec(`SELECT count(*) FROM main."${table.replace(/"/g, '""')}"`);
-    return Number(result[0]?.values[0]?.[0] ?? 0);
+    return Number(scalar(db, `SELECT count(*) FROM main."${table.replace(/"/g, '""')}"`) ?? 0);
   } catch {
-    // A virtual table whose module sql.js lacks cannot be read; it still shows as created or dropped.
+    // A virtual table whose module the engine lacks cannot be read; it still shows as created or dropped.
     return 0;
   }
 }

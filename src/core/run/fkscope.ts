@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import { column, type Connection } from '../engine/connection';
 import { tableWrites, type TableWrite } from '../sql/writes';
 
 /**
@@ -30,12 +30,11 @@ interface ForeignKey {
 const ROWID = ['rowid', 'oid', '_rowid_'];
 
 /** Foreign keys by CREATE TABLE text, per database: the same text always declares the same keys. */
-const keysBySql = new WeakMap<Database, Map<string, ForeignKey[]>>();
+const keysBySql = new WeakMap<Connection, Map<string, ForeignKey[]>>();
 
 /** The tables and views as they are now, with their foreign keys read while the tables still exist. */
-export function snapshotSchema(db: Database): SchemaSnapshot {
-  const rows = db.exec("SELECT name, type, rootpage, ifnull(sql, '') FROM main.sqlite_master WHERE type IN ('table', 'view')");
-  const entries = rows.length ? rows[0].values : [];
+export function snapshotSchema(db: Connection): SchemaSnapshot {
+  const entries = db.all("SELECT name, type, rootpage, ifnull(sql, '') FROM main.sqlite_master WHERE type IN ('table', 'view')");
   const schema = new Map(entries.map(([name, type, root, sql]): [string, SchemaEntry] => [
     String(name).toLowerCase(),
     { name: String(name), type: String(type), storage: `${type} ${root}`, sql: String(sql) },
@@ -45,7 +44,7 @@ export function snapshotSchema(db: Database): SchemaSnapshot {
 }
 
 /** Foreign keys whose parent table does not exist: invisible to foreign_key_check while the child is empty. */
-export function danglingReferences(db: Database, schema: SchemaSnapshot): string[] {
+export function danglingReferences(db: Connection, schema: SchemaSnapshot): string[] {
   const out: string[] = [];
   for (const table of schema.values()) {
     for (const key of foreignKeysOf(db, table)) {
@@ -55,7 +54,7 @@ export function danglingReferences(db: Database, schema: SchemaSnapshot): string
   return out;
 }
 
-export function foreignKeyScope(db: Database, before: SchemaSnapshot, after: SchemaSnapshot, statements: readonly string[]): string[] {
+export function foreignKeyScope(db: Connection, before: SchemaSnapshot, after: SchemaSnapshot, statements: readonly string[]): string[] {
   const changed = rebuiltTables(before, after);
   const rekeyed = alteredKeys(db, before, after);
   const direct = statements.flatMap(tableWrites);
@@ -96,20 +95,19 @@ function touches(w: TableWrite, columns: readonly string[], child: boolean): boo
   }
 }
 
-function primaryKey(db: Database, table: SchemaEntry | undefined): string[] {
+function primaryKey(db: Connection, table: SchemaEntry | undefined): string[] {
   if (!table) return [];
-  const rows = db.exec("SELECT lower(name) FROM pragma_table_info(?, 'main') WHERE pk > 0", [table.name]);
-  return rows.length ? rows[0].values.map(([name]) => String(name)) : [];
+  return column(db, "SELECT lower(name) FROM pragma_table_info(?, 'main') WHERE pk > 0", [table.name]).map(String);
 }
 
-function foreignKeysOf(db: Database, table: SchemaEntry): ForeignKey[] {
+function foreignKeysOf(db: Connection, table: SchemaEntry): ForeignKey[] {
   if (table.type !== 'table') return [];
   let memo = keysBySql.get(db);
   if (!memo) keysBySql.set(db, (memo = new Map()));
   let keys = memo.get(table.sql);
   if (!keys) {
-    const rows = db.exec(`SELECT "from", "table", "to" FROM pragma_foreign_key_list(?, 'main')`, [table.name]);
-    keys = rows.length ? rows[0].values.map(([column, parent, to]) => ({ column: String(column), parent: String(parent), to: to === null ? null : String(to) })) : [];
+    const rows = db.all(`SELECT "from", "table", "to" FROM pragma_foreign_key_list(?, 'main')`, [table.name]);
+    keys = rows.map(([from, parent, to]) => ({ column: String(from), parent: String(parent), to: to === null ? null : String(to) }));
     memo.set(table.sql, keys);
   }
   return keys;
@@ -128,7 +126,7 @@ function rebuiltTables(before: SchemaSnapshot, after: SchemaSnapshot): Set<strin
  * Tables altered in place whose own foreign keys changed (ADD COLUMN ... REFERENCES fills existing rows
  * with the default): their rows are checked. Other in-place ALTERs keep every row's keys as they were.
  */
-function alteredKeys(db: Database, before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
+function alteredKeys(db: Connection, before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
   const rekeyed = new Set<string>();
   for (const [name, now] of after) {
     const was = before.get(name);
@@ -139,9 +137,9 @@ function alteredKeys(db: Database, before: SchemaSnapshot, after: SchemaSnapshot
 }
 
 /** Triggers on a written table write too; follow them until nothing new is found. */
-function triggerWrites(db: Database, initial: readonly TableWrite[]): TableWrite[] {
-  const rows = db.exec("SELECT lower(tbl_name), sql FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL");
-  const triggers = rows.length ? rows[0].values.map(([table, sql]) => ({ table: String(table), sql: String(sql) })) : [];
+export function triggerWrites(db: Connection, initial: readonly TableWrite[]): TableWrite[] {
+  const rows = db.all("SELECT lower(tbl_name), sql FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL");
+  const triggers = rows.map(([table, sql]) => ({ table: String(table), sql: String(sql) }));
   const found: TableWrite[] = [];
   const reached = new Set(initial.map((w) => w.table));
   const followed = new Set<number>();

@@ -1,4 +1,7 @@
-// The messages between the engine (main side) and the worker thread that runs sql.js.
+// What an operation asks of an engine and what it answers: the same for both engines, so the messages
+// to sql.js's worker thread and to the native engine's child process carry the same values.
+import type { CreatedBackup } from '../engine/backups';
+import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
@@ -29,12 +32,12 @@ export type Task =
   | { readonly kind: 'dry-run'; readonly direction: 'up'; readonly options: UpOptions }
   | { readonly kind: 'dry-run'; readonly direction: 'down'; readonly options: DownOptions }
   | { readonly kind: 'applied-sql'; readonly version: string }
-  | { readonly kind: 'accept-checksum'; readonly version: string };
+  | { readonly kind: 'accept-checksum'; readonly version: string }
+  /** The engine's SQLite: version, modules, compile options. */
+  | { readonly kind: 'describe' };
 
 export interface TaskRequest {
   readonly task: Task;
-  /** The database file's bytes; null when the file does not exist yet. */
-  readonly bytes: Uint8Array | null;
   readonly migrations: readonly Migration[];
   /** Wall-clock time of the request, so applied_at comes from the caller's (injectable) clock. */
   readonly nowMs: number;
@@ -45,9 +48,14 @@ export interface TaskResponse {
   readonly states: MigrationState[];
   readonly outcomes: MigrationOutcome[];
   readonly notes: Problem[];
-  /** New database bytes, verified; absent when nothing changed. */
+  /** sql.js: the new database bytes, verified; absent when nothing changed. */
   readonly bytes?: Uint8Array;
+  /** True when the task committed changes to the database (native: in place; sql.js: in `bytes`). */
+  readonly changed?: boolean;
+  /** Native: the backup taken before the first change. */
+  readonly backup?: CreatedBackup;
   readonly checks?: CheckResult[];
+  readonly facts?: EngineFacts;
   readonly dryRun?: DryRunReport;
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
   /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */

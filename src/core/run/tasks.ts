@@ -1,37 +1,55 @@
 import * as fs from 'fs';
-import type { Database, SqlJsStatic } from 'sql.js';
+import { isBusy, type Connection } from '../engine/connection';
+import { describeSqlite } from '../engine/facts';
 import { decodeSqlText } from '../migrations/checksum';
 import { dryRun } from './dryrun';
-import { checkIntegrity, foreignKeyViolations, integrityCheck } from './integrity';
-import { acceptChecksum, ensureLedger, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
+import { moduleRefusal } from './modules';
+import { foreignKeyViolations, integrityCheck } from './integrity';
+import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
 import { fail, ok, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { Ledger, TaskReply, TaskRequest, TaskResponse } from './protocol';
-import { runPlan, type RunContext } from './runner';
+import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
+
+/**
+ * What differs between the engines around a task: where a scratch copy comes from, when the backup is
+ * taken and how a changed database is checked. The task logic below is the same for both.
+ */
+export interface TaskEngine {
+  readonly conn: Connection;
+  /** False when the database file did not exist: nothing to check before writing, nothing to back up. */
+  readonly existed: boolean;
+  /** A scratch copy of the database for a dry run, never the file itself; the caller closes it. */
+  scratchCopy(): Promise<Connection>;
+  /** Before the first change is committed (native: back up through SQLite here). */
+  beforeWrite(): Promise<Result<Partial<TaskResponse>>>;
+  /** After changes were committed: check the database (sql.js: export and verify the new bytes). */
+  afterWrite(): Promise<Result<Partial<TaskResponse>>>;
+  /** After `beforeWrite` when nothing was committed after all (a refusal, a failed rollback): undo its preparations. */
+  unchanged(): Promise<void>;
+}
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */
 const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum']);
 
-/**
- * Runs one task over the database bytes. Everything that touches sql.js happens here, inside the
- * worker thread, so a runaway migration can be stopped by terminating the worker.
- */
-export function runTask(SQL: SqlJsStatic, req: TaskRequest): TaskReply {
-  const db = req.bytes ? new SQL.Database(req.bytes) : new SQL.Database();
+/** Runs one task over an open database. Expected failures come back as values; a lock held too long too. */
+export async function runTask(engine: TaskEngine, req: TaskRequest, onOutcome?: RunContext['onOutcome']): Promise<TaskReply> {
   try {
-    if (req.bytes && WRITING.has(req.task.kind)) {
-      const precheck = checkBeforeUse(db);
+    if (engine.existed && WRITING.has(req.task.kind)) {
+      const precheck = checkBeforeUse(engine.conn);
       if (!precheck.ok) return precheck;
     }
-    return dispatch(SQL, db, req);
-  } finally {
-    db.close();
+    return await dispatch(engine, req, onOutcome);
+  } catch (e) {
+    if (isBusy(e)) return fail(problem('db-busy', busyMessage()));
+    throw e;
   }
 }
 
-function dispatch(SQL: SqlJsStatic, db: Database, req: TaskRequest): TaskReply {
+async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
+  const db = engine.conn;
   const task = req.task;
   switch (task.kind) {
     case 'status': {
@@ -46,73 +64,83 @@ function dispatch(SQL: SqlJsStatic, db: Database, req: TaskRequest): TaskReply {
     case 'dry-run': {
       const steps = planSteps(db, req, task.direction, task.options);
       if (!steps.ok) return steps;
-      const report = dryRun(SQL, req.bytes, steps.value.steps, context(req));
+      const refused = vetPlan(steps.value.steps) ?? moduleRefusal(db, steps.value.steps);
+      if (refused) return withStates(db, req, { notes: steps.value.notes, outcomes: [refused] });
+      const copy = await engine.scratchCopy();
+      const report = dryRun(copy, steps.value.steps, context(req));
       return withStates(db, req, { dryRun: report, notes: steps.value.notes, outcomes: report.outcomes });
     }
     case 'up':
     case 'down':
-      return migrate(SQL, db, req, task.kind, task.options);
-    case 'accept-checksum': {
-      const changed = acceptChecksum(db, task.version, req.migrations);
-      if (!changed.ok) return changed;
-      return exportVerified(SQL, db, req, { outcomes: [], notes: [] });
-    }
+      return migrate(engine, req, task.kind, task.options, onOutcome);
+    case 'accept-checksum':
+      return acceptChecksumTask(engine, req, task.version);
+    case 'describe':
+      return ok({ outcomes: [], notes: [], states: [], facts: { node: process.versions.node, ...describeSqlite(db) } });
   }
 }
 
-function migrate(SQL: SqlJsStatic, db: Database, req: TaskRequest, direction: 'up' | 'down', options: object): TaskReply {
-  const ledger = ensureLedger(db);
-  if (!ledger.ok) return ledger;
+async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: object, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
+  const db = engine.conn;
   const plan = planSteps(db, req, direction, options);
   if (!plan.ok) return plan;
-  if (plan.value.steps.length === 0) {
-    return withStates(db, req, { notes: plan.value.notes });
+  const notes = plan.value.notes;
+  const steps = plan.value.steps;
+  const refused = vetPlan(steps) ?? moduleRefusal(db, steps);
+  if (steps.length === 0 || refused) {
+    return withStates(db, req, { notes, outcomes: refused ? [refused] : [] });
   }
   const before = JSON.stringify(readLedger(db));
-  const outcomes = runPlan(db, plan.value.steps, context(req));
+  const prepared = await engine.beforeWrite();
+  if (!prepared.ok) return prepared;
+  const outcomes = runPlan(db, steps, { ...context(req), onOutcome });
   // Every change a migration commits also changes the ledger; a refused step or a failed rollback
-  // changes neither, and then the file is not rewritten (nor a backup spent on it).
+  // changes neither, and then there is nothing to check (nor, for sql.js, a file to rewrite).
   if (JSON.stringify(readLedger(db)) === before) {
-    return withStates(db, req, { outcomes, notes: plan.value.notes });
+    await engine.unchanged();
+    return withStates(db, req, { outcomes, notes });
   }
-  return exportVerified(SQL, db, req, { outcomes, notes: plan.value.notes });
+  return await finishWrite(engine, req, { ...prepared.value, outcomes, notes });
 }
 
-/** Exports the changed database, reopens the exported bytes and checks them before anyone may write them. */
-function exportVerified(SQL: SqlJsStatic, db: Database, req: TaskRequest, partial: Partial<TaskResponse>): TaskReply {
-  const bytes = db.export();
-  // Its in-memory file is no longer needed: free it before the reopen makes another copy.
-  db.close();
-  const reopened = new SQL.Database(bytes);
-  try {
-    const failed = checkIntegrity(reopened).filter((c) => !c.ok);
-    if (failed.length) {
-      const detail = failed.map((c) => `${c.name}: ${c.detail}`).join('; ');
-      return fail(problem('verify-failed', `The migrated database did not pass verification (${detail}); the file was not changed.`));
-    }
-    return withStates(reopened, req, { ...partial, bytes });
-  } finally {
-    reopened.close();
+async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string): Promise<TaskReply> {
+  const prepared = await engine.beforeWrite();
+  if (!prepared.ok) return prepared;
+  const changed = acceptChecksum(engine.conn, version, req.migrations);
+  if (!changed.ok) {
+    await engine.unchanged();
+    return changed;
   }
+  return await finishWrite(engine, req, { ...prepared.value, outcomes: [], notes: [] });
 }
 
-function withStates(db: Database, req: TaskRequest, partial: Partial<TaskResponse>): TaskReply {
+/** States are read before the engine's check, which for sql.js frees the connection to make room for the export. */
+async function finishWrite(engine: TaskEngine, req: TaskRequest, partial: Partial<TaskResponse>): Promise<TaskReply> {
+  const states = readStates(engine.conn, req);
+  if (!states.ok) return states;
+  const checked = await engine.afterWrite();
+  if (!checked.ok) return checked;
+  const notes = [...(partial.notes ?? []), ...(checked.value.notes ?? [])];
+  return ok({ outcomes: [], ...partial, ...checked.value, notes, changed: true, states: states.value });
+}
+
+function withStates(db: Connection, req: TaskRequest, partial: Partial<TaskResponse>): TaskReply {
   const states = readStates(db, req);
   if (!states.ok) return states;
   return ok({ outcomes: [], notes: [], ...partial, states: states.value });
 }
 
-function readLedgerAndNames(db: Database): Result<Ledger> {
+function readLedgerAndNames(db: Connection): Result<Ledger> {
   const rows = readLedger(db);
   return rows.ok ? ok({ rows: rows.value, names: [...readAppliedNames(db)] }) : rows;
 }
 
-function readStates(db: Database, req: TaskRequest): Result<MigrationState[]> {
+function readStates(db: Connection, req: TaskRequest): Result<MigrationState[]> {
   const ledger = readLedgerAndNames(db);
   return ledger.ok ? ok(statesFromLedger(req.migrations, ledger.value)) : ledger;
 }
 
-function planSteps(db: Database, req: TaskRequest, direction: 'up' | 'down', options: object): Result<{ steps: PlanStep[]; notes: Problem[] }> {
+function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', options: object): Result<{ steps: PlanStep[]; notes: Problem[] }> {
   const states = readStates(db, req);
   if (!states.ok) return states;
   if (direction === 'up') {
@@ -150,7 +178,7 @@ function context(req: TaskRequest): RunContext {
 }
 
 /** A corrupt file is refused instead of migrated; a foreign ledger is refused before anything runs. */
-function checkBeforeUse(db: Database): Result<void> {
+function checkBeforeUse(db: Connection): Result<void> {
   const integrity = integrityCheck(db);
   if (!integrity.ok) {
     return fail(problem('corrupt', `The database failed PRAGMA integrity_check (${integrity.detail}); restore it from a backup before migrating.`));
@@ -163,6 +191,11 @@ function checkBeforeUse(db: Database): Result<void> {
   return shape.ok ? ok(undefined) : shape;
 }
 
-function problem(code: string, message: string): Problem {
+export function busyMessage(): string {
+  return 'Another program holds a lock on the database past the busy timeout; nothing more was changed. ' +
+    'Try again when it has finished, or raise sqliteMigrations.busyTimeoutSeconds (CLI: --busy-timeout SECONDS).';
+}
+
+export function problem(code: string, message: string): Problem {
   return { code, severity: 'error', message };
 }

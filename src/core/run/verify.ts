@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Connection } from '../engine/connection';
 import { foreignKeyCheck, integrityCheck, type CheckResult } from './integrity';
 import { inspectLedger, readAppliedNames, readLedger } from '../ledger/ledger';
 import type { Migration } from '../model';
@@ -8,7 +8,7 @@ import { mergeStatus, type MigrationState } from '../ledger/status';
  * The spec's post-migration checks as pass/fail results: SQLite's integrity_check and
  * foreign_key_check, the ledger's shape, no failed or file-less rows, and no applied file edited since.
  */
-export function verifyDatabase(db: Database, migrations: readonly Migration[]): CheckResult[] {
+export function verifyDatabase(db: Connection, migrations: readonly Migration[]): CheckResult[] {
   const results: CheckResult[] = [integrityCheck(db), foreignKeyCheck(db)];
   const shape = inspectLedger(db);
   if (!shape.ok) {

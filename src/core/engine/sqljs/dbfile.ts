@@ -4,12 +4,13 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { sweepTemps, writeFileAtomic, type WriteHooks } from './atomic';
+import { sweepTemps, writeFileAtomic, type WriteHooks } from '../atomic';
 import { inspectDatabaseHeader, type DatabaseHeader } from '../dbheader';
 import { fail, ok, type Problem, type Result } from '../../model';
+import { hardLinks, ifMissing, resolveDatabaseFile } from '../dbpath';
 import { checkSidecars } from './sidecars';
 
-export type { WriteStep } from './atomic';
+export type { WriteStep } from '../atomic';
 
 export interface Snapshot {
   /** The file itself, symlinks resolved: what is read, compared and replaced. */
@@ -87,30 +88,6 @@ async function readValidated(abs: string, realPath: string, stat: fs.Stats, allo
   const sha256 = createHash('sha256').update(read.bytes).digest('hex');
   const snapshot: Snapshot = { realPath, exists: true, size: st.size, mtimeMs: st.mtimeMs, sha256, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   return ok({ bytes: read.bytes, path: abs, header: header.ok ? header.value : null, snapshot });
-}
-
-/** lstat/stat before anything is opened, so a FIFO is never opened and a folder never read. */
-async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: fs.Stats }>> {
-  const link = await fsp.lstat(abs).catch(ifMissing(undefined));
-  if (!link) {
-    const dir = await fsp.realpath(path.dirname(abs)).catch(() => path.dirname(abs));
-    return ok({ realPath: path.join(dir, path.basename(abs)) });
-  }
-  const realPath = await fsp.realpath(abs).catch(() => undefined);
-  if (!realPath) {
-    return problem('db-broken-link', abs, `${abs} is a symbolic link to ${await fsp.readlink(abs).catch(() => '?')}, which does not exist or loops.`);
-  }
-  const stat = await fsp.stat(realPath);
-  if (stat.isDirectory()) {
-    return problem('db-not-a-file', realPath, `${realPath} is a folder, not a database file.`);
-  }
-  if (!stat.isFile()) {
-    return problem('db-not-a-file', realPath, `${realPath} is not a regular file (a FIFO, socket or device), so it is not read.`);
-  }
-  if (stat.nlink > 1) {
-    return hardLinks(realPath, stat.nlink);
-  }
-  return ok({ realPath, stat });
 }
 
 async function checkAllSidecars(abs: string, realPath: string): Promise<Result<void>> {
@@ -239,19 +216,6 @@ export function sweepStaleTemps(dbRealPath: string): Promise<string[]> {
 
 function changed(file: string, why: string): Result<never> {
   return problem('db-changed', file, `${file} changed on disk since it was read (${why}). Nothing was written; the file is as the other program left it. Run the operation again.`);
-}
-
-function hardLinks(file: string, count: number): Result<never> {
-  return problem('db-hard-links', file, `${file} has ${count} hard links; replacing it would leave the other names pointing at the old contents. Keep a single name (use a symbolic link instead) and try again.`);
-}
-
-function ifMissing<T>(value: T): (e: NodeJS.ErrnoException) => T {
-  return (e) => {
-    if (e.code === 'ENOENT') {
-      return value;
-    }
-    throw e;
-  };
 }
 
 function problem(code: string, file: string, message: string): Result<never> {

@@ -1,14 +1,15 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { Problem } from '../../model';
-import type { TaskReply, TaskRequest } from '../../run/protocol';
+import type { TaskReply } from '../../run/protocol';
+import type { SqlJsRequest } from './task';
 
 /**
  * Runs a task in a fresh worker thread and stops it after `timeLimitMs`: a migration that never
  * ends (an infinite recursive CTE) must not hang the editor or the CLI. The worker bundle sits
  * beside this code, both in dist/ and in the compiled tests.
  */
-export function runInWorker(req: TaskRequest, timeLimitMs: number): Promise<TaskReply> {
+export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<TaskReply> {
   return new Promise((resolve) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'));
     let settled = false;

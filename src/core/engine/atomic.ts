@@ -3,7 +3,7 @@
 import { randomBytes } from 'crypto';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { fail, ok, type Problem, type Result } from '../../model';
+import { fail, ok, type Problem, type Result } from '../model';
 
 export type WriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
 
@@ -39,12 +39,27 @@ export function tempNameFor(target: string, pid: number, random: string): string
 
 /** Writes `bytes` to `target` atomically; returns the path written (with `noClobber`, the free name chosen). */
 export async function writeFileAtomic(target: string, bytes: Uint8Array, opts: AtomicWriteOptions = {}): Promise<Result<{ path: string }>> {
-  const random = opts.random ?? (() => randomBytes(6).toString('hex'));
-  const temp = tempNameFor(target, process.pid, random());
-  let committed: string | undefined;
+  const temp = tempNameFor(target, process.pid, (opts.random ?? randomName)());
   let created = false;
   try {
     await writeTemp(temp, bytes, opts, () => (created = true));
+    return await commitTemp(temp, target, opts);
+  } catch (e) {
+    return fail(describeFailure(e as NodeJS.ErrnoException, target, false));
+  } finally {
+    if (created) {
+      await removeQuietly(temp); // after a rename it is gone already; never remove a file 'wx' did not create
+    }
+  }
+}
+
+/**
+ * Puts a written and synced temp file in place: the last check, the rename (or, with `noClobber`, a link
+ * to the first free name), then the folder's fsync. The caller removes the temp, which a link leaves.
+ */
+export async function commitTemp(temp: string, target: string, opts: AtomicWriteOptions = {}): Promise<Result<{ path: string }>> {
+  let committed: string | undefined;
+  try {
     const check = opts.beforeCommit ? await opts.beforeCommit(temp) : ok(undefined);
     if (!check.ok) {
       return check;
@@ -58,11 +73,11 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array, opts: A
     return ok({ path: committed });
   } catch (e) {
     return fail(describeFailure(e as NodeJS.ErrnoException, committed ?? target, committed !== undefined));
-  } finally {
-    if (created) {
-      await removeQuietly(temp); // after a rename it is gone already; never remove a file 'wx' did not create
-    }
   }
+}
+
+export function randomName(): string {
+  return randomBytes(6).toString('hex');
 }
 
 async function writeTemp(temp: string, bytes: Uint8Array, opts: AtomicWriteOptions, onCreated: () => void): Promise<void> {
@@ -162,7 +177,7 @@ function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempt
   return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${err.message}. ${file} is unchanged.` };
 }
 
-async function removeQuietly(file: string): Promise<void> {
+export async function removeQuietly(file: string): Promise<void> {
   await fsp.rm(file, { force: true }).catch(() => undefined);
 }
 

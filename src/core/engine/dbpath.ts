@@ -1,0 +1,49 @@
+// Where a database path really leads, checked before any engine opens it: a symbolic link is followed
+// to the real file, and a folder, a FIFO, a device or a file with several hard links is refused.
+import type * as fs from 'fs';
+import * as fsp from 'fs/promises';
+import * as path from 'path';
+import { fail, ok, type Problem, type Result } from '../model';
+
+/** lstat/stat before anything is opened, so a FIFO is never opened and a folder never read; `stat` is absent when there is no file yet. */
+export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: fs.Stats }>> {
+  const link = await fsp.lstat(abs).catch(ifMissing(undefined));
+  if (!link) {
+    const dir = await fsp.realpath(path.dirname(abs)).catch(() => path.dirname(abs));
+    return ok({ realPath: path.join(dir, path.basename(abs)) });
+  }
+  const realPath = await fsp.realpath(abs).catch(() => undefined);
+  if (!realPath) {
+    return problem('db-broken-link', abs, `${abs} is a symbolic link to ${await fsp.readlink(abs).catch(() => '?')}, which does not exist or loops.`);
+  }
+  const stat = await fsp.stat(realPath);
+  if (stat.isDirectory()) {
+    return problem('db-not-a-file', realPath, `${realPath} is a folder, not a database file.`);
+  }
+  if (!stat.isFile()) {
+    return problem('db-not-a-file', realPath, `${realPath} is not a regular file (a FIFO, socket or device), so it is not read.`);
+  }
+  if (stat.nlink > 1) {
+    return hardLinks(realPath, stat.nlink);
+  }
+  return ok({ realPath, stat });
+}
+
+export function hardLinks(file: string, count: number): Result<never> {
+  return problem('db-hard-links', file, `${file} has ${count} hard links; replacing it would leave the other names pointing at the old contents. Keep a single name (use a symbolic link instead) and try again.`);
+}
+
+/** For `.catch`: a missing file becomes `value`; any other error is rethrown. */
+export function ifMissing<T>(value: T): (e: NodeJS.ErrnoException) => T {
+  return (e) => {
+    if (e.code === 'ENOENT') {
+      return value;
+    }
+    throw e;
+  };
+}
+
+function problem(code: string, file: string, message: string): Result<never> {
+  const p: Problem = { code, severity: 'error', message, file };
+  return fail(p);
+}

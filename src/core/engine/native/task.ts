@@ -1,0 +1,126 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { placeBackup, pruneBackups, type BackupPlace, type CreatedBackup } from '../backups';
+import { errorMessage } from '../connection';
+import { fail, ok, type Problem, type Result } from '../../model';
+import { foreignKeyCheck, integrityCheck, quickCheck, type CheckResult } from '../../run/integrity';
+import type { TaskRequest, TaskResponse } from '../../run/protocol';
+import { problem, type TaskEngine } from '../../run/tasks';
+import { NativeConnection } from './connection';
+import { copyDatabase } from './copy';
+import type { NodeSqlite } from './nodeSqlite';
+
+export interface NativeRequest extends TaskRequest {
+  /** The database file, symlinks resolved. */
+  readonly file: string;
+  /** False: the file does not exist; a task that writes creates it, the others read an empty database. */
+  readonly existed: boolean;
+  /** The database file's permission bits, which its backups get too. */
+  readonly mode: number;
+  readonly busyTimeoutMs: number;
+  readonly backups: Omit<BackupPlace, 'now'>;
+  /** Above this size the check after a write is quick_check instead of integrity_check. */
+  readonly quickCheckAboveBytes: number;
+}
+
+/** Tasks that may change the file; the others never create it. */
+const WRITING = new Set(['up', 'down', 'accept-checksum']);
+
+/**
+ * A task on the database file itself, through SQLite: its locks, its journal or WAL, its pages
+ * written in place. Backups come from SQLite too, before the first change.
+ */
+export class NativeTask implements TaskEngine {
+  readonly conn: NativeConnection;
+  readonly existed: boolean;
+  private readonly scratch: string[] = [];
+  /** The backup made before the first change, until the change is known to have happened. */
+  private pending: CreatedBackup | undefined;
+
+  constructor(
+    private readonly sqlite: NodeSqlite,
+    private readonly req: NativeRequest,
+  ) {
+    this.existed = req.existed;
+    const target = req.existed || WRITING.has(req.task.kind) ? req.file : ':memory:';
+    if (target !== ':memory:') fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.conn = NativeConnection.open(sqlite, target, { busyTimeoutMs: req.busyTimeoutMs });
+  }
+
+  async scratchCopy(): Promise<NativeConnection> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-migrations-dry-run-'));
+    this.scratch.push(dir);
+    const copy = path.join(dir, path.basename(this.req.file));
+    await copyDatabase(this.sqlite, this.conn, copy, 0o600);
+    return NativeConnection.open(this.sqlite, copy);
+  }
+
+  /** The backup is made before the first change; older ones are pruned only once a change committed. */
+  async beforeWrite(): Promise<Result<Partial<TaskResponse>>> {
+    if (!this.existed) return ok({});
+    const backup = await this.backup(true);
+    if (backup.ok) this.pending = backup.value;
+    return backup.ok ? ok({ backup: backup.value }) : backup;
+  }
+
+  /** Nothing changed, so the backup just made is a copy of the database as it still is: not worth a slot. */
+  async unchanged(): Promise<void> {
+    if (this.pending) await fs.promises.rm(this.pending.path, { force: true });
+    this.pending = undefined;
+  }
+
+  /** A consistent copy through SQLite, verified, under a backup's name; older ones pruned unless deferred. */
+  backup(deferPrune = false): Promise<Result<CreatedBackup>> {
+    return placeBackup(
+      this.req.file,
+      { ...this.backupPlace(), deferPrune },
+      (temp) => copyDatabase(this.sqlite, this.conn, temp, this.req.mode),
+      async (temp) => this.checkCopy(temp),
+    );
+  }
+
+  private backupPlace(): BackupPlace {
+    return { ...this.req.backups, now: () => new Date(this.req.nowMs) };
+  }
+
+  /** SQLite wrote the pages itself, so a quick_check is enough on a large file; the output says which ran. */
+  async afterWrite(): Promise<Result<Partial<TaskResponse>>> {
+    const pruned = this.pending ? await pruneBackups(this.req.file, this.backupPlace(), this.pending.path) : [];
+    const backup = this.pending ? { ...this.pending, pruned } : undefined;
+    const size = fs.statSync(this.req.file).size;
+    const quick = size > this.req.quickCheckAboveBytes;
+    const checks = [quick ? quickCheck(this.conn) : integrityCheck(this.conn), foreignKeyCheck(this.conn)];
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length) return fail(afterWriteProblem(failed));
+    const notes: Problem[] = quick
+      ? [{ code: 'quick-check', severity: 'info', file: this.req.file, message: `Checked with PRAGMA quick_check after the change, not integrity_check: the file is over ${Math.round(this.req.quickCheckAboveBytes / 1048576)} MB and SQLite wrote its pages itself. "verify" runs the full check.` }]
+      : [];
+    return ok({ notes, ...(backup ? { backup } : {}) });
+  }
+
+  /** The backup must open as a database and pass quick_check before it gets a backup's name. */
+  private checkCopy(file: string): Result<void> {
+    let copy: NativeConnection | undefined;
+    try {
+      copy = NativeConnection.open(this.sqlite, file, { readOnly: true });
+      const check = quickCheck(copy);
+      return check.ok ? ok(undefined) : fail(problem('backup-damaged', `the copy failed quick_check (${check.detail})`));
+    } catch (e) {
+      return fail(problem('backup-damaged', `the copy cannot be opened (${errorMessage(e)})`));
+    } finally {
+      copy?.close();
+    }
+  }
+
+  close(): void {
+    this.conn.close();
+    for (const dir of this.scratch) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The changes are committed already, so the message points at the backup taken before them. */
+function afterWriteProblem(failed: CheckResult[]): Problem {
+  const detail = failed.map((c) => `${c.name}: ${c.detail}`).join('; ');
+  return problem('verify-failed', `The database failed its check after the change (${detail}). The backup taken before it is listed by "sqlite-migrations backups"; restore it if the damage is real.`);
+}

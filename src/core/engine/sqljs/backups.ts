@@ -1,0 +1,124 @@
+// Backups and restore on the sql.js path: the backup is the bytes that were read (and checked), and a
+// restore replaces the database file atomically, after backing up the current one.
+import { createHash } from 'crypto';
+import * as fsp from 'fs/promises';
+import { placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
+import { fail, ok, type Result } from '../../model';
+import { openAndCheck } from './checkBytes';
+import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
+import { loadSqlJs } from './load';
+
+export interface BackupOptions extends BackupPlace {
+  /** What the caller already read with readDatabaseFile, so the backup is exactly those bytes. */
+  source?: DatabaseRead;
+  maxBytes?: number;
+  /**
+   * The SHA-256 of bytes that already passed integrity_check (the engine checks them in its worker before
+   * migrating): the backup is then verified by comparing hashes, instead of opening it with sql.js again
+   * on this thread, which in VS Code is the extension host's.
+   */
+  checkedSha256?: string;
+}
+
+export async function createBackup(dbRealPath: string, opts: BackupOptions): Promise<Result<CreatedBackup>> {
+  const source = await sourceBytes(dbRealPath, opts);
+  if (!source.ok) {
+    return source;
+  }
+  const { bytes, realPath, mode } = source.value;
+  const verify = await verifier(opts, realPath);
+  return placeBackup(realPath, opts, (temp) => writeCopy(temp, bytes, mode), async (temp) => verify(await fsp.readFile(temp)));
+}
+
+/** The copy gets the database's permission bits, never wider: a backup holds the same data. */
+async function writeCopy(temp: string, bytes: Uint8Array, mode: number): Promise<void> {
+  const fh = await fsp.open(temp, 'wx', mode & 0o666);
+  try {
+    await fh.chmod(mode & 0o666);
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Bytes already checked are verified by their hash; anything else is opened and checked with sql.js. */
+async function verifier(opts: BackupOptions, file: string): Promise<(copy: Uint8Array) => Result<unknown>> {
+  const checked = opts.checkedSha256;
+  if (checked) {
+    return (copy) => (createHash('sha256').update(copy).digest('hex') === checked ? ok(undefined) : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were checked.` }));
+  }
+  const SQL = await loadSqlJs();
+  return (copy) => openAndCheck(SQL, copy, file);
+}
+
+async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number }>> {
+  const source = opts.source ? ok(opts.source) : await readDatabaseFile(dbRealPath, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES });
+  if (!source.ok) {
+    return source;
+  }
+  const { bytes, snapshot } = source.value;
+  const file = snapshot.realPath;
+  if (opts.checkedSha256 && snapshot.exists && snapshot.sha256 !== opts.checkedSha256) {
+    return fail({ code: 'db-changed', severity: 'error', file, message: `${file} changed on disk since it was read; nothing was changed. Run the operation again.` });
+  }
+  if (!bytes) {
+    return fail({ code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` });
+  }
+  // sql.js writes into the array it is given, and a transfer to a worker empties it: back up only what was read.
+  if (createHash('sha256').update(bytes).digest('hex') !== snapshot.sha256) {
+    return fail({ code: 'backup-source-modified', severity: 'error', file, message: `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).` });
+  }
+  return ok({ bytes, realPath: file, mode: snapshot.mode });
+}
+
+export async function restoreBackup(
+  dbPath: string,
+  backupPath: string,
+  opts: BackupOptions & ReadOptions & WriteOptions,
+): Promise<Result<{ safetyBackup: CreatedBackup | null; notes: string[] }>> {
+  const backup = await readVerifiedBackup(backupPath, opts);
+  if (!backup.ok) {
+    return backup;
+  }
+  const current = await readDatabaseFile(dbPath, { maxBytes: opts.maxBytes, allowDamaged: true });
+  if (!current.ok) {
+    return current;
+  }
+  const notes: string[] = [];
+  let safetyBackup: CreatedBackup | null = null;
+  if (current.value.bytes) {
+    const protect = [...(opts.protect ?? []), backup.value.snapshot.realPath];
+    const created = await createBackup(current.value.snapshot.realPath, { ...opts, source: current.value, allowDamaged: true, protect });
+    if (!created.ok) {
+      return created;
+    }
+    safetyBackup = created.value;
+    notes.push(`The current ${current.value.snapshot.realPath} was backed up to ${safetyBackup.path} first.`);
+    if (safetyBackup.damaged) {
+      notes.push(`It was damaged (${safetyBackup.damaged}); it was kept anyway.`);
+    }
+  }
+  const replaced = await replaceDatabaseFile(current.value, backup.value.bytes as Uint8Array, opts);
+  if (!replaced.ok) {
+    return replaced;
+  }
+  return ok({ safetyBackup, notes: [...notes, ...replaced.value.notes] });
+}
+
+async function readVerifiedBackup(backupPath: string, opts: ReadOptions): Promise<Result<DatabaseRead>> {
+  const read = await readDatabaseFile(backupPath, { maxBytes: opts.maxBytes });
+  if (!read.ok) {
+    return read;
+  }
+  if (!read.value.bytes) {
+    const file = read.value.snapshot.realPath;
+    return fail({ code: 'backup-missing', severity: 'error', file, message: `Cannot restore: the backup ${file} does not exist.` });
+  }
+  const check = openAndCheck(await loadSqlJs(), read.value.bytes, read.value.snapshot.realPath);
+  if (!check.ok) {
+    return fail({ ...check.error, message: `Cannot restore: ${check.error.message} Nothing was changed.` });
+  }
+  return read;
+}
+

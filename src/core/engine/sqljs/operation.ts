@@ -1,0 +1,123 @@
+// The sql.js way to the file: read the whole file (sidecars refused), run the task in a worker thread,
+// and when the worker returns verified bytes, back up the bytes read and replace the file atomically.
+import * as fsp from 'fs/promises';
+import * as path from 'path';
+import type { EngineConfig } from '../../config';
+import { fail, ok, type Migration, type Problem, type Result } from '../../model';
+import type { LedgerCache } from '../../ledger/cache';
+import type { Task, TaskResponse } from '../../run/protocol';
+import type { BackupInfo, CreatedBackup } from '../backups';
+import { createBackup, restoreBackup } from './backups';
+import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
+import { acquireRunLock, LOCK_SUFFIX } from './lock';
+import { runInWorker } from './workerClient';
+
+export interface SqlJsRunOptions {
+  readonly now: () => Date;
+  readonly ledgerCache?: LedgerCache;
+  /** Called at each step of the atomic write; the CLI's crash tests pause here. */
+  readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+}
+
+export interface SqlJsRun extends TaskResponse {
+  readonly written: boolean;
+  readonly backup?: CreatedBackup;
+}
+
+const WRITES = new Set<Task['kind']>(['up', 'down', 'accept-checksum']);
+
+export async function runSqlJs(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
+  if (task.kind === 'describe') {
+    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0 }, config.timeLimitMs);
+    return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
+  }
+  if (!WRITES.has(task.kind)) return readAndRun(config, task, migrations, options, []);
+  const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, options.now);
+  if (!lock.ok) return fail([lock.error]);
+  try {
+    const notes = lock.value.note ? [note('stale-lock', lock.value.note, realPath + LOCK_SUFFIX)] : [];
+    return await readAndRun(config, task, migrations, options, notes);
+  } finally {
+    await lock.value.release();
+  }
+}
+
+async function readAndRun(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions, lockNotes: Problem[]): Promise<Result<SqlJsRun, Problem[]>> {
+  const writes = WRITES.has(task.kind);
+  const notes: Problem[] = writes ? [...lockNotes, ...(await sweepNotes(config.databaseFile))] : [];
+  const cacheKey = task.kind === 'status' ? await options.ledgerCache?.keyOf(config.databaseFile) : undefined;
+  const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
+  if (!read.ok) return fail([read.error]);
+  if (!read.value.snapshot.exists && task.kind === 'down') {
+    return fail([noDatabase(config.databaseFile)]);
+  }
+  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime() };
+  const reply = await runInWorker(request, config.timeLimitMs);
+  if (!reply.ok) return fail([reply.error]);
+  if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);
+  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes && Boolean(reply.value.bytes)), ...reply.value.notes] };
+  if (!writes || !reply.value.bytes) {
+    return ok({ ...response, written: false });
+  }
+  return write(config, read.value, reply.value.bytes, options, response);
+}
+
+async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array, options: SqlJsRunOptions, response: TaskResponse): Promise<Result<SqlJsRun, Problem[]>> {
+  let backup: CreatedBackup | undefined;
+  if (read.snapshot.exists) {
+    const made = await createBackup(read.snapshot.realPath, {
+      folder: config.backupsFolder,
+      retention: config.backupRetention,
+      now: options.now,
+      maxBytes: config.maxDatabaseBytes,
+      checkedSha256: read.snapshot.sha256,
+    });
+    if (!made.ok) return fail([made.error]);
+    backup = made.value;
+  }
+  const replaced = await replaceDatabaseFile(read, bytes, { onStep: options.onWriteStep });
+  if (!replaced.ok) return fail([replaced.error]);
+  const notes = replaced.value.notes.map((message): Problem => ({ code: 'write-note', severity: 'info', message, file: read.snapshot.realPath }));
+  return ok({ ...response, bytes: undefined, written: true, backup, notes: [...response.notes, ...notes] });
+}
+
+export function noDatabase(file: string): Problem {
+  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: there is nothing to roll back.` };
+}
+
+async function sweepNotes(dbPath: string): Promise<Problem[]> {
+  const removed = await sweepStaleTemps(dbPath);
+  return removed.map((file) => note('stale-temp', `Removed ${file}, a temporary file left by an earlier run that was interrupted; the database itself was not affected.`, file));
+}
+
+function note(code: string, message: string, file: string): Problem {
+  return { code, severity: 'info', message, file };
+}
+
+function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: boolean): Problem[] {
+  return read.snapshot.exists ? [] : [missingDatabaseNote(config.databaseFile, creates)];
+}
+
+export function missingDatabaseNote(file: string, creates: boolean): Problem {
+  const message = creates ? `${file} did not exist; it is created by this operation.` : `${file} does not exist yet; it is created by the first "up".`;
+  return { code: 'no-database', severity: 'info', file, message };
+}
+
+/** A backup now: the file's bytes, read with the same refusals as a migration, verified with sql.js. */
+export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
+  return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+}
+
+/** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */
+export async function restoreSqlJs(config: EngineConfig, backupFile: string, now: () => Date): Promise<Result<{ safetyBackup: BackupInfo | null; notes: string[] }, Problem[]>> {
+  const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
+  if (!lock.ok) return fail([lock.error]);
+  try {
+    const restored = await restoreBackup(config.databaseFile, backupFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+    return restored.ok ? restored : fail([restored.error]);
+  } finally {
+    await lock.value.release();
+  }
+}

@@ -1,0 +1,66 @@
+import type { SqlJsStatic } from 'sql.js';
+import { fail, ok, type Result } from '../../model';
+import { checkIntegrity } from '../../run/integrity';
+import type { TaskRequest, TaskResponse } from '../../run/protocol';
+import { problem, type TaskEngine } from '../../run/tasks';
+import { plainArray, SqlJsConnection } from './connection';
+
+/** The database file's bytes travel with the request; null when the file does not exist yet. */
+export interface SqlJsRequest extends TaskRequest {
+  readonly bytes: Uint8Array | null;
+}
+
+/**
+ * A task over the database's bytes in sql.js's memory. Nothing here touches the file: the main thread
+ * backs up the bytes it read and replaces the file with the verified export, after this returns.
+ */
+export class SqlJsTask implements TaskEngine {
+  readonly conn: SqlJsConnection;
+  readonly existed: boolean;
+
+  private readonly bytes: Uint8Array | null;
+
+  constructor(
+    private readonly SQL: SqlJsStatic,
+    bytes: Uint8Array | null,
+  ) {
+    this.bytes = plainArray(bytes);
+    this.conn = new SqlJsConnection(this.bytes ? new SQL.Database(this.bytes) : new SQL.Database());
+    this.existed = bytes !== null;
+  }
+
+  async scratchCopy(): Promise<SqlJsConnection> {
+    return new SqlJsConnection(this.bytes ? new this.SQL.Database(this.bytes) : new this.SQL.Database());
+  }
+
+  async beforeWrite(): Promise<Result<Partial<TaskResponse>>> {
+    return ok({});
+  }
+
+  /** Exports the changed database, reopens the exported bytes and checks them before anyone may write them. */
+  async unchanged(): Promise<void> {
+    // nothing was prepared: the main thread backs up only when it replaces the file
+  }
+
+  async afterWrite(): Promise<Result<Partial<TaskResponse>>> {
+    const bytes = this.conn.export();
+    // Its in-memory file is no longer needed: free it before the reopen makes another copy.
+    this.conn.close();
+    const reopened = new SqlJsConnection(new this.SQL.Database(bytes));
+    try {
+      const failed = checkIntegrity(reopened).filter((c) => !c.ok);
+      if (failed.length) {
+        const detail = failed.map((c) => `${c.name}: ${c.detail}`).join('; ');
+        return fail(problem('verify-failed', `The migrated database did not pass verification (${detail}); the file was not changed.`));
+      }
+      return ok({ bytes });
+    } finally {
+      reopened.close();
+    }
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+}
+
