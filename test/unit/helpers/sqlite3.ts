@@ -28,6 +28,8 @@ export class Sqlite3Session {
 
   private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
     proc.stdout.setEncoding('utf8').on('data', (d: string) => (this.out += d));
+    // Each run() listens until its own marker arrives; a test may queue many statements at once.
+    proc.stdout.setMaxListeners(0);
     proc.stderr.setEncoding('utf8').on('data', (d: string) => (this.err += d));
     this.exited = new Promise((resolve) => proc.on('exit', (code) => {
       live.delete(this);

@@ -8,6 +8,7 @@ import { sweepTemps, writeFileAtomic, type WriteHooks } from '../atomic';
 import { inspectDatabaseHeader, type DatabaseHeader } from '../dbheader';
 import { fail, ok, type Problem, type Result } from '../../model';
 import { hardLinks, ifMissing, resolveDatabaseFile } from '../dbpath';
+import { checkNoHolders } from './holders';
 import { checkSidecars } from './sidecars';
 
 export type { WriteStep } from '../atomic';
@@ -163,7 +164,9 @@ async function replaceChecked(read: DatabaseRead, bytes: Uint8Array, opts: Write
   }
   const preconditions = async (): Promise<Result<void>> => {
     const sidecars = await checkAllSidecars(read.path ?? snap.realPath, snap.realPath);
-    return sidecars.ok ? checkUnchanged(snap) : sidecars;
+    if (!sidecars.ok) return sidecars;
+    const holders = snap.exists ? await checkNoHolders(snap.realPath) : ok(undefined);
+    return holders.ok ? checkUnchanged(snap) : holders;
   };
   const before = await preconditions();
   if (!before.ok) {

@@ -9,6 +9,7 @@ import type { Task, TaskResponse } from '../../run/protocol';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
+import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
 
@@ -33,6 +34,8 @@ export async function runSqlJs(config: EngineConfig, task: Task, migrations: rea
   }
   if (!WRITES.has(task.kind)) return readAndRun(config, task, migrations, options, []);
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  const holders = await checkNoHolders(realPath);
+  if (!holders.ok) return fail([holders.error]);
   const lock = await acquireRunLock(realPath, config.busyTimeoutMs, options.now);
   if (!lock.ok) return fail([lock.error]);
   try {
