@@ -3,6 +3,7 @@ import { AppliedContentProvider, APPLIED_SCHEME } from './vscode/appliedContent'
 import { ChecksumCodeActions } from './vscode/codeActions';
 import { MigrationCommands } from './vscode/commands';
 import { ChecksumDiagnostics } from './vscode/diagnostics';
+import { registerShowEngine } from './vscode/engineCommand';
 import { FileCommands } from './vscode/fileCommands';
 import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
@@ -43,8 +44,9 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,
     }),
-    ...new MigrationCommands(model, reporter, now).register(),
+    ...new MigrationCommands(model, reporter).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
+    registerShowEngine(model, reporter, log),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
     vscode.commands.registerCommand('sqliteMigrations.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),

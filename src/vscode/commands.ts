@@ -1,9 +1,9 @@
 import * as fs from 'fs/promises';
 import * as vscode from 'vscode';
-import { listBackups, restoreBackup, createBackup } from '../core/engine/backups';
+import { listBackups } from '../core/engine/backups';
 import * as engine from '../core/engine';
 import { splitStatements } from '../core/sql/script';
-import { UNTRUSTED, type MigrationsModel } from './model';
+import type { MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
 import { showDryRun } from './dryRunView';
@@ -17,7 +17,6 @@ export class MigrationCommands {
   constructor(
     private readonly model: MigrationsModel,
     private readonly reporter: Reporter,
-    private readonly now: () => Date,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -104,19 +103,14 @@ export class MigrationCommands {
   private async backup(arg: unknown): Promise<string | undefined> {
     const folder = await pickFolder(arg);
     if (!folder) return undefined;
-    if (!vscode.workspace.isTrusted) {
-      await this.reporter.outcome('Backup', { ok: false, error: [UNTRUSTED] });
-      return undefined;
-    }
-    const config = (await this.model.folderStatus(folder)).config;
-    if (!config) return undefined;
-    const made = await createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now: this.now });
+    // In the folder's queue like every operation on its database, so it never overlaps a migration.
+    const made = await this.model.write(folder, (config, options) => engine.backupNow(config, options));
     if (!made.ok) {
-      await this.reporter.outcome('Backup', { ok: false, error: [made.error] });
+      await this.reporter.outcome('Backup', made);
       return undefined;
     }
-    this.reporter.info(`Backed up to ${made.value.path}`);
-    return made.value.path;
+    this.reporter.info(`Backed up to ${made.value.backup.path} (engine: ${made.value.engine})`);
+    return made.value.backup.path;
   }
 
   private async restore(arg: unknown, backupPath?: string, opts: ConfirmOptions = {}): Promise<boolean> {
@@ -129,9 +123,9 @@ export class MigrationCommands {
     if (!opts.confirmed && !(await confirm(`Replace ${config.databaseFile} with ${chosen}? The current file is backed up first.`, 'Restore'))) {
       return false;
     }
-    const result = await this.model.write(folder, async (c) => {
-      const restored = await restoreBackup(c.databaseFile, chosen, { folder: c.backupsFolder, retention: c.backupRetention, now: this.now, maxBytes: c.maxDatabaseBytes });
-      return restored.ok ? engine.status(c) : { ok: false, error: [restored.error] };
+    const result = await this.model.write(folder, async (c, options) => {
+      const restored = await engine.restore(c, chosen, options);
+      return restored.ok ? engine.status(c, options) : restored;
     });
     const okay = await this.reporter.outcome('Restore', result);
     if (okay) this.reporter.info(`Restored ${config.databaseFile} from ${chosen}`);

@@ -3,7 +3,9 @@ import { ChecksumCache } from '../core/migrations/catalog';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
 import { LedgerCache } from '../core/ledger/cache';
-import type { Problem } from '../core/model';
+import { EngineChooser } from '../core/engine/choose';
+import type { EngineName } from '../core/engine/connection';
+import type { Problem, Result } from '../core/model';
 import type { MigrationState } from '../core/ledger/status';
 import { SerialQueue } from './queue';
 import { folderConfig } from './settings';
@@ -17,6 +19,8 @@ export interface FolderStatus {
   readonly problems: readonly Problem[];
   /** Why the status could not be read (bad settings, sidecar files, a foreign ledger, ...). */
   readonly errors: readonly Problem[];
+  /** The engine that read it. */
+  readonly engine?: EngineName;
 }
 
 interface FolderEntry {
@@ -33,7 +37,7 @@ export const UNTRUSTED: Problem = {
   message: 'This workspace is not trusted: SQLite Migrations runs SQL from workspace files, so it only shows status until you trust the workspace.',
 };
 
-export type Operation = (config: EngineConfig, options: engine.OperationOptions) => Promise<engine.OperationOutcome>;
+export type Operation<T = engine.OperationOutcome> = (config: EngineConfig, options: engine.OperationOptions) => Promise<T>;
 
 /**
  * The one stateful object: caches each folder's status, runs database operations one at a time
@@ -42,6 +46,8 @@ export type Operation = (config: EngineConfig, options: engine.OperationOptions)
 export class MigrationsModel implements vscode.Disposable {
   private readonly entries = new Map<string, FolderEntry>();
   private readonly changed = new vscode.EventEmitter<void>();
+  /** Remembers, for the session, that this extension host has no native engine. */
+  readonly engines = new EngineChooser();
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -82,7 +88,7 @@ export class MigrationsModel implements vscode.Disposable {
   }
 
   /** Runs an operation that may change the database; refused in an untrusted workspace. */
-  async write(folder: vscode.WorkspaceFolder, operation: Operation): Promise<engine.OperationOutcome> {
+  async write<T>(folder: vscode.WorkspaceFolder, operation: Operation<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
     if (!vscode.workspace.isTrusted) return { ok: false, error: [UNTRUSTED] };
     try {
       return await this.query(folder, operation);
@@ -92,23 +98,24 @@ export class MigrationsModel implements vscode.Disposable {
   }
 
   /** Runs an operation that does not change the database, in turn with the writes. */
-  query(folder: vscode.WorkspaceFolder, operation: Operation): Promise<engine.OperationOutcome> {
+  query<T>(folder: vscode.WorkspaceFolder, operation: Operation<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
     const entry = this.entry(folder);
     return entry.queue.run(async () => {
       const config = folderConfig(folder);
       if (!config.ok) return { ok: false as const, error: [config.error] };
-      return operation(config.value, { cache: entry.cache, now: this.now });
+      return operation(config.value, { cache: entry.cache, now: this.now, engines: this.engines });
     });
   }
 
   private async readStatus(folder: vscode.WorkspaceFolder, entry: FolderEntry): Promise<FolderStatus> {
     const config = folderConfig(folder);
     if (!config.ok) return { folder, states: [], problems: [], errors: [config.error] };
-    const result = await engine.status(config.value, { cache: entry.cache, ledgerCache: entry.ledgerCache, now: this.now });
+    const result = await engine.status(config.value, { cache: entry.cache, ledgerCache: entry.ledgerCache, now: this.now, engines: this.engines });
     if (!result.ok) {
-      return { folder, config: config.value, states: [], problems: [], errors: result.error };
+      return { folder, config: config.value, states: [], problems: [], errors: result.error, engine: result.engine };
     }
-    return { folder, config: config.value, states: result.value.states, problems: result.value.catalog.problems, errors: [] };
+    const { states, catalog, engine: engineName } = result.value;
+    return { folder, config: config.value, states, problems: catalog.problems, errors: [], engine: engineName };
   }
 
   private entry(folder: vscode.WorkspaceFolder): FolderEntry {

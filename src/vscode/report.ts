@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { OperationOutcome } from '../core/engine';
-import type { Problem } from '../core/model';
+import type { OperationResult } from '../core/engine';
+import { engineLabel } from '../core/engine/facts';
+import type { Problem, Result } from '../core/model';
 
 /**
  * Shows what an operation did: details go to the log channel, a failure becomes an error message
@@ -9,13 +10,15 @@ import type { Problem } from '../core/model';
 export class Reporter {
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
-  async outcome(title: string, result: OperationOutcome): Promise<boolean> {
+  async outcome(title: string, result: Result<unknown, Problem[]>): Promise<boolean> {
     if (!result.ok) {
       for (const p of result.error) this.logProblem(p);
       void this.showFailure(`${title} failed: ${result.error[0].message}`, result.error[0]);
       return false;
     }
+    if (!isOperationResult(result.value)) return true;
     const r = result.value;
+    this.log.info(`${title}: engine ${engineLabel(r.engine)}`);
     for (const p of [...r.notes, ...r.outcomes.flatMap((o) => o.warnings)]) this.logProblem(p);
     for (const o of r.outcomes) {
       this.log.info(`${o.name} (${o.version}) ${o.direction === 'up' ? 'apply' : 'roll back'}: ${o.ok ? `ok in ${o.executionTimeMs} ms` : 'FAILED'}`);
@@ -53,4 +56,8 @@ export class Reporter {
       this.log.show(true);
     }
   }
+}
+
+function isOperationResult(value: unknown): value is OperationResult {
+  return typeof value === 'object' && value !== null && 'outcomes' in value && 'engine' in value;
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
+import { ENGINE_SETTINGS, resolveConfig, type EngineConfig, type EngineSetting, type UserSettings } from '../core/config';
 import { fail, ok, type Result } from '../core/model';
 
 export const SECTION = 'sqliteMigrations';
@@ -15,6 +15,8 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     backupRetention: c.get<number>('backupRetention'),
     maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
     timeLimitSeconds: c.get<number>('timeLimitSeconds'),
+    engine: engineSetting(c.get<string>('engine')),
+    busyTimeoutSeconds: c.get<number>('busyTimeoutSeconds'),
   };
   const config = resolveConfig(folder.uri.fsPath, settings);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder'] as const).find((key) => !isInside(folder.uri.fsPath, config[key]));
@@ -23,6 +25,11 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     return fail({ code: 'path-outside', severity: 'error', message });
   }
   return ok(config);
+}
+
+/** An unknown value (a typo in settings.json) falls back to the default rather than breaking every command. */
+function engineSetting(value: string | undefined): EngineSetting | undefined {
+  return (ENGINE_SETTINGS as readonly (string | undefined)[]).includes(value) ? (value as EngineSetting) : undefined;
 }
 
 function isInside(root: string, target: string): boolean {

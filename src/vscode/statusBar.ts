@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { engineLabel } from '../core/engine/facts';
 import type { MigrationsModel } from './model';
 
 /** Shows the database's version and how many migrations are pending; a click applies them or shows the view. */
@@ -22,13 +23,19 @@ export class MigrationsStatusBar implements vscode.Disposable {
     const applied = states.filter((s) => s.status === 'applied' || s.status === 'modified');
     const version = applied.length ? applied[applied.length - 1].version : 'empty';
     this.item.text = `$(database) ${version}${pending ? ` · ${pending} pending` : ''}`;
-    this.item.tooltip = pending ? `Database at ${version}; ${pending} pending migration(s). Click to apply them.` : `Database at ${version}; up to date.`;
+    const engines = [...new Set(folders.map((f) => f.engine).filter((e) => e !== undefined))];
+    const engineLine = engines.length ? `\nEngine: ${engines.map((e) => engineLabel(e)).join(', ')}` : '';
+    this.item.tooltip = (pending ? `Database at ${version}; ${pending} pending migration(s). Click to apply them.` : `Database at ${version}; up to date.`) + engineLine;
     this.item.command = pending ? 'sqliteMigrations.applyPending' : 'sqliteMigrations.migrations.focus';
     this.item.show();
   }
 
   get text(): string {
     return this.item.text;
+  }
+
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? '');
   }
 
   dispose(): void {

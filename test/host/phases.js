@@ -29,6 +29,14 @@ function copyFixture(fixture, scratch) {
 const SUITE_PASSES = {
   trusted: { phase: 'suite', trust: 'trusted', open: (ctx) => ({ folder: copyFixture(ctx.options.fixture, ctx.scratch) }) },
   untrusted: { phase: 'suite-untrusted', trust: 'untrusted', open: (ctx) => ({ folder: copyFixture(ctx.options.fixture, ctx.scratch) }) },
+  // The same trusted suite again with the portable engine: code-server's extension host is Node 24, so
+  // the default ("auto") pass above runs the native engine.
+  sqljs: {
+    phase: 'suite-sqljs',
+    trust: 'trusted',
+    settings: { 'sqliteMigrations.engine': 'sqljs' },
+    open: (ctx) => ({ folder: copyFixture(ctx.options.fixture, ctx.scratch) }),
+  },
   multiroot: {
     phase: 'suite-multiroot',
     trust: 'trusted',
@@ -44,9 +52,9 @@ function multirootWorkspaceFile(copy) {
 }
 
 /** Starts a code-server for one phase, runs `body(server)`, and always stops it; keeps its log. */
-async function withServer(ctx, phase, trust, body) {
+async function withServer(ctx, phase, trust, body, settings = {}) {
   const output = [];
-  const server = await startServer({ userSettings: TRUST_SETTINGS[trust], onOutput: (text) => output.push(text) });
+  const server = await startServer({ userSettings: { ...TRUST_SETTINGS[trust], ...settings }, onOutput: (text) => output.push(text) });
   ctx.onCleanup(server.stop);
   try {
     return await body(server, output);
@@ -84,11 +92,11 @@ function reportBrokenRun(consoleLines, serverOutput) {
 
 /**
  * The mocha suite (out/test/integration) in the extension host, for one pass of SUITE_PASSES
- * ('trusted', 'untrusted' or 'multiroot'). Resolves with its exit code and its counts (undefined when
+ * ('trusted', 'sqljs', 'untrusted' or 'multiroot'). Resolves with its exit code and its counts (undefined when
  * it never reported them).
  */
 function runSuite(ctx, pass) {
-  const { phase, trust, open } = SUITE_PASSES[pass];
+  const { phase, trust, open, settings } = SUITE_PASSES[pass];
   return withServer(ctx, phase, trust, async (server, serverOutput) => {
     const page = await newPage(ctx.browser);
     const output = watchConsole(page, printSuiteOutput);
@@ -107,7 +115,7 @@ function runSuite(ctx, pass) {
     if (code !== 0 && output.summary() === undefined) reportBrokenRun(output.lines, serverOutput);
     await page.context().close();
     return { code, counts: parseCounts(output.summary()) };
-  });
+  }, settings);
 }
 
 /** `--ui` arguments: a file, or a folder whose `*.ui.js` files run in name order. */

@@ -5,7 +5,8 @@
 //   node test/host/run-tests.js [fixture-folder] [--ui <file-or-folder>]... [--grep <text>]
 //                               [--artifacts] [--timeout <seconds>] [--no-install]
 //
-// The suite runs in a trusted copy of the fixture; when a compiled test's title carries "@untrusted",
+// The suite runs in a trusted copy of the fixture, twice: with the default engine (native, as the host is
+// Node 24) and with sqliteMigrations.engine set to "sqljs"; when a compiled test's title carries "@untrusted",
 // a second run opens another copy in Restricted Mode and runs just those tests; when one carries
 // "@multiroot", a third opens a copy of test/fixtures/multiroot through its .code-workspace file
 // (several folders, trusted) and runs just those.
@@ -107,7 +108,7 @@ async function runPhases(options) {
     const deadline = Date.now() + options.timeoutMs;
     const remainingMs = () => deadline - Date.now();
     const ctx = { browser, options, artifacts, scratch, remainingMs, onCleanup: cleanup.add };
-    const phases = [() => runSuite(ctx, 'trusted')];
+    const phases = [() => runSuite(ctx, 'trusted'), () => runSuite(ctx, 'sqljs')];
     if (hasTaggedTests(UNTRUSTED_TAG)) phases.push(() => runSuite(ctx, 'untrusted'));
     if (hasTaggedTests(MULTIROOT_TAG)) phases.push(() => runSuite(ctx, 'multiroot'));
     if (options.ui.length > 0) phases.push(() => runUiTests(ctx));

@@ -47,9 +47,10 @@ function testFilter(kind: WorkspaceKind): RegExp {
   return new RegExp(`^${tagged(UNTRUSTED_TAG, kind.untrusted)}${tagged(MULTIROOT_TAG, kind.multiroot)}${grep}`);
 }
 
-/** The summary line's name, which the host's totals and CI read: integration[-multiroot][-untrusted]. */
+/** The summary line's name, which the host's totals and CI read: integration[-sqljs][-multiroot][-untrusted]. */
 function suiteLabel(kind: WorkspaceKind): string {
-  return `integration${kind.multiroot ? '-multiroot' : ''}${kind.untrusted ? '-untrusted' : ''}`;
+  const sqljs = vscode.workspace.getConfiguration('sqliteMigrations').get('engine') === 'sqljs';
+  return `integration${sqljs ? '-sqljs' : ''}${kind.multiroot ? '-multiroot' : ''}${kind.untrusted ? '-untrusted' : ''}`;
 }
 
 function describeWorkspace(kind: WorkspaceKind): string {
