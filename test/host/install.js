@@ -47,7 +47,7 @@ function ensureSystemPackages() {
   log(`installing ${APT_PACKAGES.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', ...APT_PACKAGES], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-upgrade', ...APT_PACKAGES], { env });
 }
 
 /** What the installed node_modules were built from: the lockfile and the Node that built the native modules. */

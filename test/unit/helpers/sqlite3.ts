@@ -61,7 +61,7 @@ export class Sqlite3Session {
         }
       };
       this.proc.stdout.on('data', onData);
-      this.exited.then((code) => reject(new Error(`sqlite3 exited (${code}) before finishing: ${this.err}\nSQL: ${sql}`)));
+      void this.exited.then((code) => reject(new Error(`sqlite3 exited (${code}) before finishing: ${this.err}\nSQL: ${sql}`)));
       onData();
     });
   }
