@@ -35,7 +35,9 @@ main().then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`sqlite-migrations: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    // A bug or an I/O fault nobody turned into a message: one line, the stack only when asked for.
+    const detail = e instanceof Error ? (process.env.SQLITE_MIGRATIONS_DEBUG ? e.stack : e.message) : String(e);
+    process.stderr.write(`sqlite-migrations: internal error: ${detail}\n`);
     process.exitCode = EXIT_USAGE;
   },
 );

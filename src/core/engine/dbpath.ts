@@ -1,12 +1,12 @@
 // Where a database path really leads, checked before any engine opens it: a symbolic link is followed
 // to the real file, and a folder, a FIFO, a device or a file with several hard links is refused.
-import type * as fs from 'fs';
+import { constants as fsc, type Stats } from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { fail, ok, type Problem, type Result } from '../model';
 
 /** lstat/stat before anything is opened, so a FIFO is never opened and a folder never read; `stat` is absent when there is no file yet. */
-export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: fs.Stats }>> {
+export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: Stats }>> {
   const link = await fsp.lstat(abs).catch(ifMissing(undefined));
   if (!link) {
     const dir = await fsp.realpath(path.dirname(abs)).catch(() => path.dirname(abs));
@@ -46,4 +46,25 @@ export function ifMissing<T>(value: T): (e: NodeJS.ErrnoException) => T {
 function problem(code: string, file: string, message: string): Result<never> {
   const p: Problem = { code, severity: 'error', message, file };
   return fail(p);
+}
+
+/**
+ * Whether this user may change the database: the file itself, and its folder, where SQLite keeps its
+ * journal and sql.js writes its temporary file and lock. Checked before anything is written, so the
+ * answer is a message and never a failure halfway.
+ */
+export async function writeDenied(realPath: string, exists: boolean): Promise<Problem | undefined> {
+  const folder = await nearestFolder(path.dirname(realPath));
+  const file = exists ? await fsp.access(realPath, fsc.R_OK | fsc.W_OK).then(() => true, () => false) : true;
+  const dir = await fsp.access(folder, fsc.W_OK | fsc.X_OK).then(() => true, () => false);
+  if (file && dir) return undefined;
+  const what = !file ? `${realPath} is read-only for this user` : `the folder ${folder} is read-only for this user, and SQLite keeps its journal there`;
+  return { code: 'db-read-only', severity: 'error', file: realPath, message: `${what}; nothing was changed. Changing it needs write permission on the database file and its folder.` };
+}
+
+async function nearestFolder(dir: string): Promise<string> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (await fsp.stat(d).then((s) => s.isDirectory(), () => false)) return d;
+    if (path.dirname(d) === d) return d;
+  }
 }

@@ -76,9 +76,20 @@ export function ensureLedger(db: Connection): Result<void> {
   if (!shape.ok) {
     return shape;
   }
-  db.run(LEDGER_DDL);
-  db.run(LEDGER_SQL_DDL);
+  if (shape.value === 'absent' || objectType(db, LEDGER_SQL_TABLE) === undefined) {
+    db.run(LEDGER_DDL);
+    db.run(LEDGER_SQL_DDL);
+  }
   return ok(undefined);
+}
+
+/**
+ * The ledger tables' entries in sqlite_master (tables, indexes, triggers). Equal before and after a
+ * migration's statements means they did not touch the ledger's definition, without inspecting it again.
+ */
+export function ledgerFingerprint(db: Connection): string {
+  const rows = db.all(`SELECT type, name, sql FROM main.sqlite_master WHERE lower(tbl_name) IN (?, ?) ORDER BY type, name`, [LEDGER_TABLE, LEDGER_SQL_TABLE]);
+  return JSON.stringify(rows);
 }
 
 export function readLedger(db: Connection): Result<LedgerRow[]> {
@@ -99,6 +110,11 @@ export function findLedgerRow(db: Connection, version: string): LedgerRow | unde
   if (!shape.ok || shape.value === 'absent') {
     return undefined;
   }
+  return ledgerRow(db, version);
+}
+
+/** The row for a version, in a ledger already known to have the spec's shape. */
+export function ledgerRow(db: Connection, version: string): LedgerRow | undefined {
   const sql = `SELECT id, version, description, applied_at, checksum, execution_time_ms, status FROM main.${LEDGER_TABLE} WHERE version = ?`;
   return db.all(sql, [version]).map(toLedgerRow)[0];
 }

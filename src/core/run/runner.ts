@@ -1,11 +1,10 @@
 import { basename } from 'node:path';
-import { errorMessage, isBusy, scalar, type Connection } from '../engine/connection';
-import { foreignKeyViolations } from './integrity';
-import { ensureLedger, findLedgerRow, inspectLedger, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
-import { fail, type Migration, type Problem, type Result } from '../model';
+import { errorMessage, type Connection } from '../engine/connection';
+import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
+import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
-import { danglingReferences, foreignKeyScope, snapshotSchema, type SchemaSnapshot } from './fkscope';
-import { vetScript, type SqlStatement, type VettedScript } from '../sql/script';
+import { vetScript, type VettedScript } from '../sql/script';
+import { inMigrationTransaction, ledgerIntact, problem, type Where } from './transaction';
 
 export interface RunContext {
   readonly now: () => Date;
@@ -29,10 +28,6 @@ export interface MigrationOutcome {
 
 type DownTarget = { readonly version: string; readonly name: string; readonly downPath?: string; readonly downSql: string | null };
 type Head = Pick<MigrationOutcome, 'version' | 'name' | 'direction'>;
-interface Where {
-  readonly file?: string;
-  readonly label: string;
-}
 
 /**
  * Runs one migration in one transaction: its statements and its ledger row commit together or not at
@@ -43,19 +38,25 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
   const where = { file: m.upPath, label: basename(m.upPath) };
   const script = vetScript(m.sql, where);
   if (!script.ok) return refused(head, script.error);
-  const ledger = guarded(() => ensureLedger(db), where);
-  if (!ledger.ok) return refused(head, ledger.error);
   const warnings = [...script.value.warnings, ...emptyWarning(script.value, where)];
   const appliedAt = sqliteDateTime(ctx.now());
   const timer = startTimer(ctx);
   const record = { version: m.version, description: m.description, checksum: m.checksum, appliedAt };
   let executionTimeMs = 0;
+  let fingerprint: string | undefined;
   const error = inMigrationTransaction(db, script.value.run, where, {
-    // Checked under the write lock: another run may have applied it since the plan was made.
-    check: () => (findLedgerRow(db, m.version)?.status === 'applied' ? alreadyApplied(m, where) : undefined),
+    // Under the write lock: the ledger's shape (created with the first migration, in its transaction), and
+    // whether another run applied this one since the plan was made. The fingerprint then tells whether the
+    // migration's own statements touched the ledger.
+    check: () => {
+      const ledger = ensureLedger(db);
+      if (!ledger.ok) return ledger.error;
+      fingerprint = ledgerFingerprint(db);
+      return ledgerRow(db, m.version)?.status === 'applied' ? alreadyApplied(m, where) : undefined;
+    },
     finish: () => {
       executionTimeMs = timer.stop();
-      return ledgerIntact(db, where) ?? recordApplied(db, { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql });
+      return ledgerIntact(db, where, fingerprint) ?? recordApplied(db, { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql });
     },
   });
   if (error && NOTHING_RAN.has(error.code)) {
@@ -74,6 +75,9 @@ const NOTHING_RAN = new Set(['transaction-open', 'already-applied', 'db-busy', '
 /** The 'failed' row is written on its own, after the rollback; if even that is impossible, the outcome says so. */
 function recordFailure(db: Connection, r: Parameters<typeof recordStatus>[1], warnings: Problem[], where: Where): void {
   try {
+    // The ledger may have been created in the transaction that was just rolled back.
+    const ledger = ensureLedger(db);
+    if (!ledger.ok) return;
     recordStatus(db, r, 'failed');
   } catch (e) {
     warnings.push({ code: 'ledger-write-failed', severity: 'warning', message: `${where.label}: its failure could not be recorded in schema_migrations (${errorMessage(e)}).`, file: where.file });
@@ -91,10 +95,14 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
   const vetted = vetDown(m, where);
   if ('code' in vetted) return refused(head, vetted);
   const timer = startTimer(ctx);
+  let fingerprint: string | undefined;
   const error = inMigrationTransaction(db, vetted.run, where, {
     // Under the write lock, like applying: the plan's view of the ledger may be stale by now.
-    check: () => rollbackRefusal(db, m, where),
-    finish: () => ledgerIntact(db, where) ?? markRolledBack(db, m.version),
+    check: () => {
+      fingerprint = ledgerFingerprint(db);
+      return rollbackRefusal(db, m, where);
+    },
+    finish: () => ledgerIntact(db, where, fingerprint) ?? markRolledBack(db, m.version),
   });
   const executionTimeMs = error && NOTHING_RAN.has(error.code) ? 0 : timer.stop();
   return { ...head, ok: !error, executionTimeMs, warnings: vetted.warnings, error };
@@ -103,7 +111,7 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
 function rollbackRefusal(db: Connection, m: DownTarget, where: Where): Problem | undefined {
   const shape = inspectLedger(db);
   if (!shape.ok) return shape.error;
-  const row = findLedgerRow(db, m.version);
+  const row = shape.value === 'ours' ? ledgerRow(db, m.version) : undefined;
   if (row?.status === 'applied') return undefined;
   const now = row ? `its status is ${row.status}` : 'it is not in the ledger';
   return problem('not-applied', `${m.name} is not applied (${now}); there is nothing to roll back.`, where);
@@ -159,167 +167,13 @@ function downWhere(m: DownTarget): Where {
   return m.downPath ? { file: m.downPath, label: basename(m.downPath) } : { label: `${m.name}.down.sql (as recorded when it was applied)` };
 }
 
-interface TransactionSteps {
-  /** Runs first inside the transaction: a refusal here ends it before any of the migration's SQL runs. */
-  readonly check: () => Problem | undefined;
-  /** Runs last, before COMMIT: the ledger write. */
-  readonly finish: () => Problem | void;
-}
-
-/**
- * SQLite's procedure for schema changes: foreign keys OFF outside the transaction (inside it the pragma
- * is a no-op), so DROP TABLE in a rebuild cannot cascade into child rows; foreign_key_check before
- * COMMIT instead. defer_foreign_keys is moot with enforcement off. legacy_alter_table is pinned OFF so
- * renames behave as in the sqlite3 shell the spec runs files with (references follow the table).
- * BEGIN IMMEDIATE takes the write lock up front, so everything read inside (ledger row, schema) stays
- * true until COMMIT even when other programs use the same file.
- */
-function inMigrationTransaction(db: Connection, statements: readonly SqlStatement[], where: Where, steps: TransactionSteps): Problem | undefined {
-  const legacy = scalar(db, 'PRAGMA legacy_alter_table') ?? 0;
-  db.run('PRAGMA foreign_keys = OFF');
-  db.run('PRAGMA legacy_alter_table = OFF');
-  try {
-    const begun = begin(db, where);
-    if (begun) return begun;
-    const error = guardedProblem(() => {
-      const refusal = steps.check();
-      if (refusal) return refusal;
-      const schema = snapshotSchema(db);
-      const danglingBefore = new Set(danglingReferences(db, schema));
-      return runStatements(db, statements, where) ?? checkKeys(db, schema, danglingBefore, statements, where) ?? finishWith(steps.finish, where);
-    }, where);
-    if (error) {
-      rollbackQuietly(db);
-      return error;
-    }
-    return commit(db, where);
-  } finally {
-    db.run('PRAGMA foreign_keys = ON');
-    db.run(`PRAGMA legacy_alter_table = ${Number(legacy) ? 'ON' : 'OFF'}`);
-  }
-}
-
-function begin(db: Connection, where: Where): Problem | undefined {
-  try {
-    db.run('BEGIN IMMEDIATE');
-    return undefined;
-  } catch (e) {
-    if (isBusy(e)) return busyProblem(where);
-    return problem('transaction-open', `${where.label}: a transaction is already open on this database (${errorMessage(e)}); nothing was run.`, where);
-  }
-}
-
-/** SQLITE_BUSY: another connection holds the write lock past the busy timeout. */
-function busyProblem(where: Where): Problem {
-  const message = `${where.label}: another program is writing to the database and kept it locked past the busy timeout; nothing was run. ` +
-    'Try again when it has finished, or raise sqliteMigrations.busyTimeoutSeconds (CLI: --busy-timeout SECONDS).';
-  return problem('db-busy', message, where);
-}
-
-/** Bookkeeping reads and writes can meet a lock or a damaged page too; they end as a problem, never as a throw. */
-function guardedProblem(work: () => Problem | undefined, where: Where): Problem | undefined {
-  try {
-    return work();
-  } catch (e) {
-    if (isBusy(e)) return busyProblem(where);
-    return problem('ledger-write-failed', `${where.label}: ${errorMessage(e)}; rolled back.`, where);
-  }
-}
-
-function guarded<T>(work: () => Result<T>, where: Where): Result<T> {
-  try {
-    return work();
-  } catch (e) {
-    return fail(isBusy(e) ? busyProblem(where) : problem('ledger-write-failed', `${where.label}: preparing schema_migrations failed: ${errorMessage(e)}; nothing was run.`, where));
-  }
-}
-
-function runStatements(db: Connection, statements: readonly SqlStatement[], where: Where): Problem | undefined {
-  for (const s of statements) {
-    try {
-      if (!db.runSingle(s.text)) {
-        return statementProblem(where, s, 'SQLite reads more than one statement here; split it with ";" (nothing of it was run)', 'split-mismatch');
-      }
-    } catch (e) {
-      return statementProblem(where, s, errorMessage(e), 'statement-failed');
-    }
-  }
-  return undefined;
-}
-
-function checkKeys(db: Connection, before: SchemaSnapshot, danglingBefore: ReadonlySet<string>, statements: readonly SqlStatement[], where: Where): Problem | undefined {
-  const after = snapshotSchema(db);
-  const violations = foreignKeyViolations(db, foreignKeyScope(db, before, after, statements.map((s) => s.text)));
-  if (violations.length) {
-    const shown = violations.slice(0, 5).join('; ') + (violations.length > 5 ? `; and ${violations.length - 5} more` : '');
-    return problem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);
-  }
-  const dangling = danglingReferences(db, after).filter((d) => !danglingBefore.has(d));
-  if (dangling.length) {
-    const why = 'a rename probably repointed them; rebuild with "create new_X, copy, drop X, rename new_X to X" instead';
-    return problem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${dangling.join('; ')}): ${why}. Rolled back.`, where);
-  }
-  return undefined;
-}
-
-/** A migration may run DDL on the ledger (ALTER, DROP); committing that would leave a ledger the runner must refuse. */
-function ledgerIntact(db: Connection, where: Where): Problem | undefined {
-  const shape = inspectLedger(db);
-  if (shape.ok && shape.value === 'ours') {
-    return undefined;
-  }
-  const found = shape.ok ? 'dropped it' : shape.error.message;
-  return problem('ledger-changed', `${where.label}: it changed the schema_migrations table (${found}); the runner owns that table. Rolled back.`, where);
-}
-
-function finishWith(finish: () => Problem | void, where: Where): Problem | undefined {
-  try {
-    return finish() ?? undefined;
-  } catch (e) {
-    return problem('ledger-write-failed', `${where.label}: recording it in schema_migrations failed: ${errorMessage(e)}; rolled back.`, where);
-  }
-}
-
-function commit(db: Connection, where: Where): Problem | undefined {
-  try {
-    db.run('COMMIT');
-    return undefined;
-  } catch (e) {
-    rollbackQuietly(db);
-    return problem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.`, where);
-  }
-}
-
-/** Some errors (RAISE(ROLLBACK), INSERT OR ROLLBACK) already ended the transaction; then there is nothing to roll back. */
-function rollbackQuietly(db: Connection): void {
-  try {
-    db.run('ROLLBACK');
-  } catch {
-    // no transaction is active
-  }
-}
-
 function emptyWarning(script: VettedScript, where: Where): Problem[] {
   if (script.run.length > 0) return [];
   return [{ code: 'empty-migration', severity: 'warning', message: `${where.label}: has no statements to run; it is recorded as applied.`, file: where.file }];
 }
 
-function statementProblem(where: Where, s: SqlStatement, message: string, code: string): Problem {
-  const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}`;
-  return { code, severity: 'error', message: text, file: where.file, line: s.line };
-}
-
-function quoteStatement(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `"${flat.slice(0, 200)}…"` : `"${flat}"`;
-}
-
 function refused(head: Head, error: Problem): MigrationOutcome {
   return { ...head, ok: false, executionTimeMs: 0, warnings: [], error };
-}
-
-function problem(code: string, message: string, where: Where): Problem {
-  return { code, severity: 'error', message, file: where.file };
 }
 
 function startTimer(ctx: RunContext): { stop(): number } {

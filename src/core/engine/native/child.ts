@@ -34,23 +34,28 @@ function nextMessage(): Promise<ToChild | undefined> {
 
 async function handle(sqlite: NodeSqlite, message: ToChild): Promise<void> {
   switch (message.type) {
+    // The database is closed (and scratch copies removed) before the answer goes out: once the parent
+    // has it, this process holds nothing of the database any more.
     case 'task': {
       const task = new NativeTask(sqlite, message.request);
+      let reply;
       try {
-        const reply = await runTask(task, message.request, (outcome) => void send({ type: 'outcome', outcome }));
-        await send({ type: 'reply', reply });
+        reply = await runTask(task, message.request, (outcome) => void send({ type: 'outcome', outcome }));
       } finally {
         task.close();
       }
+      await send({ type: 'reply', reply });
       return;
     }
     case 'backup': {
       const task = new NativeTask(sqlite, message.request);
+      let result;
       try {
-        await send({ type: 'backup', result: await task.backup() });
+        result = await task.backup();
       } finally {
         task.close();
       }
+      await send({ type: 'backup', result });
       return;
     }
     case 'restore':

@@ -10,6 +10,8 @@ import type { NativeProbe } from './probe';
 
 /** The bundle in dist/ is native.js; the compiled tests have child.js beside this file. */
 const SCRIPTS = ['native.js', 'child.js'];
+/** How long a child may take to exit after its last answer before it is killed. */
+const DISPOSE_GRACE_MS = 10_000;
 /** How much of the child's stderr is kept, for the message when it dies. */
 const STDERR_KEEP = 4000;
 
@@ -93,10 +95,13 @@ export class NativeChild {
     if (!this.exited) this.proc.kill('SIGKILL');
   }
 
-  /** Ends a child whose probe was all that was wanted. */
+  /**
+   * Lets the child end: it exits once disconnected, having answered (or having been told nothing). One that
+   * is still alive after a grace period is killed; the timer never keeps this process alive.
+   */
   dispose(): void {
     if (this.exited) return;
     if (this.proc.connected) this.proc.disconnect();
-    else this.kill();
+    setTimeout(() => this.kill(), DISPOSE_GRACE_MS).unref();
   }
 }

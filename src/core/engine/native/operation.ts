@@ -10,7 +10,7 @@ import type { Task, TaskResponse } from '../../run/protocol';
 import type { MigrationOutcome } from '../../run/runner';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { inspectFormat } from '../dbheader';
-import { resolveDatabaseFile } from '../dbpath';
+import { resolveDatabaseFile, writeDenied } from '../dbpath';
 import { NativeChild } from './host';
 import type { FromChild } from './messages';
 import type { NativeRequest } from './task';
@@ -140,23 +140,6 @@ async function readHead(file: string): Promise<Uint8Array> {
     return buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();
-  }
-}
-
-/** SQLite writes the file in place and creates its journal beside it: both need write permission. */
-async function writeDenied(realPath: string, exists: boolean): Promise<Problem | undefined> {
-  const folder = await nearestFolder(path.dirname(realPath));
-  const file = exists ? await fsp.access(realPath, fsc.R_OK | fsc.W_OK).then(() => true, () => false) : true;
-  const dir = await fsp.access(folder, fsc.W_OK | fsc.X_OK).then(() => true, () => false);
-  if (file && dir) return undefined;
-  const what = !file ? `${realPath} is read-only for this user` : `the folder ${folder} is read-only for this user, and SQLite keeps its journal there`;
-  return { code: 'db-read-only', severity: 'error', file: realPath, message: `${what}; nothing was changed. Migrating needs write permission on the database file and its folder.` };
-}
-
-async function nearestFolder(dir: string): Promise<string> {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (await fsp.stat(d).then((s) => s.isDirectory(), () => false)) return d;
-    if (path.dirname(d) === d) return d;
   }
 }
 

@@ -9,6 +9,7 @@ import type { Task, TaskResponse } from '../../run/protocol';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
+import { writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
@@ -34,6 +35,8 @@ export async function runSqlJs(config: EngineConfig, task: Task, migrations: rea
   }
   if (!WRITES.has(task.kind)) return readAndRun(config, task, migrations, options, []);
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
+  if (denied) return fail([denied]);
   const holders = await checkNoHolders(realPath);
   if (!holders.ok) return fail([holders.error]);
   const lock = await acquireRunLock(realPath, config.busyTimeoutMs, options.now);
@@ -115,6 +118,8 @@ export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Resu
 /** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */
 export async function restoreSqlJs(config: EngineConfig, backupFile: string, now: () => Date): Promise<Result<{ safetyBackup: BackupInfo | null; notes: string[] }, Problem[]>> {
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
+  if (denied) return fail([denied]);
   const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
   if (!lock.ok) return fail([lock.error]);
   try {
