@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // npm run bench [-- --quick] [-- --record]
-// Applies the same generated migrations to copies of the same databases with our CLI and with
-// Debian's sqlite3 CLI, profiles one large `up`, and times the extension's hot paths.
+// Applies the same generated migrations to copies of the same databases with our CLI (sql.js and
+// native engines), Debian's sqlite3 CLI and dbmate, profiles one large `up`, and times the
+// extension's hot paths.
 // Generated databases and compiled modules are cached in bench/work/ (gitignored).
 const fs = require('fs');
 const path = require('path');
@@ -10,6 +11,7 @@ const { parseArgs } = require('util');
 const { runScenario } = require('./lib/apply');
 const { compiledOut } = require('./lib/compiled');
 const { runHotPaths } = require('./lib/hotpaths');
+const { findPeers } = require('./lib/peers');
 const { runProfile } = require('./lib/profile');
 const { machine, markdown, record } = require('./lib/report');
 const { log, TIME_BIN } = require('./lib/util');
@@ -89,16 +91,19 @@ async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const ctx = { repo: REPO, workDir: WORK, cli: path.join(REPO, 'dist', 'cli.js'), extension: path.join(REPO, 'dist', 'extension.js'), statusSizeMB: o.quick ? 10 : 100 };
   preflight(ctx);
+  ctx.peers = findPeers(ctx);
   ctx.out = compiledOut(REPO, WORK);
   const want = (what) => !o.only || o.only === what;
   const { first, last } = plan(o);
-  const results = { quick: o.quick, machine: machine(REPO), scenarios: [] };
+  const results = { quick: o.quick, machine: machine(REPO, ctx.peers), scenarios: [] };
   const partial = path.join(WORK, 'partial-results.json');
   const keep = (r) => (results.scenarios.push(r), fs.writeFileSync(partial, JSON.stringify(results, null, 2)));
   if (want('scenarios')) for (const sc of first) keep(runScenario(ctx, sc));
   if (want('profile') && !o.quick) results.profile = await runProfile(ctx, { sizeMB: 100, count: o.count, workload: 'mixed' });
   if (want('hotpaths')) results.hotPaths = await runHotPaths(ctx, { sizes: o.quick ? [1000] : [1000, 10000], reps: o.reps });
   if (want('scenarios')) for (const sc of last) keep(runScenario(ctx, sc));
+  // What could not run, and why: printed under the table.
+  results.notes = [...ctx.peers.notes, ...(ctx.nativeUnavailable ? [`ours (native) unavailable: the CLI refused \`--engine native\` (exit 2): ${ctx.nativeUnavailable}`] : [])];
   results.elapsedSeconds = (Date.now() - started) / 1000;
   results.loadavgEnd = require('os').loadavg()[0];
   const text = markdown(results);

@@ -111,21 +111,30 @@ function instrumentLeaves(rec, SQL) {
   })();
 }
 
+/** Times the SQL that goes through the engine seam (SqlJsConnection's exec and all), by kind of statement. */
 function instrumentSqlJs(rec, SQL) {
-  const proto = SQL.Database.prototype;
-  const exec = proto.exec;
-  proto.exec = function (sql, params) {
-    const label = sqlLabel(sql);
-    if (!label) return exec.call(this, sql, params);
-    const t = performance.now();
-    try {
-      return exec.call(this, sql, params);
-    } finally {
-      rec.add(label, performance.now() - t);
-    }
-  };
-  const undoExport = rec.leaf(proto, 'export', 'sql.js export', (_a, r) => r.byteLength);
-  return [() => (proto.exec = exec), undoExport];
+  const conn = connectionPrototype();
+  const wrapped = ['exec', 'all'].map((name) => {
+    const original = conn[name];
+    conn[name] = function (sql, params) {
+      const label = sqlLabel(sql);
+      if (!label) return original.call(this, sql, params);
+      const t = performance.now();
+      try {
+        return original.call(this, sql, params);
+      } finally {
+        rec.add(label, performance.now() - t);
+      }
+    };
+    return () => (conn[name] = original);
+  });
+  const undoExport = rec.leaf(SQL.Database.prototype, 'export', 'sql.js export', (_a, r) => r.byteLength);
+  return [...wrapped, undoExport];
+}
+
+let compiledOut;
+function connectionPrototype() {
+  return require(path.join(compiledOut, 'src', 'core', 'engine', 'sqljs', 'connection')).SqlJsConnection.prototype;
 }
 
 /** SQL with a Database whose constructor (copying the bytes into the wasm heap and opening them) is timed. */
@@ -141,8 +150,9 @@ function timedSql(rec, SQL) {
 }
 
 async function profileUp(out, dbPath, migDir, backupsFolder) {
+  compiledOut = out;
   const core = (m) => require(path.join(out, 'src', 'core', m));
-  const [engine, catalog, dbfile, backups, workerClient, sqljs, configMod] = ['engine', 'migrations/catalog', 'engine/sqljs/dbfile', 'engine/backups', 'engine/sqljs/workerClient', 'engine/sqljs/load', 'config'].map(core);
+  const [engine, catalog, dbfile, backups, workerClient, sqljs, configMod] = ['engine', 'migrations/catalog', 'engine/sqljs/dbfile', 'engine/sqljs/backups', 'engine/sqljs/workerClient', 'engine/sqljs/load', 'config'].map(core);
   const rec = new Recorder();
   const SQL = await sqljs.loadSqlJs(); // the CLI's first backup loads it too; timed separately below
   const undoLeaves = await instrumentLeaves(rec, SQL);
@@ -157,7 +167,7 @@ async function profileUp(out, dbPath, migDir, backupsFolder) {
   const loadSqlJs = sqljs.loadSqlJs;
   sqljs.loadSqlJs = async () => timedSql(rec, SQL);
   undo.push(() => (sqljs.loadSqlJs = loadSqlJs));
-  const config = configMod.resolveConfig(path.dirname(dbPath), { databaseFile: dbPath, migrationsFolder: migDir, backupsFolder, timeLimitSeconds: 7200 });
+  const config = configMod.resolveConfig(path.dirname(dbPath), { databaseFile: dbPath, migrationsFolder: migDir, backupsFolder, timeLimitSeconds: 7200, engine: 'sqljs' });
   const t = performance.now();
   const result = await engine.migrateUp(config, {}, {});
   const total = performance.now() - t;
@@ -175,20 +185,21 @@ function skipPerMigrationChecks(rec, SQL, integrity) {
   const inPlan = () => rec.stack.includes('migrations (runPlan)');
   const violations = integrity.foreignKeyViolations;
   integrity.foreignKeyViolations = (db, ...rest) => (inPlan() ? [] : violations(db, ...rest));
-  const proto = SQL.Database.prototype;
-  const exec = proto.exec;
-  proto.exec = function (sql, params) {
-    return inPlan() && /pragma_foreign_key_list/i.test(String(sql)) ? [] : exec.call(this, sql, params);
+  const proto = connectionPrototype();
+  const all = proto.all;
+  proto.all = function (sql, params) {
+    return inPlan() && /pragma_foreign_key_list/i.test(String(sql)) ? [] : all.call(this, sql, params);
   };
   return () => {
     integrity.foreignKeyViolations = violations;
-    proto.exec = exec;
+    proto.all = all;
   };
 }
 
 async function profileWorkerTask(out, dbPath, migDir, { whatIf = false } = {}) {
+  compiledOut = out;
   const core = (m) => require(path.join(out, 'src', 'core', m));
-  const [catalog, tasks, runner, sqljs, integrity] = ['migrations/catalog', 'run/tasks', 'run/runner', 'engine/sqljs/load', 'run/integrity'].map(core);
+  const [catalog, tasks, runner, sqljs, integrity, sqljsTask] = ['migrations/catalog', 'run/tasks', 'run/runner', 'engine/sqljs/load', 'run/integrity', 'engine/sqljs/task'].map(core);
   const rec = new Recorder();
   let t = performance.now();
   const SQL = await sqljs.loadSqlJs();
@@ -199,7 +210,9 @@ async function profileWorkerTask(out, dbPath, migDir, { whatIf = false } = {}) {
   const undoPlan = rec.wrap(runner, 'runPlan', `migrations (runPlan)`, { sync: true });
   const undoSkip = whatIf ? skipPerMigrationChecks(rec, SQL, integrity) : () => undefined;
   t = performance.now();
-  const reply = tasks.runTask(timedSql(rec, SQL), { task: { kind: 'up', options: {} }, bytes, migrations, nowMs: Date.now() });
+  const task = new sqljsTask.SqlJsTask(timedSql(rec, SQL), bytes);
+  const reply = await tasks.runTask(task, { task: { kind: 'up', options: {} }, migrations, nowMs: Date.now() });
+  task.close();
   const total = performance.now() - t;
   undoSkip();
   undoPlan();
