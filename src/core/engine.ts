@@ -79,13 +79,15 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   if (WRITES.has(task.kind) && blocking.length) {
     return fail(blocking);
   }
-  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
-  if (!chosen.ok) return chosen;
-  const choice = chosen.value;
-  if (task.kind === 'status' && options.ledgerCache) {
-    const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile, choice);
+  const engines = options.engines ?? new EngineChooser();
+  const known = engines.known(config.engine);
+  if (task.kind === 'status' && options.ledgerCache && known) {
+    const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile, known);
     if (cached) return cached;
   }
+  const chosen = await engines.choose(config.engine);
+  if (!chosen.ok) return chosen;
+  const choice = chosen.value;
   const result = await runOn(choice, config, task, catalog.migrations, options);
   if (!result.ok) return { ...result, engine: choice.engine };
   const notes = choice.note ? [choice.note, ...result.value.notes] : result.value.notes;
@@ -103,7 +105,6 @@ function runOn(choice: EngineChoice, config: EngineConfig, task: Task, migration
 async function cachedStatus(catalog: Catalog, cache: LedgerCache, dbPath: string, choice: EngineChoice): Promise<OperationOutcome | undefined> {
   const hit = await cache.lookup(dbPath);
   if (!hit) return undefined;
-  choice.child?.dispose();
   // sql.js cannot see what a sidecar holds, so its status refuses one even when nothing else changed.
   if (choice.engine === 'sqljs') {
     const sidecars = await checkSidecars(hit.realPath);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveConfig } from '../../src/core/config';
 import * as engine from '../../src/core/engine';
+import { EngineChooser } from '../../src/core/engine/choose';
 import { LedgerCache } from '../../src/core/ledger/cache';
 import { ENGINE } from './helpers/engines';
 import { hasSqlite3, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
@@ -12,9 +13,13 @@ describe('engine: status with a ledger cache', () => {
   let root: string;
   let db: string;
   const config = () => resolveConfig(root, {});
+  // One per test, as the extension keeps one: it knows the engine after the first status, so a cached
+  // status starts no process at all.
+  let engines: EngineChooser;
   const names = (r: engine.OperationOutcome) => (r.ok ? r.value.states.map((s) => `${s.name}:${s.status}`) : r.error.map((p) => p.code));
 
   beforeEach(async () => {
+    engines = new EngineChooser();
     root = makeWorkspace({
       'migrations/001_projects.sql': 'CREATE TABLE projects (id INTEGER PRIMARY KEY);\n',
       'migrations/001_projects.down.sql': 'DROP TABLE projects;\n',
@@ -29,29 +34,29 @@ describe('engine: status with a ledger cache', () => {
     const ledgerCache = new LedgerCache();
     const when = new Date('2025-10-19T14:30:00Z');
     fs.utimesSync(db, when, when);
-    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['001_projects:applied']);
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache, engines })), ['001_projects:applied']);
     // Garbage of the same size and the same mtime: only a status that did not read the file can still succeed.
     fs.writeFileSync(db, Buffer.alloc(fs.statSync(db).size, 0x41));
     fs.utimesSync(db, when, when);
     writeFile(root, 'migrations/002_tasks.sql', 'CREATE TABLE tasks (id INTEGER PRIMARY KEY);\n');
-    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['001_projects:applied', '002_tasks:pending']);
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache, engines })), ['001_projects:applied', '002_tasks:pending']);
     assert.deepEqual(names(await engine.status(config())), ['db-not-sqlite']);
   });
 
   it('reads the database again once it changed on disk', async () => {
     const ledgerCache = new LedgerCache();
-    await engine.status(config(), { ledgerCache });
+    await engine.status(config(), { ledgerCache, engines });
     fs.writeFileSync(db, Buffer.alloc(fs.statSync(db).size, 0x41));
     fs.utimesSync(db, new Date(), new Date(Date.now() + 5000));
-    assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ['db-not-sqlite']);
+    assert.deepEqual(names(await engine.status(config(), { ledgerCache, engines })), ['db-not-sqlite']);
   });
 
   it('on the sql.js engine, still refuses sidecar files on a cached status', async () => {
     const ledgerCache = new LedgerCache();
     const sqljs = resolveConfig(root, { engine: 'sqljs' });
-    await engine.status(sqljs, { ledgerCache });
+    await engine.status(sqljs, { ledgerCache, engines });
     fs.writeFileSync(db + '-wal', Buffer.alloc(64, 1));
-    assert.deepEqual(names(await engine.status(sqljs, { ledgerCache })), ['db-sidecar']);
+    assert.deepEqual(names(await engine.status(sqljs, { ledgerCache, engines })), ['db-sidecar']);
   });
 
   it('reads the database again when a commit landed only in its -wal (the main file unchanged)', async function () {
@@ -61,11 +66,11 @@ describe('engine: status with a ledger cache', () => {
     const app = Sqlite3Session.open(db);
     try {
       await app.run('SELECT count(*) FROM schema_migrations;');
-      assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ENGINE === 'native' ? ['001_projects:applied'] : ['db-sidecar']);
+      assert.deepEqual(names(await engine.status(config(), { ledgerCache, engines })), ENGINE === 'native' ? ['001_projects:applied'] : ['db-sidecar']);
       const mainFile = fs.statSync(db);
       await app.run("UPDATE schema_migrations SET status = 'rolled_back';");
       assert.equal(fs.statSync(db).mtimeMs, mainFile.mtimeMs, 'the commit stays in the -wal');
-      assert.deepEqual(names(await engine.status(config(), { ledgerCache })), ENGINE === 'native' ? ['001_projects:rolled_back'] : ['db-sidecar']);
+      assert.deepEqual(names(await engine.status(config(), { ledgerCache, engines })), ENGINE === 'native' ? ['001_projects:rolled_back'] : ['db-sidecar']);
     } finally {
       await app.close();
     }

@@ -23,14 +23,21 @@ export interface EngineChoice {
  */
 export class EngineChooser {
   private failed: NativeProbe | undefined;
+  private found: NativeProbe | undefined;
+
+  /** The engine `choose` would pick, when that is known without starting a process (a cached status needs no child). */
+  known(setting: EngineSetting): EngineChoice | undefined {
+    if (setting === 'sqljs') return { engine: 'sqljs' };
+    if (this.failed) return setting === 'auto' ? { engine: 'sqljs', probe: this.failed, note: fallbackNote(this.failed) } : undefined;
+    return this.found ? { engine: 'native', probe: this.found } : undefined;
+  }
 
   async choose(setting: EngineSetting): Promise<Result<EngineChoice, Problem[]>> {
     if (setting === 'sqljs') return ok({ engine: 'sqljs' });
     const probe = this.failed ?? (await this.start());
     if ('child' in probe) return ok({ engine: 'native', probe: probe.probe, child: probe.child });
     if (setting === 'native') return fail([unavailable(probe.reason)]);
-    const note: Problem = { code: 'engine-fallback', severity: 'info', message: `Using the sql.js engine: ${probe.reason}.` };
-    return ok({ engine: 'sqljs', probe, note });
+    return ok({ engine: 'sqljs', probe, note: fallbackNote(probe) });
   }
 
   private async start(): Promise<NativeProbe | { probe: NativeProbe; child: NativeChild }> {
@@ -41,9 +48,16 @@ export class EngineChooser {
     }
     const child = new NativeChild();
     const probe = await child.probe();
-    if (probe.available) return { probe, child };
+    if (probe.available) {
+      this.found = probe;
+      return { probe, child };
+    }
     child.dispose();
     this.failed = probe;
     return probe;
   }
+}
+
+function fallbackNote(probe: NativeProbe): Problem {
+  return { code: 'engine-fallback', severity: 'info', message: `Using the sql.js engine: ${probe.reason}.` };
 }
