@@ -23,7 +23,7 @@ export interface SqliteMigrationsApi {
 export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
   const now = () => new Date();
   const log = vscode.window.createOutputChannel('SQLite Migrations', { log: true });
-  const model = new MigrationsModel(now);
+  const model = new MigrationsModel(now, (problem) => log.error(problem.message));
   const tree = new MigrationsTree(model);
   const diagnostics = new ChecksumDiagnostics(model);
   const statusBar = new MigrationsStatusBar(model);

@@ -2,6 +2,7 @@ import * as fs from 'fs/promises';
 import * as vscode from 'vscode';
 import { listBackups } from '../core/engine/backups';
 import * as engine from '../core/engine';
+import { lastApplied, toApply } from '../core/ledger/status';
 import { splitStatements } from '../core/sql/script';
 import type { MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
@@ -39,7 +40,7 @@ export class MigrationCommands {
     if (!folder) return false;
     const status = await this.model.folderStatus(folder);
     if (status.errors.length) return this.reporter.outcome('Apply', { ok: false, error: [...status.errors] });
-    const pending = status.states.filter((s) => s.status === 'pending' || s.status === 'failed' || s.status === 'rolled_back');
+    const pending = toApply(status.states);
     if (pending.length === 0) {
       this.reporter.info('No pending migrations: the database is up to date.');
       return true;
@@ -66,8 +67,8 @@ export class MigrationCommands {
   private async rollbackLast(arg: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     const folder = await pickFolder(arg);
     if (!folder) return false;
-    const applied = (await this.model.folderStatus(folder)).states.filter((s) => s.status === 'applied' || s.status === 'modified');
-    const last = applied[applied.length - 1];
+    // The migration `down` will roll back, by the engine's own rule (an applied one whose file is gone counts).
+    const last = lastApplied((await this.model.folderStatus(folder)).states);
     if (!last) {
       this.reporter.info('Nothing to roll back: no migration is applied.');
       return false;
@@ -93,7 +94,7 @@ export class MigrationCommands {
     const failed = (result.value.checks ?? []).filter((c) => !c.ok);
     const summary = failed.length
       ? `Verify found ${failed.length} problem(s): ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}`
-      : `Verify passed: ${(result.value.checks ?? []).map((c) => c.name).join(', ')}`;
+      : `Verify passed: ${(result.value.checks ?? []).map((c) => c.name).join(', ')} (engine: ${result.value.engine})`;
     this.reporter.logProblem({ code: 'verify', severity: failed.length ? 'error' : 'info', message: summary });
     if (failed.length) void vscode.window.showWarningMessage(summary);
     else void vscode.window.showInformationMessage(summary);

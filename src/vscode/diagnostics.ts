@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { decodeSqlText, sha256Hex } from '../core/migrations/checksum';
 import type { Problem } from '../core/model';
-import type { MigrationState } from '../core/ledger/status';
+import { isApplied, type MigrationState } from '../core/ledger/status';
+import { KeyedDebouncer } from './debounce';
 import type { FolderStatus, MigrationsModel } from './model';
 
 export const SOURCE = 'SQLite Migrations';
@@ -27,7 +28,8 @@ export class ChecksumDiagnostics implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private applied = new Map<string, AppliedFile>();
   private problems: Problem[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** Per document: edits in one file never delay or drop the warning of another. */
+  private readonly debounce = new KeyedDebouncer<string>(150);
 
   constructor(private readonly model: MigrationsModel) {
     this.disposables.push(
@@ -54,8 +56,8 @@ export class ChecksumDiagnostics implements vscode.Disposable {
 
   private scheduleDocument(doc: vscode.TextDocument): void {
     if (!this.applied.has(doc.uri.fsPath)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.updateFile(doc.uri.fsPath), 150);
+    const fsPath = doc.uri.fsPath;
+    this.debounce.trigger(fsPath, () => this.updateFile(fsPath));
   }
 
   private updateFile(fsPath: string): void {
@@ -67,7 +69,7 @@ export class ChecksumDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.debounce.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
@@ -75,7 +77,7 @@ export class ChecksumDiagnostics implements vscode.Disposable {
 function appliedFiles(f: FolderStatus): [string, AppliedFile][] {
   return f.states.flatMap((state): [string, AppliedFile][] => {
     const checksum = state.row?.checksum;
-    const applied = state.status === 'applied' || state.status === 'modified';
+    const applied = isApplied(state);
     return applied && checksum && state.migration ? [[state.migration.upPath, { folder: f.folder, state, appliedChecksum: checksum }]] : [];
   });
 }

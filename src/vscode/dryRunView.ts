@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { OperationResult } from '../core/engine';
+import { engineLabel } from '../core/engine/facts';
 
 /** Opens the dry-run report as a read-only Markdown document beside the editor. */
 export async function showDryRun(folderName: string, r: OperationResult): Promise<vscode.TextDocument> {
@@ -10,7 +11,8 @@ export async function showDryRun(folderName: string, r: OperationResult): Promis
 
 export function dryRunMarkdown(folderName: string, r: OperationResult): string {
   const d = r.dryRun;
-  const lines = [`# Dry run: ${folderName}`, '', 'Ran on an in-memory copy; the database file was not changed.', ''];
+  const copy = r.engine === 'native' ? 'a temporary copy made with SQLite\'s backup API' : 'an in-memory copy';
+  const lines = [`# Dry run: ${folderName}`, '', `Ran on ${copy} by the ${engineLabel(r.engine)} engine; the database file was not changed.`, ''];
   if (!d || d.outcomes.length === 0) return [...lines, 'Nothing to apply: the database is up to date.', ''].join('\n');
   lines.push('| Migration | Version | Result | Time |', '|---|---|---|---|');
   for (const o of d.outcomes) {

@@ -28,6 +28,8 @@ interface FolderEntry {
   readonly cache: ChecksumCache;
   readonly ledgerCache: LedgerCache;
   status?: Promise<FolderStatus>;
+  /** The last read error's message, so the log hears it once, not on every refresh. */
+  lastError?: string;
   applied: Map<string, Promise<{ upSql: string; downSql: string | null } | undefined>>;
 }
 
@@ -50,7 +52,11 @@ export class MigrationsModel implements vscode.Disposable {
   readonly engines = new EngineChooser();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    /** Told once when a folder's status read fails with a new message (the log). */
+    private readonly onReadError: (problem: Problem) => void = () => undefined,
+  ) {}
 
   /** Every workspace folder's status; a folder is read only when asked for, and then cached. */
   async folders(): Promise<FolderStatus[]> {
@@ -58,10 +64,22 @@ export class MigrationsModel implements vscode.Disposable {
     return Promise.all(folders.map((f) => this.folderStatus(f)));
   }
 
+  /** A failed read is shown (the tree's error item, the status bar) but never kept: the next call reads again. */
   folderStatus(folder: vscode.WorkspaceFolder): Promise<FolderStatus> {
     const entry = this.entry(folder);
-    entry.status ??= entry.queue.run(() => this.readStatus(folder, entry));
-    return entry.status;
+    if (entry.status) return entry.status;
+    const reading = entry.queue.run(() => this.readStatus(folder, entry));
+    entry.status = reading;
+    void reading.then((status) => {
+      if (status.errors.length === 0) {
+        entry.lastError = undefined;
+        return;
+      }
+      if (entry.status === reading) entry.status = undefined;
+      if (status.errors[0].message !== entry.lastError) this.onReadError(status.errors[0]);
+      entry.lastError = status.errors[0].message;
+    });
+    return reading;
   }
 
   /** Forgets cached status (one folder, or all) and tells listeners to read again. */
@@ -107,7 +125,17 @@ export class MigrationsModel implements vscode.Disposable {
     });
   }
 
+  /** The error boundary between the view and the core: whatever happens, a status comes back. */
   private async readStatus(folder: vscode.WorkspaceFolder, entry: FolderEntry): Promise<FolderStatus> {
+    try {
+      return await this.readStatusOnce(folder, entry);
+    } catch (e) {
+      const message = `Could not read the migrations' status: ${e instanceof Error ? e.message : String(e)}`;
+      return { folder, states: [], problems: [], errors: [{ code: 'internal', severity: 'error', message }] };
+    }
+  }
+
+  private async readStatusOnce(folder: vscode.WorkspaceFolder, entry: FolderEntry): Promise<FolderStatus> {
     const config = folderConfig(folder);
     if (!config.ok) return { folder, states: [], problems: [], errors: [config.error] };
     const result = await engine.status(config.value, { cache: entry.cache, ledgerCache: entry.ledgerCache, now: this.now, engines: this.engines });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { engineLabel } from '../core/engine/facts';
+import { lastApplied, toApply } from '../core/ledger/status';
 import type { MigrationsModel } from './model';
 
 /** Shows the database's version and how many migrations are pending; a click applies them or shows the view. */
@@ -13,15 +14,23 @@ export class MigrationsStatusBar implements vscode.Disposable {
   }
 
   async update(): Promise<void> {
-    const folders = (await this.model.folders()).filter((f) => f.states.length > 0);
+    const all = await this.model.folders();
+    const failed = all.find((f) => f.errors.length > 0);
+    if (failed) {
+      this.item.text = '$(warning) Migrations: error';
+      this.item.tooltip = `${failed.folder.name}: ${failed.errors[0].message}`;
+      this.item.command = 'sqliteMigrations.migrations.focus';
+      this.item.show();
+      return;
+    }
+    const folders = all.filter((f) => f.states.length > 0);
     if (folders.length === 0) {
       this.item.hide();
       return;
     }
-    const states = folders.flatMap((f) => f.states);
-    const pending = states.filter((s) => s.status === 'pending').length;
-    const applied = states.filter((s) => s.status === 'applied' || s.status === 'modified');
-    const version = applied.length ? applied[applied.length - 1].version : 'empty';
+    const pending = folders.reduce((n, f) => n + toApply(f.states).length, 0);
+    const versions = folders.map((f) => lastApplied(f.states)?.version).filter((v) => v !== undefined);
+    const version = versions.length ? versions.join(', ') : 'empty';
     this.item.text = `$(database) ${version}${pending ? ` · ${pending} pending` : ''}`;
     const engines = [...new Set(folders.map((f) => f.engine).filter((e) => e !== undefined))];
     const engineLine = engines.length ? `\nEngine: ${engines.map((e) => engineLabel(e)).join(', ')}` : '';

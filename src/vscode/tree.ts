@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MigrationStatus, Problem } from '../core/model';
-import type { MigrationState } from '../core/ledger/status';
+import { toApply, type MigrationState } from '../core/ledger/status';
 import type { FolderStatus, MigrationsModel } from './model';
 
 /** Tree elements are plain values; `getTreeItem` turns them into what VS Code shows. */
@@ -72,16 +72,18 @@ function folderItem(status: FolderStatus): vscode.TreeItem {
   item.iconPath = vscode.ThemeIcon.Folder;
   item.resourceUri = status.folder.uri;
   item.contextValue = 'folder';
-  const pending = status.states.filter((s) => s.status === 'pending').length;
+  const pending = toApply(status.states).length;
   item.description = pending ? `${pending} pending` : undefined;
   return item;
 }
 
+/** A status that could not be read: the reason, and a click to try again. */
 function errorItem(problem: Problem): vscode.TreeItem {
   const item = new vscode.TreeItem(problem.message, vscode.TreeItemCollapsibleState.None);
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-  item.tooltip = problem.message;
+  item.tooltip = `${problem.message}\n\nClick to try again.`;
   item.contextValue = 'error';
+  item.command = { command: 'sqliteMigrations.refresh', title: 'Try Again' };
   return item;
 }
 

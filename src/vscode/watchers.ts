@@ -1,14 +1,17 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MigrationsModel } from './model';
+import { KeyedDebouncer } from './debounce';
 import { folderConfig } from './settings';
 
 /** One watcher per folder for its migrations and its database file, debounced, re-made when settings change. */
 export class FolderWatchers implements vscode.Disposable {
   private readonly watchers = new Map<string, vscode.Disposable[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debounce: KeyedDebouncer<string>;
 
-  constructor(private readonly model: MigrationsModel, private readonly delayMs = 300) {}
+  constructor(private readonly model: MigrationsModel, delayMs = 300) {
+    this.debounce = new KeyedDebouncer(delayMs);
+  }
 
   reset(): void {
     this.disposeWatchers();
@@ -16,9 +19,14 @@ export class FolderWatchers implements vscode.Disposable {
       const config = folderConfig(folder);
       if (!config.ok) continue;
       const onChange = () => this.schedule(folder);
+      const dbDir = path.dirname(config.value.databaseFile);
+      const dbName = path.basename(config.value.databaseFile);
+      // The -wal too: a WAL database's commits land there and leave the main file untouched. Not the -shm,
+      // which changes on every read and would make each refresh trigger the next.
       const patterns = [
         new vscode.RelativePattern(config.value.migrationsFolder, '*.sql'),
-        new vscode.RelativePattern(path.dirname(config.value.databaseFile), path.basename(config.value.databaseFile)),
+        new vscode.RelativePattern(dbDir, dbName),
+        new vscode.RelativePattern(dbDir, `${dbName}-wal`),
       ];
       const disposables = patterns.flatMap((pattern) => {
         const w = vscode.workspace.createFileSystemWatcher(pattern);
@@ -29,12 +37,7 @@ export class FolderWatchers implements vscode.Disposable {
   }
 
   private schedule(folder: vscode.WorkspaceFolder): void {
-    const key = folder.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.model.invalidate(folder);
-    }, this.delayMs));
+    this.debounce.trigger(folder.uri.toString(), () => this.model.invalidate(folder));
   }
 
   private disposeWatchers(): void {
@@ -43,8 +46,7 @@ export class FolderWatchers implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.debounce.dispose();
     this.disposeWatchers();
   }
 }

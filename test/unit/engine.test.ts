@@ -76,3 +76,39 @@ describe('engine: status with a ledger cache', () => {
     }
   });
 });
+
+describe('engine: what up refuses before it runs anything', () => {
+  let root: string;
+  beforeEach(() => {
+    root = makeWorkspace({
+      'migrations/001_projects.sql': 'CREATE TABLE projects (id INTEGER PRIMARY KEY);\n',
+      'migrations/001_projects.down.sql': 'DROP TABLE projects;\n',
+    });
+  });
+  afterEach(() => removeWorkspace(root));
+  const db = () => path.join(root, 'data', 'app.db');
+
+  for (const [why, file] of [
+    ['a badly named file', 'migrations/002_Add-Tasks.sql'],
+    ['two files with one sequence', 'migrations/001_other.sql'],
+  ] as const) {
+    it(`${why}: refused, naming the file, and nothing runs`, async () => {
+      writeFile(root, file, 'CREATE TABLE t (id INTEGER);\n');
+      const up = await engine.migrateUp(resolveConfig(root, {}), {});
+      assert.ok(!up.ok, 'up must refuse');
+      assert.ok(up.error.some((p) => p.file === path.join(root, file)), JSON.stringify(up.error));
+      assert.equal(fs.existsSync(db()), false);
+    });
+  }
+
+  it("a database whose schema_migrations belongs to another tool: refused, and left as it was", async function () {
+    if (!hasSqlite3()) this.skip();
+    fs.mkdirSync(path.dirname(db()));
+    sqlite3(db(), 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (3, 0);');
+    const before = fs.readFileSync(db());
+    const up = await engine.migrateUp(resolveConfig(root, {}), {});
+    assert.ok(!up.ok);
+    assert.match(up.error[0].message, /golang-migrate's migration table/);
+    assert.deepEqual(fs.readFileSync(db()), before);
+  });
+});

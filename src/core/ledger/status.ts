@@ -70,7 +70,6 @@ function sortsBefore(file: MigrationState, missing: MigrationState): boolean {
   return compareSemver(file.version, missing.version) <= 0;
 }
 
-/** Statuses whose schema changes are in the database: what a down plan can undo. */
 /** mergeStatus over a ledger as the worker reads it: its rows, and the file name each version was applied from. */
 export function statesFromLedger(
   migrations: readonly Migration[],
@@ -79,6 +78,7 @@ export function statesFromLedger(
   return mergeStatus(migrations, ledger.rows, new Map(ledger.names));
 }
 
+/** Statuses whose schema changes are in the database: what a down plan can undo. */
 export function isApplied(s: MigrationState): boolean {
   return s.status === 'applied' || s.status === 'modified' || (s.status === 'missing' && s.row?.status === 'applied');
 }
@@ -86,4 +86,22 @@ export function isApplied(s: MigrationState): boolean {
 /** Statuses an up plan applies: never run, failed last time, or rolled back. */
 export function isToApply(s: MigrationState): boolean {
   return s.migration !== undefined && (s.status === 'pending' || s.status === 'failed' || s.status === 'rolled_back');
+}
+
+// The rules the plans use, for everyone who shows or asks before running: the tree, the status bar, the
+// commands' prompts and the CLI decide nothing of their own.
+
+/** What `up` would apply, in order. */
+export function toApply(states: readonly MigrationState[]): MigrationState[] {
+  return states.filter(isToApply);
+}
+
+/** What is in the database now, in order: applied, modified, and applied with its file missing. */
+export function appliedStates(states: readonly MigrationState[]): MigrationState[] {
+  return states.filter(isApplied);
+}
+
+/** What "roll back the last migration" undoes, as `down` chooses it; undefined when nothing is applied. */
+export function lastApplied(states: readonly MigrationState[]): MigrationState | undefined {
+  return appliedStates(states).at(-1);
 }

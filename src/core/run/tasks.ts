@@ -8,7 +8,7 @@ import { foreignKeyViolations, integrityCheck } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
 import { fail, ok, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
-import type { Ledger, TaskReply, TaskRequest, TaskResponse } from './protocol';
+import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
@@ -80,7 +80,7 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunCont
   }
 }
 
-async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: object, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
+async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
   const db = engine.conn;
   const plan = planSteps(db, req, direction, options);
   if (!plan.ok) return plan;
@@ -140,7 +140,7 @@ function readStates(db: Connection, req: TaskRequest): Result<MigrationState[]> 
   return ledger.ok ? ok(statesFromLedger(req.migrations, ledger.value)) : ledger;
 }
 
-function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', options: object): Result<{ steps: PlanStep[]; notes: Problem[] }> {
+function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions): Result<{ steps: PlanStep[]; notes: Problem[] }> {
   const states = readStates(db, req);
   if (!states.ok) return states;
   if (direction === 'up') {

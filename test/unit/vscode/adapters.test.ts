@@ -1,0 +1,172 @@
+// The adapters' own logic in plain Node, over a fake of the vscode API and the real engine on real files:
+// the model's queue and error boundary, the commands' choice of migration, per-document debouncing and
+// the status bar's text. What VS Code shows of them is tested in the real host (test/integration).
+import './install';
+import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MigrationCommands } from '../../../src/vscode/commands';
+import { ChecksumDiagnostics } from '../../../src/vscode/diagnostics';
+import { MigrationsModel } from '../../../src/vscode/model';
+import { Reporter } from '../../../src/vscode/report';
+import { MigrationsStatusBar } from '../../../src/vscode/statusBar';
+import { MigrationsTree } from '../../../src/vscode/tree';
+import { ENGINE } from '../helpers/engines';
+import { sqlite3 } from '../helpers/sqlite3';
+import { makeWorkspace, removeWorkspace } from '../helpers/workspace';
+import { fake, Uri, window } from './fakeVscode';
+
+const PAIR = (table: string) => ({ up: `CREATE TABLE ${table} (id INTEGER PRIMARY KEY);\n`, down: `DROP TABLE ${table};\n` });
+const FILES = {
+  'migrations/001_projects.sql': PAIR('projects').up,
+  'migrations/001_projects.down.sql': PAIR('projects').down,
+  'migrations/002_tasks.sql': PAIR('tasks').up,
+  'migrations/002_tasks.down.sql': PAIR('tasks').down,
+};
+
+describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
+  this.timeout(30_000);
+  let root: string;
+  let model: MigrationsModel;
+  const disposables: { dispose(): void }[] = [];
+
+  beforeEach(() => {
+    fake.reset();
+    root = makeWorkspace(FILES);
+    fake.folders = [fake.folder(root)];
+    fake.settings = { 'sqliteMigrations.engine': ENGINE };
+    model = new MigrationsModel(() => new Date('2025-10-19T14:30:00Z'), (p) => fake.logged.push(`read error: ${p.message}`));
+    disposables.push(model);
+  });
+  afterEach(() => {
+    for (const d of disposables.splice(0)) d.dispose();
+    removeWorkspace(root);
+  });
+
+  const folder = () => fake.folders[0] as unknown as vscode.WorkspaceFolder;
+  const db = () => path.join(root, 'data', 'app.db');
+  const commands = () => {
+    disposables.push(...new MigrationCommands(model, new Reporter(window.createOutputChannel() as never)).register());
+    return (id: string, ...args: unknown[]) => fake.commands.get(`sqliteMigrations.${id}`)?.(...args) as Promise<unknown>;
+  };
+
+  it('Roll Back Last asks about the migration the engine will roll back, and rolls back that one', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    // 002 stays applied in the database while its files are gone: the engine's last applied migration.
+    fs.rmSync(path.join(root, 'migrations', '002_tasks.sql'));
+    fs.rmSync(path.join(root, 'migrations', '002_tasks.down.sql'));
+    model.invalidate();
+    fake.shown = [];
+    fake.answer = 'Roll Back';
+    assert.equal(await run('rollbackLast'), true);
+    assert.match(fake.shown[0].message, /^Roll back 002_tasks\?/, 'the prompt names the migration that is rolled back');
+    assert.equal(sqlite3(db(), 'SELECT version, status FROM schema_migrations ORDER BY id;'), '001|applied\n002|rolled_back\n');
+    assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'projects';"), '1\n', '001 was left alone');
+  });
+
+  it('Apply Pending counts failed and rolled-back migrations as the engine will apply them', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    await run('applyPending');
+    fake.answer = 'Roll Back';
+    await run('rollbackLast');
+    fake.shown = [];
+    fake.answer = undefined;
+    assert.equal(await run('applyPending'), false, 'dismissed');
+    assert.match(fake.shown[0].message, /^Apply 1 pending migration/);
+  });
+
+  it('a status read that fails is shown, logged once, and read again next time instead of being kept', async () => {
+    const migrations = path.join(root, 'migrations');
+    fs.renameSync(migrations, migrations + '-real');
+    fs.symlinkSync(migrations, migrations); // a symlink to itself: ELOOP for anything that follows it
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const failed = await tree.getChildren();
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].kind, 'error');
+    assert.equal(tree.getTreeItem(failed[0]).command?.command, 'sqliteMigrations.refresh', 'the error item retries on click');
+    await model.folderStatus(folder());
+    assert.equal(fake.logged.filter((l) => l.startsWith('read error:')).length, 1, 'the same error is logged once');
+    fs.rmSync(migrations);
+    fs.renameSync(migrations + '-real', migrations);
+    // No invalidate(): the failed read was not cached, so the next read finds the fixed folder.
+    assert.deepEqual((await tree.getChildren()).map((n) => n.kind), ['migration', 'migration']);
+  });
+
+  it('runs operations on one folder one at a time, in the order they were asked for', async () => {
+    const events: string[] = [];
+    const op = (name: string, ms: number) => async () => {
+      events.push(`${name} start`);
+      await new Promise((r) => setTimeout(r, ms));
+      events.push(`${name} end`);
+      return { ok: true as const, value: name };
+    };
+    const [a, b] = await Promise.all([model.write(folder(), op('a', 60)), model.query(folder(), op('b', 0))]);
+    assert.deepEqual([a, b].map((r) => r.ok && r.value), ['a', 'b']);
+    assert.deepEqual(events, ['a start', 'a end', 'b start', 'b end']);
+  });
+
+  it('Back Up Now waits its turn in the folder queue', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    await run('applyPending');
+    const order: string[] = [];
+    const slow = model.write(folder(), async () => {
+      await new Promise((r) => setTimeout(r, 80));
+      order.push('migration');
+      return { ok: true as const, value: undefined };
+    });
+    const backup = (run('backup') as Promise<string | undefined>).then((file) => (order.push('backup'), file));
+    await slow;
+    const file = await backup;
+    assert.deepEqual(order, ['migration', 'backup']);
+    assert.ok(file && fs.existsSync(file));
+  });
+
+  it('the status bar counts what up would apply and shows the version of what down would roll back', async () => {
+    const bar = new MigrationsStatusBar(model);
+    disposables.push(bar);
+    await bar.update();
+    assert.equal(bar.text, '$(database) empty · 2 pending');
+    const run = commands();
+    fake.answer = 'Apply';
+    await run('applyPending');
+    await bar.update();
+    assert.equal(bar.text, '$(database) 002');
+    assert.match(bar.tooltip, new RegExp(`Engine: ${ENGINE === 'native' ? 'native' : 'sql\\.js'}`));
+    fake.answer = 'Roll Back';
+    await run('rollbackLast');
+    await bar.update();
+    assert.equal(bar.text, '$(database) 001 · 1 pending', 'a rolled-back migration is pending again');
+    fake.settings['sqliteMigrations.databaseFile'] = '../outside.db';
+    model.invalidate();
+    await bar.update();
+    assert.equal(bar.text, '$(warning) Migrations: error');
+    assert.match(bar.tooltip, /outside the workspace folder/);
+  });
+
+  it('edits to two applied files in quick succession warn on both (one debounce timer per document)', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    await run('applyPending');
+    const diagnostics = new ChecksumDiagnostics(model);
+    disposables.push(diagnostics);
+    await diagnostics.reload();
+    const doc = (name: string, text: string) => ({ uri: Uri.file(path.join(root, 'migrations', name)), getText: () => text });
+    const one = doc('001_projects.sql', '-- edited\n' + PAIR('projects').up);
+    const two = doc('002_tasks.sql', '-- edited\n' + PAIR('tasks').up);
+    fake.documents = [one, two];
+    fake.onDidChangeTextDocument.fire({ document: one });
+    fake.onDidChangeTextDocument.fire({ document: two });
+    const warnings = (d: { uri: Uri }) => fake.diagnostics.get(d.uri.fsPath) ?? [];
+    // Waits for the second file's warning (the later of the two timers), then looks at both.
+    for (let waited = 0; warnings(two).length === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(warnings(two).length, 1);
+    assert.equal(warnings(one).length, 1, 'the first file still warns');
+    assert.match(warnings(one)[0].message, /Migration 001 was applied on 2025-10-19 14:30:00 UTC with a different checksum/);
+  });
+});

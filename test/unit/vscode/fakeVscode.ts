@@ -1,0 +1,230 @@
+// A small fake of the parts of the `vscode` API that src/vscode uses, so the adapters' logic (the model's
+// queue and cache, the commands' choices, debouncing, the status bar's text) gets fast plain-Node tests.
+// It renders nothing and decides nothing; what VS Code itself shows is tested in the real host
+// (test/integration, test/ui). `installFakeVscode()` makes `require('vscode')` return this module.
+import Module = require('module');
+import * as path from 'path';
+
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  readonly event = (fn: Listener<T>) => {
+    this.listeners.add(fn);
+    return { dispose: () => this.listeners.delete(fn) };
+  };
+  fire(e: T): void {
+    for (const fn of [...this.listeners]) fn(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Disposable {
+  constructor(private readonly fn: () => void = () => undefined) {}
+  dispose(): void {
+    this.fn();
+  }
+}
+
+export class Uri {
+  readonly scheme = 'file';
+  private constructor(readonly fsPath: string) {}
+  get path(): string {
+    return this.fsPath;
+  }
+  static file(p: string): Uri {
+    return new Uri(path.resolve(p));
+  }
+  toString(): string {
+    return `file://${this.fsPath}`;
+  }
+}
+
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+
+export class Range {
+  constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number, readonly endCharacter: number) {}
+}
+
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export class Diagnostic {
+  code?: string;
+  source?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class ThemeIcon {
+  static readonly Folder = new ThemeIcon('folder');
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+
+export class MarkdownString {
+  value = '';
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
+
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export class TreeItem {
+  description?: string;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  resourceUri?: Uri;
+  id?: string;
+  accessibilityInformation?: { label: string };
+  constructor(readonly label: string, readonly collapsibleState: TreeItemCollapsibleState) {}
+}
+
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+export interface FakeFolder {
+  readonly uri: Uri;
+  readonly name: string;
+  readonly index: number;
+}
+
+/** What a test sets and reads: folders, settings, trust, the answers to prompts and what was shown. */
+export const fake = {
+  folders: [] as FakeFolder[],
+  settings: {} as Record<string, unknown>,
+  trusted: true,
+  /** The button a modal or notification "clicks"; undefined dismisses it. */
+  answer: undefined as string | undefined,
+  shown: [] as { kind: 'info' | 'warning' | 'error'; message: string }[],
+  logged: [] as string[],
+  documents: [] as { uri: Uri; getText(): string }[],
+  onDidChangeTextDocument: new EventEmitter<{ document: { uri: Uri; getText(): string } }>(),
+  /** What the diagnostic collection holds, by file. */
+  diagnostics: new Map<string, Diagnostic[]>(),
+  /** Commands registered, by id, so a test can run them as the palette would. */
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  reset(): void {
+    this.folders = [];
+    this.settings = {};
+    this.trusted = true;
+    this.answer = undefined;
+    this.shown = [];
+    this.logged = [];
+    this.documents = [];
+    this.diagnostics.clear();
+  },
+  folder(dir: string, index = 0): FakeFolder {
+    return { uri: Uri.file(dir), name: path.basename(dir), index };
+  },
+};
+
+const noEvent = () => ({ dispose: () => undefined });
+
+export const workspace = {
+  get workspaceFolders() {
+    return fake.folders;
+  },
+  get isTrusted() {
+    return fake.trusted;
+  },
+  get textDocuments() {
+    return fake.documents;
+  },
+  getConfiguration(section: string) {
+    return { get: <T>(key: string): T | undefined => fake.settings[`${section}.${key}`] as T | undefined };
+  },
+  getWorkspaceFolder(uri: Uri) {
+    return fake.folders.find((f) => uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(f.uri.fsPath + path.sep));
+  },
+  asRelativePath(p: string) {
+    return p;
+  },
+  onDidChangeTextDocument: fake.onDidChangeTextDocument.event,
+  onDidOpenTextDocument: noEvent,
+  onDidCloseTextDocument: noEvent,
+  onDidChangeConfiguration: noEvent,
+  onDidChangeWorkspaceFolders: noEvent,
+  onDidGrantWorkspaceTrust: noEvent,
+};
+
+function show(kind: 'info' | 'warning' | 'error') {
+  return async (message: string, ...items: unknown[]) => {
+    fake.shown.push({ kind, message });
+    return items.some((i) => i === fake.answer) ? fake.answer : undefined;
+  };
+}
+
+export const window = {
+  showInformationMessage: show('info'),
+  showWarningMessage: show('warning'),
+  showErrorMessage: show('error'),
+  withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
+  showWorkspaceFolderPick: async () => fake.folders[0],
+  showQuickPick: async () => undefined,
+  showTextDocument: async () => undefined,
+  createStatusBarItem() {
+    return { text: '', tooltip: '' as unknown, command: undefined as unknown, name: '', visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose() {} };
+  },
+  createOutputChannel() {
+    const log = (m: string) => fake.logged.push(m);
+    return { info: log, warn: log, error: log, show() {}, dispose() {} };
+  },
+};
+
+export const languages = {
+  createDiagnosticCollection() {
+    const map = fake.diagnostics;
+    return {
+      set: (uri: Uri, diagnostics: Diagnostic[]) => void map.set(uri.fsPath, diagnostics),
+      get: (uri: Uri) => map.get(uri.fsPath) ?? [],
+      clear: () => map.clear(),
+      dispose: () => map.clear(),
+    };
+  },
+};
+
+export const commands = {
+  registerCommand(id: string, fn: (...args: unknown[]) => unknown) {
+    fake.commands.set(id, fn);
+    return new Disposable(() => fake.commands.delete(id));
+  },
+  executeCommand: async (id: string, ...args: unknown[]) => fake.commands.get(id)?.(...args),
+};
+
+/** Makes every `require('vscode')` from here on return this module. */
+export function installFakeVscode(): void {
+  const mod = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = mod._resolveFilename;
+  if ((original as { fake?: boolean }).fake) return;
+  const resolve = function (this: unknown, request: string, ...rest: unknown[]): string {
+    return request === 'vscode' ? __filename : original.call(this, request, ...rest);
+  };
+  mod._resolveFilename = Object.assign(resolve, { fake: true });
+}
