@@ -128,7 +128,7 @@ Commands:
   new <description> [--bump major|minor|patch]
                          create the next numbered pair from migrations-template/
   verify                 integrity, foreign keys, ledger, checksums and file names
-  dry-run [--down] [...] run the plan on an in-memory copy and report; the file is untouched
+  dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   backup                 back up the database now
   backups                list backups, newest first
   restore <file>         restore a backup (the current file is backed up first)

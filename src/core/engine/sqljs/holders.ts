@@ -41,6 +41,6 @@ export async function checkNoHolders(realPath: string): Promise<Result<void>> {
     code: 'db-open-elsewhere',
     severity: 'error',
     file: realPath,
-    message: `${realPath} is open in ${who}: the sql.js engine replaces the whole file, and a program holding it open would go on writing to the old one. Nothing was changed. Close it, or use the native engine (sqliteMigrations.engine "auto" or "native", CLI --engine native), which works alongside other programs through SQLite's own locks.`,
+    message: `${realPath} is open in ${who}, and the sql.js engine replaces the whole file, so that program would go on writing to the old one; nothing was changed. Close it, or use the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native), which works beside other programs through SQLite's own locks.`,
   });
 }
