@@ -119,8 +119,13 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
-  lines.push(paint.dim(`Engine: ${engineLabel(r.engine)}`));
+  lines.push(engineLine(r.engine, paint));
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** The one line of human output that says which engine ran. */
+function engineLine(name: EngineName, paint: Paint): string {
+  return paint.dim(`Engine: ${engineLabel(name)}`);
 }
 
 function dryRunLines(d: NonNullable<engine.OperationResult['dryRun']>): string[] {
@@ -190,7 +195,7 @@ async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO, options: e
     io.out(JSON.stringify({ engine: made.value.engine, ...backup }, null, 2) + '\n');
   } else {
     for (const p of notes) io.err(problemLine(p, painter(io.color)) + '\n');
-    io.out(`Backed up to ${backup.path}\n${painter(io.color).dim(`Engine: ${engineLabel(made.value.engine)}`)}\n`);
+    io.out(`Backed up to ${backup.path}\n${engineLine(made.value.engine, painter(io.color))}\n`);
   }
   return EXIT_OK;
 }

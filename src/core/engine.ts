@@ -12,7 +12,7 @@ import type { EngineConfig } from './config';
 import { statesFromLedger } from './ledger/status';
 import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
-import type { DownOptions, Task, TaskResponse, UpOptions } from './run/protocol';
+import { changesDatabase, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
 export interface OperationResult extends Omit<TaskResponse, 'backup'> {
@@ -70,16 +70,14 @@ export function acceptChecksum(config: EngineConfig, version: string, options: O
   return run(config, { kind: 'accept-checksum', version }, options);
 }
 
-const WRITES = new Set<Task['kind']>(['up', 'down', 'accept-checksum']);
-
 /** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */
 async function run(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
   const catalog = await discoverMigrations(config.migrationsFolder, options.cache);
   const blocking = catalog.problems.filter((p) => p.severity === 'error');
-  if (WRITES.has(task.kind) && blocking.length) {
+  if (changesDatabase(task) && blocking.length) {
     return fail(blocking);
   }
-  const engines = options.engines ?? new EngineChooser();
+  const engines = chooser(options);
   const known = engines.known(config.engine);
   if (task.kind === 'status' && options.ledgerCache && known) {
     const cached = await cachedStatus(catalog, options.ledgerCache, config.databaseFile, known);
@@ -94,8 +92,17 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   return ok({ ...result.value, notes, catalog, engine: choice.engine });
 }
 
+/** The caller's chooser (it remembers what the probe found), or one for this call. */
+function chooser(options: OperationOptions): EngineChooser {
+  return options.engines ?? new EngineChooser();
+}
+
+function clock(options: OperationOptions): () => Date {
+  return options.now ?? (() => new Date());
+}
+
 function runOn(choice: EngineChoice, config: EngineConfig, task: Task, migrations: Catalog['migrations'], options: OperationOptions) {
-  const now = options.now ?? (() => new Date());
+  const now = clock(options);
   return choice.engine === 'native'
     ? runNative(config, task, migrations, { now, ledgerCache: options.ledgerCache, child: choice.child })
     : runSqlJs(config, task, migrations, { now, ledgerCache: options.ledgerCache, onWriteStep: options.onWriteStep });
@@ -126,7 +133,7 @@ export interface EngineReport {
 
 /** "Show Engine": which engine the settings choose here, and what it and the native probe found. */
 export async function describeEngine(config: EngineConfig, options: OperationOptions = {}): Promise<Result<EngineReport, Problem[]>> {
-  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  const chosen = await chooser(options).choose(config.engine);
   if (!chosen.ok) return chosen;
   const { engine, probe, note } = chosen.value;
   const reply = await runOn(chosen.value, config, { kind: 'describe' }, [], options);
@@ -138,10 +145,10 @@ export type BackupOutcome = Result<{ readonly engine: EngineName; readonly backu
 
 /** "Back up now": native copies through SQLite's backup API, sql.js copies the bytes it read. */
 export async function backupNow(config: EngineConfig, options: OperationOptions = {}): Promise<BackupOutcome> {
-  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  const chosen = await chooser(options).choose(config.engine);
   if (!chosen.ok) return chosen;
   const { engine, child, note } = chosen.value;
-  const now = options.now ?? (() => new Date());
+  const now = clock(options);
   const made = engine === 'native' ? await backupNative(config, { now, child }) : await backupSqlJs(config, now).then((r) => (r.ok ? r : fail([r.error])));
   return made.ok ? ok({ engine, backup: made.value, notes: note ? [note] : [] }) : made;
 }
@@ -150,10 +157,10 @@ export type RestoreOutcome = Result<{ readonly engine: EngineName; readonly safe
 
 /** Puts a backup back; the current state is backed up first. */
 export async function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
-  const chosen = await (options.engines ?? new EngineChooser()).choose(config.engine);
+  const chosen = await chooser(options).choose(config.engine);
   if (!chosen.ok) return chosen;
   const { engine, child } = chosen.value;
-  const now = options.now ?? (() => new Date());
+  const now = clock(options);
   const restored = engine === 'native' ? await restoreNative(config, backupFile, { now, child }) : await restoreSqlJs(config, backupFile, now);
   return restored.ok ? ok({ engine, ...restored.value }) : restored;
 }

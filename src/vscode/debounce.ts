@@ -17,11 +17,6 @@ export class KeyedDebouncer<K> implements vscode.Disposable {
     }, this.delayMs));
   }
 
-  cancel(key: K): void {
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-  }
-
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();

@@ -68,3 +68,14 @@ async function nearestFolder(dir: string): Promise<string> {
     if (path.dirname(d) === d) return d;
   }
 }
+
+/** `down` on a database that does not exist. */
+export function noDatabase(file: string): Problem {
+  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: there is nothing to roll back.` };
+}
+
+/** Said when the database file did not exist: created by this operation, or by the first "up". */
+export function missingDatabaseNote(file: string, created: boolean): Problem {
+  const message = created ? `${file} did not exist; it is created by this operation.` : `${file} does not exist yet; it is created by the first "up".`;
+  return { code: 'no-database', severity: 'info', file, message };
+}

@@ -1,5 +1,5 @@
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
-import { isApplied, isToApply, type MigrationState } from '../ledger/status';
+import { appliedStates, isApplied, isToApply, type MigrationState } from '../ledger/status';
 
 export type PlanStep =
   | { readonly direction: 'up'; readonly migration: Migration; readonly downSql: string | null }
@@ -81,7 +81,7 @@ export function planDown(states: readonly MigrationState[], opts: DownPlanOption
 }
 
 function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): Result<{ steps: MigrationState[]; notes: Problem[] }> {
-  const applied = states.filter(isApplied);
+  const applied = appliedStates(states);
   if (opts.only !== undefined) {
     const target = states.find((s) => s.sequence === opts.only && s.migration) ?? states.find((s) => s.sequence === opts.only);
     if (!target) return fail(planProblem('unknown-sequence', `There is no migration with sequence ${opts.only}.`));

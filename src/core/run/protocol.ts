@@ -36,6 +36,13 @@ export type Task =
   /** The engine's SQLite: version, modules, compile options. */
   | { readonly kind: 'describe' };
 
+/** Tasks that change the database file (a dry run changes only a copy). */
+const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum']);
+
+export function changesDatabase(task: Task): boolean {
+  return CHANGES_DATABASE.has(task.kind);
+}
+
 export interface TaskRequest {
   readonly task: Task;
   readonly migrations: readonly Migration[];

@@ -39,7 +39,7 @@ export class NativeConnection implements Connection {
     const stmt = this.db.prepare(sql);
     stmt.setReadBigInts(true);
     const arrays = typeof stmt.setReturnArrays === 'function';
-    if (arrays) stmt.setReturnArrays?.(true);
+    if (arrays) stmt.setReturnArrays!(true);
     return stmt.all(...params).map((row) => (arrays ? (row as SqlValue[]) : Object.values(row as object)).map(narrow));
   }
 

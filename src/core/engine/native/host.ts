@@ -54,7 +54,7 @@ export class NativeChild {
     const probe = await this.probed;
     if (probe) return probe;
     const detail = await this.exit;
-    const reason = `the native engine's process stopped before it could start (${detail})${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+    const reason = `the native engine's process stopped before it could start (${this.withStderr(detail)})`;
     return { available: false, node: process.versions.node, modules: [], compileOptions: [], reason };
   }
 
@@ -81,9 +81,14 @@ export class NativeChild {
         finish({ kind: 'time-limit' });
       }, timeLimitMs);
       this.proc.on('message', onMessage);
-      void this.exit.then((detail) => finish({ kind: 'exit', detail: this.stderr ? `${detail}: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : detail }));
+      void this.exit.then((detail) => finish({ kind: 'exit', detail: this.withStderr(detail) }));
       this.proc.send(message);
     });
+  }
+
+  /** How the process ended, with the last lines it wrote to stderr, which say why when it crashed. */
+  private withStderr(detail: string): string {
+    return this.stderr ? `${detail}: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : detail;
   }
 
   /** Waits until the process is gone: after a kill, its locks are released only then. */

@@ -6,11 +6,11 @@ import * as path from 'path';
 import type { EngineConfig } from '../../config';
 import type { LedgerCache } from '../../ledger/cache';
 import { fail, ok, type Migration, type Problem, type Result } from '../../model';
-import type { Task, TaskResponse } from '../../run/protocol';
+import { changesDatabase, type Task, type TaskResponse } from '../../run/protocol';
 import type { MigrationOutcome } from '../../run/runner';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { inspectFormat } from '../dbheader';
-import { resolveDatabaseFile, writeDenied } from '../dbpath';
+import { missingDatabaseNote, noDatabase, resolveDatabaseFile, writeDenied } from '../dbpath';
 import { NativeChild } from './host';
 import type { FromChild } from './messages';
 import type { NativeRequest } from './task';
@@ -27,7 +27,6 @@ export interface NativeRun extends TaskResponse {
   readonly backup?: CreatedBackup;
 }
 
-const WRITES = new Set<Task['kind']>(['up', 'down', 'accept-checksum']);
 /** Above this, the check after a write is quick_check: SQLite wrote the pages itself. */
 const QUICK_CHECK_ABOVE = 64 * 1024 * 1024;
 
@@ -37,10 +36,10 @@ export async function runNative(config: EngineConfig, task: Task, migrations: re
 
 async function runTaskNative(config: EngineConfig, task: Task, migrations: readonly Migration[], options: NativeRunOptions): Promise<Result<NativeRun, Problem[]>> {
   // Describing the engine needs no database, and must work even when the file is unusable.
-  const target = task.kind === 'describe' ? ok({ realPath: ':memory:', existed: false, mode: 0o600 }) : await inspectTarget(config.databaseFile, WRITES.has(task.kind));
+  const target = task.kind === 'describe' ? ok({ realPath: ':memory:', existed: false, mode: 0o600 }) : await inspectTarget(config.databaseFile, changesDatabase(task));
   if (!target.ok) return fail([target.error]);
   if (!target.value.existed && task.kind === 'down') {
-    return fail([{ code: 'no-database', severity: 'error', file: config.databaseFile, message: `${config.databaseFile} does not exist: there is nothing to roll back.` }]);
+    return fail([noDatabase(config.databaseFile)]);
   }
   const cacheKey = task.kind === 'status' ? await options.ledgerCache?.keyOf(config.databaseFile) : undefined;
   const request = nativeRequest(config, task, migrations, target.value, options.now);
@@ -50,7 +49,7 @@ async function runTaskNative(config: EngineConfig, task: Task, migrations: reado
   const reply = ended.value.reply;
   if (!reply.ok) return fail([reply.error]);
   if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);
-  const notes = target.value.existed ? reply.value.notes : [missingNote(config.databaseFile, Boolean(reply.value.changed)), ...reply.value.notes];
+  const notes = target.value.existed ? reply.value.notes : [missingDatabaseNote(config.databaseFile, Boolean(reply.value.changed)), ...reply.value.notes];
   return ok({ ...reply.value, notes, written: Boolean(reply.value.changed) });
 }
 
@@ -141,11 +140,6 @@ async function readHead(file: string): Promise<Uint8Array> {
   } finally {
     await fh.close();
   }
-}
-
-function missingNote(file: string, created: boolean): Problem {
-  const message = created ? `${file} did not exist; it is created by this operation.` : `${file} does not exist yet; it is created by the first "up".`;
-  return { code: 'no-database', severity: 'info', file, message };
 }
 
 export function unavailable(reason: string | undefined): Problem {

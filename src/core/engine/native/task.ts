@@ -5,7 +5,7 @@ import { placeBackup, pruneBackups, type BackupPlace, type CreatedBackup } from 
 import { errorMessage, scalar } from '../connection';
 import { fail, ok, type Problem, type Result } from '../../model';
 import { foreignKeyCheck, integrityCheck, quickCheck, type CheckResult } from '../../run/integrity';
-import type { TaskRequest, TaskResponse } from '../../run/protocol';
+import { changesDatabase, type TaskRequest, type TaskResponse } from '../../run/protocol';
 import { problem, type TaskEngine } from '../../run/tasks';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
@@ -24,9 +24,6 @@ export interface NativeRequest extends TaskRequest {
   readonly quickCheckAboveBytes: number;
 }
 
-/** Tasks that may change the file; the others never create it. */
-const WRITING = new Set(['up', 'down', 'accept-checksum']);
-
 /**
  * A task on the database file itself, through SQLite: its locks, its journal or WAL, its pages
  * written in place. Backups come from SQLite too, before the first change.
@@ -43,7 +40,8 @@ export class NativeTask implements TaskEngine {
     private readonly req: NativeRequest,
   ) {
     this.existed = req.existed;
-    const target = req.existed || WRITING.has(req.task.kind) ? req.file : ':memory:';
+    // Only a task that changes the database creates a missing file; the others read an empty one.
+    const target = req.existed || changesDatabase(req.task) ? req.file : ':memory:';
     if (target !== ':memory:') fs.mkdirSync(path.dirname(target), { recursive: true });
     this.conn = NativeConnection.open(sqlite, target, { busyTimeoutMs: req.busyTimeoutMs });
   }

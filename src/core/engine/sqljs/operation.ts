@@ -5,11 +5,11 @@ import * as path from 'path';
 import type { EngineConfig } from '../../config';
 import { fail, ok, type Migration, type Problem, type Result } from '../../model';
 import type { LedgerCache } from '../../ledger/cache';
-import type { Task, TaskResponse } from '../../run/protocol';
+import { changesDatabase, type Task, type TaskResponse } from '../../run/protocol';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
-import { writeDenied } from '../dbpath';
+import { missingDatabaseNote, noDatabase, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
@@ -26,31 +26,36 @@ export interface SqlJsRun extends TaskResponse {
   readonly backup?: CreatedBackup;
 }
 
-const WRITES = new Set<Task['kind']>(['up', 'down', 'accept-checksum']);
-
 export async function runSqlJs(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
   if (task.kind === 'describe') {
     const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0 }, config.timeLimitMs);
     return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
   }
-  if (!WRITES.has(task.kind)) return readAndRun(config, task, migrations, options, []);
+  if (!changesDatabase(task)) return readAndRun(config, task, migrations, options, []);
+  return whileLocked(config, options.now, (lockNotes) => readAndRun(config, task, migrations, options, lockNotes));
+}
+
+/**
+ * The way into any replacement of the file: this user may write it, no other program has it open, and
+ * our run lock is held until `work` ends. `work` hears of a stale lock that was removed on the way in.
+ */
+async function whileLocked<T>(config: EngineConfig, now: () => Date, work: (lockNotes: Problem[]) => Promise<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
   const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
   if (denied) return fail([denied]);
   const holders = await checkNoHolders(realPath);
   if (!holders.ok) return fail([holders.error]);
-  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, options.now);
+  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
   if (!lock.ok) return fail([lock.error]);
   try {
-    const notes = lock.value.note ? [note('stale-lock', lock.value.note, realPath + LOCK_SUFFIX)] : [];
-    return await readAndRun(config, task, migrations, options, notes);
+    return await work(lock.value.note ? [note('stale-lock', lock.value.note, realPath + LOCK_SUFFIX)] : []);
   } finally {
     await lock.value.release();
   }
 }
 
 async function readAndRun(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions, lockNotes: Problem[]): Promise<Result<SqlJsRun, Problem[]>> {
-  const writes = WRITES.has(task.kind);
+  const writes = changesDatabase(task);
   const notes: Problem[] = writes ? [...lockNotes, ...(await sweepNotes(config.databaseFile))] : [];
   const cacheKey = task.kind === 'status' ? await options.ledgerCache?.keyOf(config.databaseFile) : undefined;
   const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
@@ -88,10 +93,6 @@ async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array
   return ok({ ...response, bytes: undefined, written: true, backup, notes: [...response.notes, ...notes] });
 }
 
-export function noDatabase(file: string): Problem {
-  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: there is nothing to roll back.` };
-}
-
 async function sweepNotes(dbPath: string): Promise<Problem[]> {
   const removed = await sweepStaleTemps(dbPath);
   return removed.map((file) => note('stale-temp', `Removed ${file}, a temporary file left by an earlier run that was interrupted; the database itself was not affected.`, file));
@@ -105,27 +106,15 @@ function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: bool
   return read.snapshot.exists ? [] : [missingDatabaseNote(config.databaseFile, creates)];
 }
 
-export function missingDatabaseNote(file: string, creates: boolean): Problem {
-  const message = creates ? `${file} did not exist; it is created by this operation.` : `${file} does not exist yet; it is created by the first "up".`;
-  return { code: 'no-database', severity: 'info', file, message };
-}
-
 /** A backup now: the file's bytes, read with the same refusals as a migration, verified with sql.js. */
 export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
   return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
 }
 
 /** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */
-export async function restoreSqlJs(config: EngineConfig, backupFile: string, now: () => Date): Promise<Result<{ safetyBackup: BackupInfo | null; notes: string[] }, Problem[]>> {
-  const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
-  const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
-  if (denied) return fail([denied]);
-  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
-  if (!lock.ok) return fail([lock.error]);
-  try {
+export function restoreSqlJs(config: EngineConfig, backupFile: string, now: () => Date): Promise<Result<{ safetyBackup: BackupInfo | null; notes: string[] }, Problem[]>> {
+  return whileLocked(config, now, async () => {
     const restored = await restoreBackup(config.databaseFile, backupFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
     return restored.ok ? restored : fail([restored.error]);
-  } finally {
-    await lock.value.release();
-  }
+  });
 }
