@@ -113,6 +113,14 @@ function hotPathTables(h) {
     '| --- | --- | --- |',
   );
   for (const s of h.status) lines.push(`| ${s.what} | ${s.dbMB.toFixed(0)} MB | ${fmtMs(s.ms)} |`);
+  if (h.blocking) {
+    lines.push(
+      '',
+      '| longest block of the extension host thread (event-loop delay, worst of 3; target under 10 ms) | engine | database | longest block | operation took |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const b of h.blocking) lines.push(`| ${b.op === 'backup' ? 'Back Up Now' : 'status refresh'} | ${b.engine} | ${b.dbMB.toFixed(0)} MB | ${fmtMs(b.maxBlockMs)} | ${fmtMs(b.ms)} |`);
+  }
   return lines.join('\n');
 }
 

@@ -1,4 +1,5 @@
 // The domain values shared by every core module, the CLI and the extension.
+import type { ProblemCode } from './problems';
 
 /** The statuses the spec's `schema_migrations.status` column allows. */
 export type LedgerStatus = 'pending' | 'applied' | 'failed' | 'rolled_back';
@@ -44,7 +45,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** A problem found with the migration files, reported as a value with where it is. */
 export interface Problem {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly severity: Severity;
   readonly message: string;
   /** Absolute path of the file concerned, when there is one. */

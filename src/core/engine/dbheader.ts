@@ -1,6 +1,7 @@
 // Header-level checks on a database file's first bytes, so a file that is not a whole SQLite database is
 // refused with a clear reason before an engine opens it (both would treat an empty file as a new database).
-import { fail, ok, type Problem, type Result } from '../model';
+import { ok, type Result } from '../model';
+import { failWith, type ProblemCode } from '../problems';
 
 export interface DatabaseHeader {
   readonly pageSize: number;
@@ -76,7 +77,6 @@ function describeStart(bytes: Uint8Array): string {
   return printable ? JSON.stringify(head.toString('latin1')) : `bytes ${head.subarray(0, 8).toString('hex')}`;
 }
 
-export function fileProblem(code: string, file: string, message: string): Result<never> {
-  const p: Problem = { code, severity: 'error', message, file };
-  return fail(p);
+export function fileProblem(code: ProblemCode, file: string, message: string): Result<never> {
+  return failWith(code, message, { file });
 }

@@ -3,7 +3,8 @@
 import { constants as fsc, type Stats } from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { fail, ok, type Problem, type Result } from '../model';
+import { ok, type Problem, type Result } from '../model';
+import { failWith, type ProblemCode } from '../problems';
 
 /** lstat/stat before anything is opened, so a FIFO is never opened and a folder never read; `stat` is absent when there is no file yet. */
 export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: Stats }>> {
@@ -43,9 +44,8 @@ export function ifMissing<T>(value: T): (e: NodeJS.ErrnoException) => T {
   };
 }
 
-function problem(code: string, file: string, message: string): Result<never> {
-  const p: Problem = { code, severity: 'error', message, file };
-  return fail(p);
+function problem(code: ProblemCode, file: string, message: string): Result<never> {
+  return failWith(code, message, { file });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Connection, Row } from '../engine/connection';
 import { fail, ok, type LedgerRow, type LedgerStatus, type Migration, type Problem, type Result } from '../model';
+import { problem, type ProblemCode } from '../problems';
 
 export const LEDGER_TABLE = 'schema_migrations';
 /** The texts that were applied, so a migration whose file is gone (or changed) can still be shown and reverted. */
@@ -189,10 +190,10 @@ export function acceptChecksum(db: Connection, version: string, migrations: read
   const m = migrations.find((x) => x.version === version);
   const row = findLedgerRow(db, version);
   if (!m) {
-    return fail(problem('accept-no-file', `No migration file has version ${version}; there is no checksum to accept.`));
+    return fail(ledgerProblem('accept-no-file', `No migration file has version ${version}; there is no checksum to accept.`));
   }
   if (!row || row.status !== 'applied') {
-    return fail(problem('accept-not-applied', `${m.name} is not applied; only an applied migration's checksum can be accepted.`, m.upPath));
+    return fail(ledgerProblem('accept-not-applied', `${m.name} is not applied; only an applied migration's checksum can be accepted.`, m.upPath));
   }
   atomically(db, () => {
     db.run(LEDGER_SQL_DDL);
@@ -288,9 +289,9 @@ function article(word: string): string {
 }
 
 function foreign(message: string): Problem {
-  return problem('ledger-foreign', message);
+  return ledgerProblem('ledger-foreign', message);
 }
 
-function problem(code: string, message: string, file?: string): Problem {
-  return { code, severity: 'error', message, file };
+function ledgerProblem(code: ProblemCode, message: string, file?: string): Problem {
+  return problem(code, message, { file });
 }

@@ -4,6 +4,7 @@ import { ChecksumCache, statRegularFile, type LoadedSql } from './checksum';
 import { fail, ok, type Migration, type Problem, type Result, type Severity } from '../model';
 import { baseName, descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, type ParsedName } from './naming';
 import { compareSemver, parseSemver } from './semver';
+import { problem, type ProblemCode } from '../problems';
 
 export { ChecksumCache } from './checksum';
 
@@ -51,10 +52,10 @@ async function listFolder(root: string): Promise<Result<Dirent[]>> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      return fail(problem('folder-missing', 'info', root, `The migrations folder ${root} does not exist yet.`));
+      return fail(fileProblem('folder-missing', 'info', root, `The migrations folder ${root} does not exist yet.`));
     }
     if (code === 'ENOTDIR') {
-      return fail(problem('folder-missing', 'error', root, `${root} is not a folder.`));
+      return fail(fileProblem('folder-missing', 'error', root, `${root} is not a folder.`));
     }
     throw e;
   }
@@ -118,7 +119,7 @@ function ioFault(e: unknown, entry: Entry, problems: Problem[]): Entry | undefin
   if (typeof err.code !== 'string') {
     throw e;
   }
-  problems.push(problem('unreadable', 'error', entry.file, `${path.basename(entry.file)} cannot be read: ${err.message}`));
+  problems.push(fileProblem('unreadable', 'error', entry.file, `${path.basename(entry.file)} cannot be read: ${err.message}`));
   return entry;
 }
 
@@ -138,7 +139,7 @@ function assemble(entries: readonly Entry[], problems: Problem[]): Migration[] {
   candidates.sort((a, b) => a.sequence - b.sequence);
   const migrations = checkVersions(candidates, problems);
   for (const m of migrations.filter((x) => x.downPath === undefined)) {
-    problems.push(problem('missing-down', 'warning', m.upPath, `${path.basename(m.upPath)} has no ${m.name}.down.sql, so it cannot be rolled back.`));
+    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${path.basename(m.upPath)} has no ${m.name}.down.sql, so it cannot be rolled back.`));
   }
   return migrations;
 }
@@ -172,7 +173,7 @@ function dropDuplicateSequences(ups: readonly Entry[], problems: Problem[]): Ent
     for (const g of group) {
       const others = names.filter((n) => n !== path.basename(g.file)).join(', ');
       const message = `${path.basename(g.file)} has the same sequence as ${others}; neither is used until one is renumbered.`;
-      problems.push(problem('duplicate-sequence', 'error', g.file, message));
+      problems.push(fileProblem('duplicate-sequence', 'error', g.file, message));
     }
   }
   return unique;
@@ -186,7 +187,7 @@ function reportGaps(ups: readonly Entry[], problems: Problem[]): void {
     if (after > before + 1) {
       const file = bySequence.get(after)![0].file;
       const missing = after - before === 2 ? `${before + 1} is` : `${before + 1} to ${after - 1} are`;
-      problems.push(problem('sequence-gap', 'warning', file, `The sequence jumps from ${before} to ${after} at ${path.basename(file)}: ${missing} missing.`));
+      problems.push(fileProblem('sequence-gap', 'warning', file, `The sequence jumps from ${before} to ${after} at ${path.basename(file)}: ${missing} missing.`));
     }
   }
 }
@@ -199,7 +200,7 @@ function pairDowns(downs: readonly Entry[], ups: readonly Entry[], problems: Pro
     if (upNames.has(name)) {
       byName.set(name, down.file);
     } else {
-      problems.push(problem('orphan-down', 'warning', down.file, `${path.basename(down.file)} has no up file ${name}.sql; it is never used.`));
+      problems.push(fileProblem('orphan-down', 'warning', down.file, `${path.basename(down.file)} has no up file ${name}.sql; it is never used.`));
     }
   }
   return byName;
@@ -214,7 +215,7 @@ function checkVersions(sorted: readonly Migration[], problems: Problem[]): Migra
     const first = seen.get(m.version);
     if (first) {
       const message = `${path.basename(m.upPath)} has version ${m.version}, already used by ${path.basename(first.upPath)}; it is not used until its version changes.`;
-      problems.push(problem('duplicate-version', 'error', m.upPath, message));
+      problems.push(fileProblem('duplicate-version', 'error', m.upPath, message));
       continue;
     }
     seen.set(m.version, m);
@@ -224,7 +225,7 @@ function checkVersions(sorted: readonly Migration[], problems: Problem[]): Migra
     }
     if (highest && compareSemver(m.version, highest.version) < 0) {
       const message = `${path.basename(m.upPath)} has version ${m.version}, lower than ${highest.version} of the earlier ${path.basename(highest.upPath)}.`;
-      problems.push(problem('version-order', 'warning', m.upPath, message));
+      problems.push(fileProblem('version-order', 'warning', m.upPath, message));
     } else {
       highest = m;
     }
@@ -248,8 +249,8 @@ export function compareFileNames(a: string, b: string): number {
   return sa !== sb ? (sa < sb ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0;
 }
 
-function problem(code: string, severity: Severity, file: string, message: string): Problem {
-  return { code, severity, message, file };
+function fileProblem(code: ProblemCode, severity: Severity, file: string, message: string): Problem {
+  return problem(code, message, { severity, file });
 }
 
 function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {

@@ -3,6 +3,7 @@ import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { parseHeader, type MigrationHeader } from './header';
 import { fail, ok, type Problem, type Result } from '../model';
+import { problem } from '../problems';
 
 /**
  * Strict UTF-8 to text, BOM removed, CRLF and lone CR turned into LF: the form that is checksummed
@@ -34,13 +35,7 @@ function invalidUtf8(bytes: Uint8Array, file: string) {
   const line = firstBadLine(bytes);
   const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   const hint = utf16 ? ' It looks UTF-16 encoded; save it as UTF-8.' : ' Save it as UTF-8.';
-  return {
-    code: 'invalid-utf8',
-    severity: 'error' as const,
-    message: `${path.basename(file)}:${line}: the file is not valid UTF-8 (first bad byte on line ${line}).${hint}`,
-    file,
-    line,
-  };
+  return problem('invalid-utf8', `${path.basename(file)}:${line}: the file is not valid UTF-8 (first bad byte on line ${line}).${hint}`, { file, line });
 }
 
 /** A newline byte never occurs inside a multi-byte UTF-8 sequence, so each line can be checked on its own. */

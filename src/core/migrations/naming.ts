@@ -1,4 +1,5 @@
 import { fail, ok, type Problem, type Result } from '../model';
+import { problem, type ProblemCode } from '../problems';
 
 /** What a migration file name says: `002_add_task_tags.sql` or `002_add_task_tags.down.sql`. */
 export interface ParsedName {
@@ -39,7 +40,7 @@ export function parseMigrationFileName(fileName: string): Result<ParsedName> {
   const suffixLength = isDown ? DOWN_SUFFIX.length : UP_SUFFIX.length;
   const suffix = fileName.slice(-suffixLength);
   if (suffix !== suffix.toLowerCase()) {
-    return fail(problem('uppercase-extension', fileName, `the extension must be lower-case "${suffix.toLowerCase()}", not "${suffix}"`));
+    return fail(nameProblem('uppercase-extension', fileName, `the extension must be lower-case "${suffix.toLowerCase()}", not "${suffix}"`));
   }
   const stem = fileName.slice(0, -suffixLength);
   const parsed = parseStem(stem, fileName);
@@ -107,13 +108,9 @@ function truncateSlug(slug: string): string {
 }
 
 function badName(fileName: string, reason: string): Result<never> {
-  return fail(problem('bad-name', fileName, reason));
+  return fail(nameProblem('bad-name', fileName, reason));
 }
 
-function problem(code: string, fileName: string, reason: string): Problem {
-  return {
-    code,
-    severity: 'error',
-    message: `"${fileName}" is not a valid migration name: ${reason}. Expected NNN_snake_case.sql or NNN_snake_case.down.sql.`,
-  };
+function nameProblem(code: ProblemCode, fileName: string, reason: string): Problem {
+  return problem(code, `"${fileName}" is not a valid migration name: ${reason}. Expected NNN_snake_case.sql or NNN_snake_case.down.sql.`);
 }

@@ -4,6 +4,7 @@ import { discoverMigrations } from './catalog';
 import { fail, ok, type Problem, type Result } from '../model';
 import { MIN_SEQUENCE_WIDTH, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from './naming';
 import { bumpVersion, highestSemver, type Bump } from './semver';
+import { problem, type ProblemCode } from '../problems';
 
 export interface NewMigrationRequest {
   readonly folder: string;
@@ -128,6 +129,6 @@ async function writeExclusive(file: string, text: string): Promise<Result<true>>
   }
 }
 
-function problemAt(code: string, file: string, message: string): Problem {
-  return { code, severity: 'error', message, file };
+function problemAt(code: ProblemCode, file: string, message: string): Problem {
+  return problem(code, message, { file });
 }

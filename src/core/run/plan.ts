@@ -1,5 +1,6 @@
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { appliedStates, isApplied, isToApply, type MigrationState } from '../ledger/status';
+import { problem, type ProblemCode } from '../problems';
 
 export type PlanStep =
   | { readonly direction: 'up'; readonly migration: Migration; readonly downSql: string | null }
@@ -135,6 +136,6 @@ function outOfOrder(s: MigrationState, why: string): Problem {
   return planProblem('out-of-order', `${s.name} runs out of order: ${why}.`, s, 'warning');
 }
 
-function planProblem(code: string, message: string, s?: MigrationState, severity: Problem['severity'] = 'error'): Problem {
-  return { code, severity, message, file: s?.migration?.upPath };
+function planProblem(code: ProblemCode, message: string, s?: MigrationState, severity: Problem['severity'] = 'error'): Problem {
+  return problem(code, message, { severity, file: s?.migration?.upPath });
 }

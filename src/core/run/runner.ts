@@ -4,7 +4,7 @@ import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBa
 import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
 import { vetScript, type VettedScript } from '../sql/script';
-import { inMigrationTransaction, ledgerIntact, problem, type Where } from './transaction';
+import { inMigrationTransaction, ledgerIntact, migrationProblem, type Where } from './transaction';
 
 export interface RunContext {
   readonly now: () => Date;
@@ -85,7 +85,7 @@ function recordFailure(db: Connection, r: Parameters<typeof recordStatus>[1], wa
 }
 
 function alreadyApplied(m: Migration, where: Where): Problem {
-  return problem('already-applied', `${where.label}: version ${m.version} is already applied (another run may have applied it meanwhile); nothing was run.`, where);
+  return migrationProblem('already-applied', `${where.label}: version ${m.version} is already applied (another run may have applied it meanwhile); nothing was run.`, where);
 }
 
 /** Runs the down SQL in one transaction and marks the row 'rolled_back'; refuses when there is nothing to run. */
@@ -114,7 +114,7 @@ function rollbackRefusal(db: Connection, m: DownTarget, where: Where): Problem |
   const row = shape.value === 'ours' ? ledgerRow(db, m.version) : undefined;
   if (row?.status === 'applied') return undefined;
   const now = row ? `its status is ${row.status}` : 'it is not in the ledger';
-  return problem('not-applied', `${m.name} is not applied (${now}); there is nothing to roll back.`, where);
+  return migrationProblem('not-applied', `${m.name} is not applied (${now}); there is nothing to roll back.`, where);
 }
 
 /** Checks every step's SQL before the first one runs, then runs them in order and stops at the first failure. */
@@ -153,12 +153,12 @@ export function checkStep(step: PlanStep): MigrationOutcome | undefined {
 
 function vetDown(m: DownTarget, where: Where): VettedScript | Problem {
   if (m.downSql === null) {
-    return problem('no-down', `${m.name} has no down file (${m.name}.down.sql), so it cannot be rolled back. Nothing was run.`, where);
+    return migrationProblem('no-down', `${m.name} has no down file (${m.name}.down.sql), so it cannot be rolled back. Nothing was run.`, where);
   }
   const script = vetScript(m.downSql, where);
   if (!script.ok) return script.error;
   if (script.value.run.length === 0) {
-    return problem('empty-down', `${where.label} has no statements to run (only comments, transaction control or ledger writes), so ${m.name} cannot be rolled back. Nothing was run.`, where);
+    return migrationProblem('empty-down', `${where.label} has no statements to run (only comments, transaction control or ledger writes), so ${m.name} cannot be rolled back. Nothing was run.`, where);
   }
   return script.value;
 }

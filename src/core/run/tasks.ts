@@ -12,6 +12,7 @@ import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptio
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
+import { problem } from '../problems';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -181,11 +182,11 @@ function context(req: TaskRequest): RunContext {
 function checkBeforeUse(db: Connection): Result<void> {
   const integrity = integrityCheck(db);
   if (!integrity.ok) {
-    return fail(problem('corrupt', `The database failed PRAGMA integrity_check (${integrity.detail}); restore it from a backup before migrating.`));
+    return fail(problem('db-corrupt', `The database failed PRAGMA integrity_check (${integrity.detail}); restore it from a backup before migrating.`));
   }
   const violations = foreignKeyViolations(db);
   if (violations.length) {
-    return fail(problem('fk-violations', `The database already has foreign key violations (${violations.slice(0, 5).join('; ')}); fix them before migrating.`));
+    return fail(problem('db-foreign-keys', `The database already has foreign key violations (${violations.slice(0, 5).join('; ')}); fix them before migrating.`));
   }
   const shape = inspectLedger(db);
   return shape.ok ? ok(undefined) : shape;
@@ -196,6 +197,4 @@ export function busyMessage(): string {
     'Try again when it has finished, or raise sqliteMigrations.busyTimeoutSeconds (CLI: --busy-timeout SECONDS).';
 }
 
-export function problem(code: string, message: string): Problem {
-  return { code, severity: 'error', message };
-}
+export { problem };

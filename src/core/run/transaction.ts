@@ -7,6 +7,7 @@ import type { Problem } from '../model';
 import type { SqlStatement } from '../sql/script';
 import { danglingReferences, foreignKeyScope, snapshotSchema, type SchemaSnapshot } from './fkscope';
 import { foreignKeyViolations } from './integrity';
+import { problem, type ProblemCode } from '../problems';
 
 export interface Where {
   readonly file?: string;
@@ -59,7 +60,7 @@ function begin(db: Connection, where: Where): Problem | undefined {
     return undefined;
   } catch (e) {
     if (isBusy(e)) return busyProblem(where);
-    return problem('transaction-open', `${where.label}: a transaction is already open on this database (${errorMessage(e)}); nothing was run.`, where);
+    return migrationProblem('transaction-open', `${where.label}: a transaction is already open on this database (${errorMessage(e)}); nothing was run.`, where);
   }
 }
 
@@ -67,7 +68,7 @@ function begin(db: Connection, where: Where): Problem | undefined {
 function busyProblem(where: Where): Problem {
   const message = `${where.label}: another program is writing to the database and kept it locked past the busy timeout; nothing was run. ` +
     'Try again when it has finished, or raise sqliteMigrations.busyTimeoutSeconds (CLI: --busy-timeout SECONDS).';
-  return problem('db-busy', message, where);
+  return migrationProblem('db-busy', message, where);
 }
 
 /** Bookkeeping reads and writes can meet a lock or a damaged page too; they end as a problem, never as a throw. */
@@ -76,7 +77,7 @@ function guardedProblem(work: () => Problem | undefined, where: Where): Problem 
     return work();
   } catch (e) {
     if (isBusy(e)) return busyProblem(where);
-    return problem('ledger-write-failed', `${where.label}: ${errorMessage(e)}; rolled back.`, where);
+    return migrationProblem('ledger-write-failed', `${where.label}: ${errorMessage(e)}; rolled back.`, where);
   }
 }
 
@@ -98,12 +99,12 @@ function checkKeys(db: Connection, before: SchemaSnapshot, danglingBefore: Reado
   const violations = foreignKeyViolations(db, foreignKeyScope(db, before, after, statements.map((s) => s.text)));
   if (violations.length) {
     const shown = violations.slice(0, 5).join('; ') + (violations.length > 5 ? `; and ${violations.length - 5} more` : '');
-    return problem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);
+    return migrationProblem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);
   }
   const dangling = danglingReferences(db, after).filter((d) => !danglingBefore.has(d));
   if (dangling.length) {
     const why = 'a rename probably repointed them; rebuild with "create new_X, copy, drop X, rename new_X to X" instead';
-    return problem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${dangling.join('; ')}): ${why}. Rolled back.`, where);
+    return migrationProblem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${dangling.join('; ')}): ${why}. Rolled back.`, where);
   }
   return undefined;
 }
@@ -118,14 +119,14 @@ export function ledgerIntact(db: Connection, where: Where, before?: string): Pro
     return undefined;
   }
   const found = shape.ok ? 'dropped it' : shape.error.message;
-  return problem('ledger-changed', `${where.label}: it changed the schema_migrations table (${found}); the runner owns that table. Rolled back.`, where);
+  return migrationProblem('ledger-changed', `${where.label}: it changed the schema_migrations table (${found}); the runner owns that table. Rolled back.`, where);
 }
 
 function finishWith(finish: () => Problem | void, where: Where): Problem | undefined {
   try {
     return finish() ?? undefined;
   } catch (e) {
-    return problem('ledger-write-failed', `${where.label}: recording it in schema_migrations failed: ${errorMessage(e)}; rolled back.`, where);
+    return migrationProblem('ledger-write-failed', `${where.label}: recording it in schema_migrations failed: ${errorMessage(e)}; rolled back.`, where);
   }
 }
 
@@ -135,7 +136,7 @@ function commit(db: Connection, where: Where): Problem | undefined {
     return undefined;
   } catch (e) {
     rollbackQuietly(db);
-    return problem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.`, where);
+    return migrationProblem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.`, where);
   }
 }
 
@@ -148,9 +149,9 @@ function rollbackQuietly(db: Connection): void {
   }
 }
 
-function statementProblem(where: Where, s: SqlStatement, message: string, code: string): Problem {
+function statementProblem(where: Where, s: SqlStatement, message: string, code: ProblemCode): Problem {
   const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}`;
-  return { code, severity: 'error', message: text, file: where.file, line: s.line };
+  return problem(code, text, { file: where.file, line: s.line });
 }
 
 function quoteStatement(text: string): string {
@@ -158,6 +159,6 @@ function quoteStatement(text: string): string {
   return flat.length > 200 ? `"${flat.slice(0, 200)}…"` : `"${flat}"`;
 }
 
-export function problem(code: string, message: string, where: Where): Problem {
-  return { code, severity: 'error', message, file: where.file };
+export function migrationProblem(code: ProblemCode, message: string, where: Where): Problem {
+  return problem(code, message, { file: where.file });
 }

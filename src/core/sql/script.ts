@@ -2,6 +2,7 @@
 // run them one at a time, name the line of the one that fails, and vet transaction control first.
 import { fail, ok, type Problem, type Result } from '../model';
 import { identifier, isPunct, tokenize, type Token } from './tokens';
+import { problem, type ProblemCode } from '../problems';
 
 export type StatementKind =
   | 'begin'
@@ -81,8 +82,8 @@ export function vetScript(sql: string, where: { readonly file?: string; readonly
   return ok({ run, warnings });
 }
 
-function at(where: { file?: string; label: string }, line: number, code: string, severity: Problem['severity'], text: string): Problem {
-  return { code, severity, message: `${where.label}:${line}: ${text}`, file: where.file, line };
+function at(where: { file?: string; label: string }, line: number, code: ProblemCode, severity: Problem['severity'], text: string): Problem {
+  return problem(code, `${where.label}:${line}: ${text}`, { severity, file: where.file, line });
 }
 
 export function splitStatements(sql: string): SqlStatement[] {

@@ -13,6 +13,7 @@ import { NativeTask } from './task';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
 import { integrityCheck } from '../../run/integrity';
+import { problem } from '../../problems';
 
 const send = (message: FromChild): Promise<void> => new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 
@@ -94,10 +95,6 @@ async function restore(sqlite: NodeSqlite, req: RestoreRequest) {
   } finally {
     source.close();
   }
-}
-
-function problem(code: string, message: string) {
-  return { code, severity: 'error' as const, message };
 }
 
 main().then(

@@ -14,6 +14,7 @@ import { missingDatabaseNote, noDatabase, resolveDatabaseFile, writeDenied } fro
 import { NativeChild } from './host';
 import type { FromChild } from './messages';
 import type { NativeRequest } from './task';
+import type { ProblemCode } from '../../problems';
 
 export interface NativeRunOptions {
   readonly now: () => Date;
@@ -73,7 +74,7 @@ export async function inChild(given: NativeChild | undefined, message: Parameter
     if (end.kind === 'message') return ok(end.message);
     await child.stopped();
     if (message.type === 'task' && message.request.existed) await recoverJournal(message.request, config);
-    const why = end.kind === 'time-limit'
+    const why: { code: ProblemCode; text: string } = end.kind === 'time-limit'
       ? { code: 'time-limit', text: `The operation did not finish within ${config.timeLimitMs / 1000} s and was stopped` }
       : { code: 'native-exit', text: `The native engine's process stopped unexpectedly (${end.detail})` };
     return fail([{ code: why.code, severity: 'error', file: config.databaseFile, message: `${why.text}; ${afterKill(finished)} ${end.kind === 'time-limit' ? 'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).' : ''}`.trim() }]);

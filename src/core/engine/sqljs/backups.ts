@@ -1,12 +1,11 @@
 // Backups and restore on the sql.js path: the backup is the bytes that were read (and checked), and a
 // restore replaces the database file atomically, after backing up the current one.
-import { createHash } from 'crypto';
 import * as fsp from 'fs/promises';
 import { placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
+import { sha256OfBytes, sha256OfFile } from '../hash';
 import { fail, ok, type Result } from '../../model';
-import { openAndCheck } from './checkBytes';
 import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
-import { loadSqlJs } from './load';
+import { checkInWorker } from './workerClient';
 
 export interface BackupOptions extends BackupPlace {
   /** What the caller already read with readDatabaseFile, so the backup is exactly those bytes. */
@@ -18,16 +17,19 @@ export interface BackupOptions extends BackupPlace {
    * on this thread, which in VS Code is the extension host's.
    */
   checkedSha256?: string;
+  /** For the worker that checks a copy or a backup with sql.js (default: 10 minutes). */
+  timeLimitMs?: number;
 }
+
+const DEFAULT_CHECK_LIMIT_MS = 10 * 60 * 1000;
 
 export async function createBackup(dbRealPath: string, opts: BackupOptions): Promise<Result<CreatedBackup>> {
   const source = await sourceBytes(dbRealPath, opts);
   if (!source.ok) {
     return source;
   }
-  const { bytes, realPath, mode } = source.value;
-  const verify = await verifier(opts, realPath);
-  return placeBackup(realPath, opts, (temp) => writeCopy(temp, bytes, mode), async (temp) => verify(await fsp.readFile(temp)));
+  const { bytes, realPath, mode, sha256 } = source.value;
+  return placeBackup(realPath, opts, (temp) => writeCopy(temp, bytes, mode), (temp) => verifyCopy(temp, realPath, sha256, opts));
 }
 
 /** The copy gets the database's permission bits, never wider: a backup holds the same data. */
@@ -42,17 +44,25 @@ async function writeCopy(temp: string, bytes: Uint8Array, mode: number): Promise
   }
 }
 
-/** Bytes already checked are verified by their hash; anything else is opened and checked with sql.js. */
-async function verifier(opts: BackupOptions, file: string): Promise<(copy: Uint8Array) => Result<unknown>> {
-  const checked = opts.checkedSha256;
-  if (checked) {
-    return (copy) => (createHash('sha256').update(copy).digest('hex') === checked ? ok(undefined) : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were checked.` }));
+/**
+ * The copy must hold exactly the bytes read. Bytes already checked are verified by their hash alone; anything
+ * else is also opened and checked with sql.js, in a worker.
+ */
+async function verifyCopy(copy: string, file: string, sha256: string, opts: BackupOptions): Promise<Result<unknown>> {
+  let copied: string;
+  if (opts.checkedSha256) {
+    copied = await sha256OfFile(copy);
+  } else {
+    const check = await checkInWorker({ file: copy, label: file, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
+    if (!check.ok) return fail({ ...check.error, file });
+    copied = check.value.sha256;
   }
-  const SQL = await loadSqlJs();
-  return (copy) => openAndCheck(SQL, copy, file);
+  return copied === sha256
+    ? ok(undefined)
+    : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were read.` });
 }
 
-async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number }>> {
+async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number; sha256: string }>> {
   const source = opts.source ? ok(opts.source) : await readDatabaseFile(dbRealPath, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES });
   if (!source.ok) {
     return source;
@@ -66,10 +76,10 @@ async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Res
     return fail({ code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` });
   }
   // sql.js writes into the array it is given, and a transfer to a worker empties it: back up only what was read.
-  if (createHash('sha256').update(bytes).digest('hex') !== snapshot.sha256) {
+  if ((await sha256OfBytes(bytes)) !== snapshot.sha256) {
     return fail({ code: 'backup-source-modified', severity: 'error', file, message: `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).` });
   }
-  return ok({ bytes, realPath: file, mode: snapshot.mode });
+  return ok({ bytes, realPath: file, mode: snapshot.mode, sha256: snapshot.sha256 });
 }
 
 export async function restoreBackup(
@@ -106,7 +116,7 @@ export async function restoreBackup(
   return ok({ safetyBackup, notes: [...notes, ...replaced.value.notes] });
 }
 
-async function readVerifiedBackup(backupPath: string, opts: ReadOptions): Promise<Result<DatabaseRead>> {
+async function readVerifiedBackup(backupPath: string, opts: ReadOptions & { timeLimitMs?: number }): Promise<Result<DatabaseRead>> {
   const read = await readDatabaseFile(backupPath, { maxBytes: opts.maxBytes });
   if (!read.ok) {
     return read;
@@ -115,10 +125,13 @@ async function readVerifiedBackup(backupPath: string, opts: ReadOptions): Promis
     const file = read.value.snapshot.realPath;
     return fail({ code: 'backup-missing', severity: 'error', file, message: `Cannot restore: the backup ${file} does not exist.` });
   }
-  const check = openAndCheck(await loadSqlJs(), read.value.bytes, read.value.snapshot.realPath);
+  const file = read.value.snapshot.realPath;
+  const check = await checkInWorker({ file, maxBytes: opts.maxBytes }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
   if (!check.ok) {
     return fail({ ...check.error, message: `Cannot restore: ${check.error.message} Nothing was changed.` });
   }
+  if (check.value.sha256 !== read.value.snapshot.sha256) {
+    return fail({ code: 'db-changed', severity: 'error', file, message: `Cannot restore: ${file} changed while it was being checked. Nothing was changed.` });
+  }
   return read;
 }
-

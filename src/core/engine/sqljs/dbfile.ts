@@ -1,15 +1,16 @@
 // The one place that reads and replaces the database file. sql.js works on the whole file in memory, so a
 // read remembers exactly what it saw, and a replace only happens when nothing else has touched the file since.
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { sweepTemps, writeFileAtomic, type WriteHooks } from '../atomic';
 import { inspectDatabaseHeader, type DatabaseHeader } from '../dbheader';
-import { fail, ok, type Problem, type Result } from '../../model';
+import { sha256OfBytes, sha256OfFile } from '../hash';
+import { ok, type Result } from '../../model';
 import { hardLinks, ifMissing, resolveDatabaseFile } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { checkSidecars } from './sidecars';
+import { failWith, type ProblemCode } from '../../problems';
 
 export type { WriteStep } from '../atomic';
 
@@ -41,12 +42,13 @@ export interface ReadOptions {
   maxBytes: number;
   /** Skip the header check (header is then null when it fails): lets a restore replace a damaged file. */
   allowDamaged?: boolean;
+  /** Read-only work never compares the bytes later, so it skips their hash (sha256 is then ''). */
+  skipHash?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 /** Node cannot read more than this in one call, whatever maxBytes says. */
 const NODE_READ_LIMIT = 2 ** 31 - 1;
-const HASH_CHUNK = 8 * 1024 * 1024;
 
 export type WriteOptions = WriteHooks;
 
@@ -70,23 +72,23 @@ export async function readDatabaseFile(dbPath: string, opts: ReadOptions = { max
     if (stat.size > limit) {
       return problem('db-too-large', realPath, `${realPath} is ${stat.size} bytes, more than the ${limit}-byte maximum (sql.js keeps the whole database in memory). Raise the maximum if this is expected.`);
     }
-    return await readValidated(abs, realPath, stat, opts.allowDamaged === true);
+    return await readValidated(abs, realPath, stat, opts);
   } catch (e) {
     return problem('db-unreadable', abs, `Could not read ${abs}: ${(e as Error).message}`);
   }
 }
 
-async function readValidated(abs: string, realPath: string, stat: fs.Stats, allowDamaged: boolean): Promise<Result<DatabaseRead>> {
+async function readValidated(abs: string, realPath: string, stat: fs.Stats, opts: ReadOptions): Promise<Result<DatabaseRead>> {
   const read = await readWhole(realPath, stat);
   if (!read) {
     return changed(realPath, 'it changed while it was being read');
   }
   const header = inspectDatabaseHeader(read.bytes, realPath);
-  if (!header.ok && !allowDamaged) {
+  if (!header.ok && opts.allowDamaged !== true) {
     return header;
   }
   const st = read.stat;
-  const sha256 = createHash('sha256').update(read.bytes).digest('hex');
+  const sha256 = opts.skipHash ? '' : await sha256OfBytes(read.bytes);
   const snapshot: Snapshot = { realPath, exists: true, size: st.size, mtimeMs: st.mtimeMs, sha256, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   return ok({ bytes: read.bytes, path: abs, header: header.ok ? header.value : null, snapshot });
 }
@@ -123,24 +125,6 @@ async function readWhole(realPath: string, expected: fs.Stats): Promise<{ bytes:
 /** O_NONBLOCK: should the path have become a FIFO since it was stat'ed, open returns instead of waiting for a writer. */
 function openNoBlock(file: string): Promise<fsp.FileHandle> {
   return fsp.open(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-}
-
-async function hashFile(realPath: string): Promise<string> {
-  const fh = await openNoBlock(realPath);
-  try {
-    const hash = createHash('sha256');
-    const chunk = Buffer.alloc(HASH_CHUNK);
-    for (let position = 0; ; ) {
-      const { bytesRead } = await fh.read(chunk, 0, HASH_CHUNK, position);
-      if (bytesRead === 0) {
-        return hash.digest('hex');
-      }
-      hash.update(chunk.subarray(0, bytesRead));
-      position += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 /**
@@ -205,7 +189,7 @@ async function checkUnchanged(snap: Snapshot): Promise<Result<void>> {
   if (st.nlink > 1) {
     return hardLinks(snap.realPath, st.nlink);
   }
-  if (st.size !== snap.size || st.mtimeMs !== snap.mtimeMs || (await hashFile(snap.realPath)) !== snap.sha256) {
+  if (st.size !== snap.size || st.mtimeMs !== snap.mtimeMs || (await sha256OfFile(snap.realPath)) !== snap.sha256) {
     return changed(snap.realPath, 'another program wrote to it');
   }
   return ok(undefined);
@@ -221,7 +205,6 @@ function changed(file: string, why: string): Result<never> {
   return problem('db-changed', file, `${file} changed on disk since it was read (${why}). Nothing was written; the file is as the other program left it. Run the operation again.`);
 }
 
-function problem(code: string, file: string, message: string): Result<never> {
-  const p: Problem = { code, severity: 'error', message, file };
-  return fail(p);
+function problem(code: ProblemCode, file: string, message: string): Result<never> {
+  return failWith(code, message, { file });
 }

@@ -13,6 +13,7 @@ import { missingDatabaseNote, noDatabase, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
+import { problem, type ProblemCode } from '../../problems';
 
 export interface SqlJsRunOptions {
   readonly now: () => Date;
@@ -31,7 +32,7 @@ export async function runSqlJs(config: EngineConfig, task: Task, migrations: rea
     const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0 }, config.timeLimitMs);
     return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
   }
-  if (!changesDatabase(task)) return readAndRun(config, task, migrations, options, []);
+  if (!changesDatabase(task)) return readInWorker(config, task, migrations, options);
   return whileLocked(config, options.now, (lockNotes) => readAndRun(config, task, migrations, options, lockNotes));
 }
 
@@ -54,10 +55,19 @@ async function whileLocked<T>(config: EngineConfig, now: () => Date, work: (lock
   }
 }
 
-async function readAndRun(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions, lockNotes: Problem[]): Promise<Result<SqlJsRun, Problem[]>> {
-  const writes = changesDatabase(task);
-  const notes: Problem[] = writes ? [...lockNotes, ...(await sweepNotes(config.databaseFile))] : [];
+/** Work that never writes the file (status, verify, dry run): the worker reads it, so this thread never holds its bytes. */
+async function readInWorker(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
   const cacheKey = task.kind === 'status' ? await options.ledgerCache?.keyOf(config.databaseFile) : undefined;
+  const read = { file: config.databaseFile, maxBytes: config.maxDatabaseBytes };
+  const reply = await runInWorker({ task, bytes: null, read, migrations, nowMs: options.now().getTime() }, config.timeLimitMs);
+  if (!reply.ok) return fail([reply.error]);
+  if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);
+  return ok({ ...reply.value, written: false });
+}
+
+/** A write: the bytes are read here, under the run lock, so the ones backed up and compared are the ones migrated. */
+async function readAndRun(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions, lockNotes: Problem[]): Promise<Result<SqlJsRun, Problem[]>> {
+  const notes: Problem[] = [...lockNotes, ...(await sweepNotes(config.databaseFile))];
   const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
   if (!read.ok) return fail([read.error]);
   if (!read.value.snapshot.exists && task.kind === 'down') {
@@ -66,9 +76,8 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
   const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime() };
   const reply = await runInWorker(request, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
-  if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);
-  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, writes && Boolean(reply.value.bytes)), ...reply.value.notes] };
-  if (!writes || !reply.value.bytes) {
+  const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, Boolean(reply.value.bytes)), ...reply.value.notes] };
+  if (!reply.value.bytes) {
     return ok({ ...response, written: false });
   }
   return write(config, read.value, reply.value.bytes, options, response);
@@ -82,6 +91,7 @@ async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array
       retention: config.backupRetention,
       now: options.now,
       maxBytes: config.maxDatabaseBytes,
+      timeLimitMs: config.timeLimitMs,
       checkedSha256: read.snapshot.sha256,
     });
     if (!made.ok) return fail([made.error]);
@@ -98,8 +108,8 @@ async function sweepNotes(dbPath: string): Promise<Problem[]> {
   return removed.map((file) => note('stale-temp', `Removed ${file}, a temporary file left by an earlier run that was interrupted; the database itself was not affected.`, file));
 }
 
-function note(code: string, message: string, file: string): Problem {
-  return { code, severity: 'info', message, file };
+function note(code: ProblemCode, message: string, file: string): Problem {
+  return problem(code, message, { severity: 'info', file });
 }
 
 function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: boolean): Problem[] {
@@ -108,13 +118,13 @@ function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: bool
 
 /** A backup now: the file's bytes, read with the same refusals as a migration, verified with sql.js. */
 export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
-  return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+  return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes, timeLimitMs: config.timeLimitMs });
 }
 
 /** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */
 export function restoreSqlJs(config: EngineConfig, backupFile: string, now: () => Date): Promise<Result<{ safetyBackup: BackupInfo | null; notes: string[] }, Problem[]>> {
   return whileLocked(config, now, async () => {
-    const restored = await restoreBackup(config.databaseFile, backupFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+    const restored = await restoreBackup(config.databaseFile, backupFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes, timeLimitMs: config.timeLimitMs });
     return restored.ok ? restored : fail([restored.error]);
   });
 }

@@ -5,9 +5,20 @@ import type { TaskRequest, TaskResponse } from '../../run/protocol';
 import { problem, type TaskEngine } from '../../run/tasks';
 import { plainArray, SqlJsConnection } from './connection';
 
-/** The database file's bytes travel with the request; null when the file does not exist yet. */
+/**
+ * The database file's bytes travel with the request (null when the file does not exist yet), or, for work
+ * that never writes the file, the worker reads it itself: the caller's thread then never holds the bytes.
+ */
 export interface SqlJsRequest extends TaskRequest {
   readonly bytes: Uint8Array | null;
+  readonly read?: FileToRead;
+}
+
+export interface FileToRead {
+  readonly file: string;
+  readonly maxBytes: number;
+  /** The file that messages name, when `file` is a temporary copy of it. */
+  readonly label?: string;
 }
 
 /**

@@ -1,22 +1,51 @@
 // Entry point of the worker thread (bundled as dist/worker.js): one request in, one reply out.
+// Everything here is O(database size), which is why it runs on this thread and not the caller's.
 import { parentPort } from 'worker_threads';
+import { missingDatabaseNote } from '../dbpath';
+import { fail, ok, type Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
 import { runTask } from '../../run/tasks';
+import { openAndCheck } from './checkBytes';
+import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
-import { SqlJsTask, type SqlJsRequest } from './task';
+import { SqlJsTask, type FileToRead, type SqlJsRequest } from './task';
 
-parentPort?.once('message', async (req: SqlJsRequest) => {
-  let reply: TaskReply;
-  let task: SqlJsTask | undefined;
+/** Opens a file (a backup just written, or one about to be restored) with sql.js and runs integrity_check. */
+export interface CheckRequest {
+  readonly check: FileToRead;
+}
+
+parentPort?.once('message', async (req: SqlJsRequest | CheckRequest) => {
+  let reply: Result<unknown>;
   try {
-    task = new SqlJsTask(await loadSqlJs(), req.bytes);
-    reply = await runTask(task, req);
+    reply = 'check' in req ? await checkFile(req.check) : await runSqlJsTask(req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    reply = { ok: false, error: { code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` } };
-  } finally {
-    task?.close();
+    reply = fail({ code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` });
   }
-  const transfer = reply.ok && reply.value.bytes ? [reply.value.bytes.buffer as ArrayBuffer] : [];
-  parentPort?.postMessage(reply, transfer);
+  const bytes = reply.ok ? (reply.value as { bytes?: Uint8Array }).bytes : undefined;
+  parentPort?.postMessage(reply, bytes ? [bytes.buffer as ArrayBuffer] : []);
 });
+
+async function runSqlJsTask(req: SqlJsRequest): Promise<TaskReply> {
+  const source = req.read ? await readDatabaseFile(req.read.file, { maxBytes: req.read.maxBytes, skipHash: true }) : undefined;
+  if (source && !source.ok) return source;
+  const bytes = source ? source.value.bytes : req.bytes;
+  const task = new SqlJsTask(await loadSqlJs(), bytes);
+  try {
+    const reply = await runTask(task, req);
+    if (!req.read || bytes || !reply.ok) return reply;
+    return ok({ ...reply.value, notes: [missingDatabaseNote(req.read.file, false), ...reply.value.notes] });
+  } finally {
+    task.close();
+  }
+}
+
+/** Answers the SHA-256 of the bytes it checked, so the caller knows they are the ones it has or wrote. */
+async function checkFile(check: FileToRead): Promise<Result<{ sha256: string }>> {
+  const read = await readDatabaseFile(check.file, { maxBytes: check.maxBytes });
+  if (!read.ok) return read;
+  if (!read.value.bytes) return fail({ code: 'backup-missing', severity: 'error', file: check.file, message: `${check.file} does not exist.` });
+  const checked = openAndCheck(await loadSqlJs(), read.value.bytes, check.label ?? read.value.snapshot.realPath);
+  return checked.ok ? ok({ sha256: read.value.snapshot.sha256 }) : checked;
+}

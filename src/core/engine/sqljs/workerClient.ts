@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { Problem } from '../../model';
+import type { Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
-import type { SqlJsRequest } from './task';
+import type { FileToRead, SqlJsRequest } from './task';
+import { failWith, type ProblemCode } from '../../problems';
 
 /**
  * Runs a task in a fresh worker thread and stops it after `timeLimitMs`: a migration that never
@@ -10,10 +11,19 @@ import type { SqlJsRequest } from './task';
  * beside this code, both in dist/ and in the compiled tests.
  */
 export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<TaskReply> {
+  return inWorker<TaskReply>(req, req.bytes, timeLimitMs);
+}
+
+/** Opens a database file with sql.js in a worker and runs integrity_check, so the caller's thread never holds its bytes. */
+export function checkInWorker(check: FileToRead, timeLimitMs: number): Promise<Result<{ sha256: string }>> {
+  return inWorker<Result<{ sha256: string }>>({ check }, null, timeLimitMs);
+}
+
+function inWorker<R extends Result<unknown>>(req: object, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
   return new Promise((resolve) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'));
     let settled = false;
-    const finish = (reply: TaskReply) => {
+    const finish = (reply: R) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -21,10 +31,10 @@ export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<Tas
       resolve(reply);
     };
     const timer = setTimeout(() => finish(failure('time-limit', timeLimitMessage(timeLimitMs))), timeLimitMs);
-    worker.once('message', (reply: TaskReply) => finish(reply));
+    worker.once('message', (reply: R) => finish(reply));
     worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e))));
     worker.once('exit', (code) => finish(failure('worker-exit', `The migration worker stopped unexpectedly (exit code ${code}); the database file was not changed.`)));
-    worker.postMessage(req, transferable(req.bytes));
+    worker.postMessage(req, transferable(bytes));
   });
 }
 
@@ -45,7 +55,6 @@ function workerErrorMessage(e: Error): string {
   return `The migration worker failed: ${why}; the database file was not changed.`;
 }
 
-function failure(code: string, message: string): TaskReply {
-  const error: Problem = { code, severity: 'error', message };
-  return { ok: false, error };
+function failure<R>(code: ProblemCode, message: string): R {
+  return failWith(code, message) as R;
 }
