@@ -12,12 +12,15 @@ import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
 import { FolderWatchers } from './vscode/watchers';
 
-/** What integration tests (and other extensions) can reach. */
+/**
+ * What the integration tests reach through `activate()`'s return value: reads of what the user sees, and the
+ * refreshes a file change would trigger. Nothing that writes a database: tests do that through the commands.
+ */
 export interface SqliteMigrationsApi {
-  readonly model: MigrationsModel;
-  readonly tree: MigrationsTree;
-  readonly diagnostics: ChecksumDiagnostics;
-  readonly statusBar: MigrationsStatusBar;
+  readonly model: Pick<MigrationsModel, 'folders' | 'invalidate'>;
+  readonly tree: Pick<MigrationsTree, 'getChildren' | 'getTreeItem'>;
+  readonly diagnostics: Pick<ChecksumDiagnostics, 'reload'>;
+  readonly statusBar: Pick<MigrationsStatusBar, 'update' | 'text' | 'tooltip'>;
 }
 
 export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
@@ -65,7 +68,25 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   // The first status read happens after activation, off its critical path.
   const firstRead = setTimeout(() => model.invalidate(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
-  return { model, tree, diagnostics, statusBar };
+  return testApi(model, tree, diagnostics, statusBar);
+}
+
+/** Only the members named in the interface, bound: the objects themselves stay private to the extension. */
+function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar): SqliteMigrationsApi {
+  return {
+    model: { folders: () => model.folders(), invalidate: (folder) => model.invalidate(folder) },
+    tree: { getChildren: (node) => tree.getChildren(node), getTreeItem: (node) => tree.getTreeItem(node) },
+    diagnostics: { reload: () => diagnostics.reload() },
+    statusBar: {
+      update: () => statusBar.update(),
+      get text() {
+        return statusBar.text;
+      },
+      get tooltip() {
+        return statusBar.tooltip;
+      },
+    },
+  };
 }
 
 export function deactivate(): void {}
