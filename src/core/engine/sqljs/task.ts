@@ -21,6 +21,11 @@ export interface FileToRead {
   readonly label?: string;
 }
 
+/** Opens a file (a backup just written, or one about to be restored) with sql.js and runs integrity_check. */
+export interface CheckRequest {
+  readonly check: FileToRead;
+}
+
 /**
  * A task over the database's bytes in sql.js's memory. Nothing here touches the file: the main thread
  * backs up the bytes it read and replaces the file with the verified export, after this returns.

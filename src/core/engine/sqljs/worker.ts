@@ -8,12 +8,7 @@ import { runTask } from '../../run/tasks';
 import { openAndCheck } from './checkBytes';
 import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
-import { SqlJsTask, type FileToRead, type SqlJsRequest } from './task';
-
-/** Opens a file (a backup just written, or one about to be restored) with sql.js and runs integrity_check. */
-export interface CheckRequest {
-  readonly check: FileToRead;
-}
+import { SqlJsTask, type CheckRequest, type FileToRead, type SqlJsRequest } from './task';
 
 parentPort?.once('message', async (req: SqlJsRequest | CheckRequest) => {
   let reply: Result<unknown>;

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
-import type { FileToRead, SqlJsRequest } from './task';
+import type { CheckRequest, FileToRead, SqlJsRequest } from './task';
 import { failWith, type ProblemCode } from '../../problems';
 
 /**
@@ -19,7 +19,7 @@ export function checkInWorker(check: FileToRead, timeLimitMs: number): Promise<R
   return inWorker<Result<{ sha256: string }>>({ check }, null, timeLimitMs);
 }
 
-function inWorker<R extends Result<unknown>>(req: object, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
+function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
   return new Promise((resolve) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'));
     let settled = false;
