@@ -1,7 +1,7 @@
 -- version: {{version}}
 -- description: {{description}}
 --
--- {{name}}.sql, created {{date}}.
+-- {{upFile}}, created {{date}}.
 -- Write the schema change below: CREATE TABLE, ALTER TABLE ... ADD COLUMN, CREATE INDEX, data fixes.
 -- The runner wraps this whole file in one transaction and records it in schema_migrations itself,
 -- so there is no need for BEGIN/COMMIT or for writing to schema_migrations here.

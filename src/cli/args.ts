@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
-import { ENGINE_SETTINGS, type EngineSetting } from '../core/config';
+import { ENGINE_SETTINGS, LAYOUT_SETTINGS, type EngineSetting } from '../core/config';
+import type { LayoutSetting } from '../core/migrations/layouts';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'backup', 'backups', 'restore'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -21,6 +22,7 @@ export interface CliArgs {
   readonly retention?: number;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
+  readonly layout?: LayoutSetting;
 }
 
 export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -40,6 +42,7 @@ const OPTIONS = {
   retention: { type: 'string' },
   engine: { type: 'string' },
   'busy-timeout': { type: 'string' },
+  layout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -69,8 +72,13 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   if (engine !== undefined && !(ENGINE_SETTINGS as readonly string[]).includes(engine)) {
     return { kind: 'error', message: `--engine must be ${ENGINE_SETTINGS.join(', ')}, not "${engine}"` };
   }
+  const layout = values.layout;
+  if (layout !== undefined && !(LAYOUT_SETTINGS as readonly string[]).includes(layout)) {
+    return { kind: 'error', message: `--layout must be ${LAYOUT_SETTINGS.join(', ')}, not "${layout}"` };
+  }
   const args: CliArgs = {
     engine: engine as EngineSetting | undefined,
+    layout: layout as LayoutSetting | undefined,
     command: command as CommandName,
     positionals: rest,
     root: values.root ?? cwd,
@@ -146,6 +154,9 @@ Options:
                          node:sqlite where this Node has it, else sql.js)
   --busy-timeout SECONDS how long the native engine waits for another program's
                          lock on the database (default 5)
+  --layout auto|seed|golang-migrate|dbmate|flyway|diesel
+                         whose file names the migrations folder uses (default auto:
+                         the one layout its files fit)
   --json                 print one JSON document
   -h, --help, -v, --version
 

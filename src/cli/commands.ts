@@ -79,6 +79,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       timeLimitSeconds: args.timeLimitSeconds,
       engine: args.engine,
       busyTimeoutSeconds: args.busyTimeoutSeconds,
+      layout: args.layout,
     }),
   };
   return { ok: true as const, value: resolveConfig(root, merged) };
@@ -169,11 +170,12 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promis
     description: args.positionals.join(' '),
     bump: args.bump,
     now: io.now,
+    layout: cfg.layout,
   });
   if (!created.ok) return reportProblems([created.error], args, io);
   const m = created.value;
   if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
-  else io.out(`Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
+  else io.out(m.downPath === m.upPath ? `Created ${m.upPath}\n(version ${m.version})\n` : `Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
   return EXIT_OK;
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs/promises';
 import * as path from 'path';
 import { parseJsonc } from './jsonc';
 import { fail, ok, type Result } from './model';
+import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -17,7 +18,11 @@ export interface EngineConfig {
   readonly engine: EngineSetting;
   /** How long the native engine waits for another program's lock before giving up. */
   readonly busyTimeoutMs: number;
+  /** Whose file layout the migrations folder uses; `auto` reads it from the names. */
+  readonly layout: LayoutSetting;
 }
+
+export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
 
 export type EngineSetting = 'auto' | 'native' | 'sqljs';
 export const ENGINE_SETTINGS: readonly EngineSetting[] = ['auto', 'native', 'sqljs'];
@@ -32,6 +37,7 @@ export interface UserSettings {
   timeLimitSeconds?: number;
   engine?: EngineSetting;
   busyTimeoutSeconds?: number;
+  layout?: LayoutSetting;
 }
 
 export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
@@ -42,6 +48,7 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
   timeLimitSeconds: 60,
   engine: 'auto',
   busyTimeoutSeconds: 5,
+  layout: 'auto',
 };
 
 const SECTION = 'sqliteMigrations.';
@@ -62,6 +69,7 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     timeLimitMs: Math.round((settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
+    layout: settings.layout ?? DEFAULTS.layout,
   };
 }
 
@@ -86,7 +94,9 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   return settingsFromObject(parsed, file);
 }
 
-const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine'] as const;
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout'] as const;
+/** Settings that take one of a few words. */
+const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
 const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'busyTimeoutSeconds'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
@@ -103,8 +113,9 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
       return fail({ code: 'bad-settings', severity: 'error', file, message });
     }
-    if (key === 'engine' && !(ENGINE_SETTINGS as readonly unknown[]).includes(value)) {
-      const message = `${file}: "${SECTION}engine" must be one of ${ENGINE_SETTINGS.join(', ')}, not ${JSON.stringify(value)}`;
+    const choices = CHOICES[key as keyof typeof CHOICES];
+    if (choices && !choices.includes(value as string)) {
+      const message = `${file}: "${SECTION}${key}" must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`;
       return fail({ code: 'bad-settings', severity: 'error', file, message });
     }
     (settings as Record<string, unknown>)[key] = value;

@@ -72,7 +72,7 @@ export function acceptChecksum(config: EngineConfig, version: string, options: O
 
 /** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */
 async function run(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
-  const catalog = await discoverMigrations(config.migrationsFolder, options.cache);
+  const catalog = await discoverMigrations(config.migrationsFolder, options.cache, config.layout);
   const blocking = catalog.problems.filter((p) => p.severity === 'error');
   if (changesDatabase(task) && blocking.length) {
     return fail(blocking);

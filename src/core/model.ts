@@ -22,8 +22,10 @@ export interface Migration {
   readonly description: string;
   /** Absolute path of the up file. */
   readonly upPath: string;
-  /** Absolute path of the down file, when there is one. */
+  /** Absolute path of the down file, when there is one (a dbmate file: the migration's own file). */
   readonly downPath?: string;
+  /** The down section of a file holding both directions (dbmate), its lines numbered as in the file. */
+  readonly downSql?: string;
   /** Up file text, BOM removed and line endings normalised to LF: what is checksummed and run. */
   readonly sql: string;
   /** SHA-256 hex of `sql`. */

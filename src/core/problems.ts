@@ -7,7 +7,7 @@ export type ProblemCode =
   | 'bad-name' | 'bad-description' | 'uppercase-extension' | 'bad-header' | 'invalid-utf8' | 'not-a-file'
   | 'symlink-outside' | 'unreadable' | 'folder-missing' | 'duplicate-sequence' | 'duplicate-version' | 'sequence-gap'
   | 'version-order' | 'orphan-down' | 'missing-down' | 'empty-down' | 'empty-migration' | 'split-mismatch'
-  | 'statement-refused' | 'template-missing' | 'file-exists'
+  | 'statement-refused' | 'template-missing' | 'file-exists' | 'bad-sections' | 'two-downs' | 'mixed-layouts'
   // the plan: what may run in which order
   | 'unknown-sequence' | 'not-pending' | 'not-applied' | 'already-applied' | 'out-of-order' | 'nothing-applied'
   | 'too-many-steps' | 'no-down' | 'down-from-ledger' | 'modified-rollback' | 'missing-module'

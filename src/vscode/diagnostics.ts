@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { decodeSqlText, sha256Hex } from '../core/migrations/checksum';
+import { upText } from '../core/migrations/sections';
 import type { Problem } from '../core/model';
 import { isApplied, type MigrationState } from '../core/ledger/status';
 import { KeyedDebouncer } from './debounce';
@@ -87,7 +88,7 @@ function currentChecksum(fsPath: string, applied: AppliedFile): string | undefin
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === fsPath);
   if (!doc) return applied.state.migration?.checksum;
   const text = decodeSqlText(Buffer.from(doc.getText(), 'utf8'), fsPath);
-  return text.ok ? sha256Hex(text.value) : undefined;
+  return text.ok ? sha256Hex(upText(text.value)) : undefined;
 }
 
 function mismatchDiagnostic(a: AppliedFile): vscode.Diagnostic {

@@ -52,6 +52,7 @@ export class FileCommands {
       description,
       bump,
       now: this.now,
+      layout: config.layout,
     });
     if (!created.ok) {
       await this.reporter.outcome('New Migration', { ok: false, error: [created.error] });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ENGINE_SETTINGS, resolveConfig, type EngineConfig, type EngineSetting, type UserSettings } from '../core/config';
+import { ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
 import { fail, ok, type Result } from '../core/model';
 
 export const SECTION = 'sqliteMigrations';
@@ -15,8 +15,9 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     backupRetention: c.get<number>('backupRetention'),
     maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
     timeLimitSeconds: c.get<number>('timeLimitSeconds'),
-    engine: engineSetting(c.get<string>('engine')),
+    engine: oneOf(ENGINE_SETTINGS, c.get<string>('engine')),
     busyTimeoutSeconds: c.get<number>('busyTimeoutSeconds'),
+    layout: oneOf(LAYOUT_SETTINGS, c.get<string>('layout')),
   };
   const config = resolveConfig(folder.uri.fsPath, settings);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder'] as const).find((key) => !isInside(folder.uri.fsPath, config[key]));
@@ -28,8 +29,8 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
 }
 
 /** An unknown value (a typo in settings.json) falls back to the default rather than breaking every command. */
-function engineSetting(value: string | undefined): EngineSetting | undefined {
-  return (ENGINE_SETTINGS as readonly (string | undefined)[]).includes(value) ? (value as EngineSetting) : undefined;
+function oneOf<T extends string>(choices: readonly T[], value: string | undefined): T | undefined {
+  return (choices as readonly (string | undefined)[]).includes(value) ? (value as T) : undefined;
 }
 
 function isInside(root: string, target: string): boolean {

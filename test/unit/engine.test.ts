@@ -89,7 +89,7 @@ describe('engine: what up refuses before it runs anything', () => {
   const db = () => path.join(root, 'data', 'app.db');
 
   for (const [why, file] of [
-    ['a badly named file', 'migrations/002_Add-Tasks.sql'],
+    ['a badly named file', 'migrations/002-add-tasks.sql'],
     ['two files with one sequence', 'migrations/001_other.sql'],
   ] as const) {
     it(`${why}: refused, naming the file, and nothing runs`, async () => {

@@ -1,69 +1,92 @@
 import * as assert from 'node:assert/strict';
-import { descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from '../../src/core/migrations/naming';
+import { isMigrationCandidate, layoutOfName, parseDieselFolder, parseMigrationFileName, type LayoutName } from '../../src/core/migrations/layouts';
+import { descriptionFromSlug, slugFromDescription } from '../../src/core/migrations/naming';
 import { bumpVersion, compareSemver, highestSemver, parseSemver, type Bump } from '../../src/core/migrations/semver';
 
-describe('naming: parseMigrationFileName', () => {
-  const good: [string, number, string, string, 'up' | 'down'][] = [
-    ['001_initial_schema.sql', 1, '001', 'initial_schema', 'up'],
-    ['001_initial_schema.down.sql', 1, '001', 'initial_schema', 'down'],
-    ['002_add_task_tags.sql', 2, '002', 'add_task_tags', 'up'],
-    ['010_x.sql', 10, '010', 'x', 'up'],
-    ['100_add_v2_columns.sql', 100, '100', 'add_v2_columns', 'up'],
-    ['0007_four_digits.sql', 7, '0007', 'four_digits', 'up'],
-    ['1000_wider.down.sql', 1000, '1000', 'wider', 'down'],
-    ['000_bootstrap.sql', 0, '000', 'bootstrap', 'up'],
-    ['003_2fa_support.sql', 3, '003', '2fa_support', 'up'],
-    ['20240101120000_timestamp_style.sql', 20240101120000, '20240101120000', 'timestamp_style', 'up'],
+describe('naming: parseMigrationFileName in each layout', () => {
+  const good: [LayoutName, string, number, string, string, string, 'up' | 'down'][] = [
+    ['seed', '001_initial_schema.sql', 1, '001', 'initial_schema', '001_initial_schema', 'up'],
+    ['seed', '001_initial_schema.down.sql', 1, '001', 'initial_schema', '001_initial_schema', 'down'],
+    ['seed', '100_add_v2_columns.sql', 100, '100', 'add_v2_columns', '100_add_v2_columns', 'up'],
+    ['seed', '000_bootstrap.sql', 0, '000', 'bootstrap', '000_bootstrap', 'up'],
+    ['seed', '20240101120000_timestamp_style.sql', 20240101120000, '20240101120000', 'timestamp_style', '20240101120000_timestamp_style', 'up'],
+    // Any length of digits, and descriptions with capitals, "-" and ".", as other tools write them.
+    ['seed', '1_init.sql', 1, '1', 'init', '1_init', 'up'],
+    ['seed', '01_add-users.sql', 1, '01', 'add-users', '01_add-users', 'up'],
+    ['seed', '007_AddUsers.v2.down.sql', 7, '007', 'AddUsers.v2', '007_AddUsers.v2', 'down'],
+    ['dbmate', '20151129054053_test_migration.sql', 20151129054053, '20151129054053', 'test_migration', '20151129054053_test_migration', 'up'],
+    ['golang-migrate', '1_init.up.sql', 1, '1', 'init', '1_init', 'up'],
+    ['golang-migrate', '000002_add-users.down.sql', 2, '000002', 'add-users', '000002_add-users', 'down'],
+    ['golang-migrate', '20230101120000_sqlx_style.up.sql', 20230101120000, '20230101120000', 'sqlx_style', '20230101120000_sqlx_style', 'up'],
+    ['flyway', 'V1__init.sql', 1, '1', 'init', 'V1__init', 'up'],
+    ['flyway', 'U12__add_users.sql', 12, '12', 'add_users', 'V12__add_users', 'down'],
+    ['flyway', 'V003__Add_Users.sql', 3, '003', 'Add_Users', 'V003__Add_Users', 'up'],
   ];
-  for (const [name, sequence, sequenceText, slug, direction] of good) {
-    it(`accepts ${name}`, () => {
-      const r = parseMigrationFileName(name);
-      assert.deepEqual(r, { ok: true, value: { sequence, sequenceText, slug, direction } });
+  for (const [layout, fileName, sequence, sequenceText, slug, name, direction] of good) {
+    it(`${layout}: accepts ${fileName}`, () => {
+      assert.deepEqual(parseMigrationFileName(fileName, layout), { ok: true, value: { sequence, sequenceText, slug, name, direction } });
     });
   }
 
-  const bad: [string, string, RegExp][] = [
-    ['001_initial_schema.SQL', 'uppercase-extension', /lower-case "\.sql", not "\.SQL"/],
-    ['001_initial_schema.Sql', 'uppercase-extension', /not "\.Sql"/],
-    ['001_initial_schema.DOWN.SQL', 'uppercase-extension', /lower-case "\.down\.sql"/],
-    ['001_initial_schema.Down.sql', 'uppercase-extension', /not "\.Down\.sql"/],
-    ['001initial_schema.sql', 'bad-name', /underscore must follow the sequence/],
-    ['001-initial-schema.sql', 'bad-name', /underscore must follow the sequence/],
-    ['001 initial.sql', 'bad-name', /underscore must follow the sequence/],
-    ['01_initial_schema.sql', 'bad-name', /needs at least 3 digits, e\.g\. "001"/],
-    ['1_initial_schema.sql', 'bad-name', /needs at least 3 digits/],
-    ['initial_schema.sql', 'bad-name', /must start with a sequence number/],
-    ['schema.sql', 'bad-name', /must start with a sequence number/],
-    ['V1__init.sql', 'bad-name', /must start with a sequence number/],
-    ['001_.sql', 'bad-name', /a description must follow/],
-    ['001.sql', 'bad-name', /underscore must follow/],
-    ['001_.down.sql', 'bad-name', /a description must follow/],
-    ['001_InitialSchema.sql', 'bad-name', /"InitialSchema" is not snake_case/],
-    ['001_Initial_schema.sql', 'bad-name', /not snake_case/],
-    ['001_initial-schema.sql', 'bad-name', /not snake_case/],
-    ['001_initial__schema.sql', 'bad-name', /not snake_case/],
-    ['001__initial.sql', 'bad-name', /not snake_case/],
-    ['001_initial_.sql', 'bad-name', /not snake_case/],
-    ['001_initial schema.sql', 'bad-name', /not snake_case/],
-    ['001_café.sql', 'bad-name', /not snake_case/],
-    ['001_initial.schema.sql', 'bad-name', /not snake_case/],
-    ['001_initial.up.sql', 'bad-name', /not snake_case/],
-    ['001_initial.down.down.sql', 'bad-name', /not snake_case/],
-    ['99999999999999999999_huge.sql', 'bad-name', /too large/],
-    ['README.md', 'bad-name', /does not end in \.sql/],
-    ['001_initial_schema.sql.sha256', 'bad-name', /does not end in \.sql/],
+  const bad: [LayoutName, string, string, RegExp][] = [
+    ['seed', '001_initial_schema.SQL', 'uppercase-extension', /lower-case "\.sql", not "\.SQL"/],
+    ['seed', '001_initial_schema.DOWN.SQL', 'uppercase-extension', /lower-case "\.down\.sql"/],
+    ['golang-migrate', '001_x.UP.sql', 'uppercase-extension', /lower-case "\.up\.sql"/],
+    ['seed', '001initial_schema.sql', 'bad-name', /underscore must follow the sequence/],
+    ['seed', '001 initial.sql', 'bad-name', /underscore must follow the sequence/],
+    ['seed', 'initial_schema.sql', 'bad-name', /must start with a sequence number/],
+    ['seed', 'schema.sql', 'bad-name', /must start with a sequence number/],
+    ['seed', '001_.sql', 'bad-name', /a description must follow/],
+    ['seed', '001.sql', 'bad-name', /underscore must follow/],
+    ['seed', '001__initial.sql', 'bad-name', /may hold only letters, digits/],
+    ['seed', '001_initial schema.sql', 'bad-name', /may hold only letters, digits/],
+    ['seed', '001_café.sql', 'bad-name', /may hold only letters, digits/],
+    ['seed', '001_initial.up.sql', 'bad-name', /golang-migrate layout/],
+    ['seed', '99999999999999999999_huge.sql', 'bad-name', /too large/],
+    ['seed', 'README.md', 'bad-name', /does not end in \.sql/],
+    ['golang-migrate', '001_initial.sql', 'bad-name', /must end in \.up\.sql or \.down\.sql/],
+    ['flyway', 'R__views.sql', 'bad-name', /repeatable migrations \(R__\) are not supported/],
+    ['flyway', 'V1.1__dotted.sql', 'bad-name', /whole number/],
+    ['flyway', '001_init.sql', 'bad-name', /V<version>__<description>\.sql/],
+    ['diesel', '001_init.sql', 'bad-name', /folder of its own/],
   ];
-  for (const [name, code, reason] of bad) {
-    it(`refuses ${name} (${code})`, () => {
-      const r = parseMigrationFileName(name);
+  for (const [layout, fileName, code, reason] of bad) {
+    it(`${layout}: refuses ${fileName} (${code}), naming the file and the layout's pattern`, () => {
+      const r = parseMigrationFileName(fileName, layout);
       assert.equal(r.ok, false);
       if (!r.ok) {
         assert.equal(r.error.code, code);
         assert.equal(r.error.severity, 'error');
         assert.match(r.error.message, reason);
-        assert.ok(r.error.message.includes(`"${name}"`), `message names the file: ${r.error.message}`);
+        assert.ok(r.error.message.includes(`"${fileName}"`), `message names the file: ${r.error.message}`);
+        assert.ok(r.error.message.includes(`The ${layout} layout expects`), r.error.message);
       }
     });
+  }
+
+  it('diesel: reads a migration folder, dashed stamps and plain digits', () => {
+    assert.deepEqual(parseDieselFolder('2020-01-01-000000_create_users'), {
+      ok: true,
+      value: { sequence: 20200101000000, sequenceText: '2020-01-01-000000', slug: 'create_users', name: '2020-01-01-000000_create_users' },
+    });
+    assert.equal(parseDieselFolder('20200101000000_x').ok, true);
+    assert.equal(parseDieselFolder('2020-01-01-000000_bad name').ok, false);
+  });
+
+  const shapes: [string, boolean, LayoutName | undefined][] = [
+    ['001_a.sql', false, 'seed'],
+    ['001_a.down.sql', false, undefined],
+    ['001_a.up.sql', false, 'golang-migrate'],
+    ['V1__a.sql', false, 'flyway'],
+    ['U1__a.sql', false, 'flyway'],
+    ['R__a.sql', false, 'flyway'],
+    ['2020-01-01-000000_a', true, 'diesel'],
+    ['docs', true, undefined],
+    ['schema.sql', false, undefined],
+    ['README.md', false, undefined],
+  ];
+  for (const [name, folder, layout] of shapes) {
+    it(`takes ${name}${folder ? '/' : ''} as ${layout ?? 'no layout in particular'}`, () => assert.equal(layoutOfName(name, folder), layout));
   }
 
   const candidates: [string, boolean][] = [
@@ -87,6 +110,8 @@ describe('naming: descriptions and slugs', () => {
     ['initial_schema', 'Initial schema'],
     ['x', 'X'],
     ['2fa_support', '2fa support'],
+    ['add-users', 'Add users'],
+    ['AddUsers.v2', 'AddUsers.v2'],
   ];
   for (const [slug, description] of fromSlug) {
     it(`describes ${slug} as "${description}"`, () => assert.equal(descriptionFromSlug(slug), description));

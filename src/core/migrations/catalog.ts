@@ -1,8 +1,11 @@
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { ChecksumCache, statRegularFile, type LoadedSql } from './checksum';
+import { ChecksumCache, sha256Hex, statRegularFile, type LoadedSql } from './checksum';
 import { fail, ok, type Migration, type Problem, type Result, type Severity } from '../model';
-import { baseName, descriptionFromSlug, isMigrationCandidate, parseMigrationFileName, type ParsedName } from './naming';
+import { detectLayout, type ResolvedLayout } from './detect';
+import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting, type ParsedName } from './layouts';
+import { descriptionFromSlug } from './naming';
+import { splitSections } from './sections';
 import { compareSemver, parseSemver } from './semver';
 import { problem, type ProblemCode } from '../problems';
 
@@ -11,6 +14,8 @@ export { ChecksumCache } from './checksum';
 /** The migrations found in one folder, in numeric order, and everything wrong with the folder's files. */
 export interface Catalog {
   readonly folder: string;
+  /** The layout the files were read in: the setting, or what `auto` found. */
+  readonly layout: LayoutName;
   readonly migrations: readonly Migration[];
   readonly problems: readonly Problem[];
 }
@@ -27,23 +32,37 @@ interface Entry {
   regular: boolean;
   /** An up file's decoded text, checksum and header, when it could be decoded. */
   loaded?: LoadedSql;
+  /** An up file holding dbmate's sections: its two directions. */
+  sections?: { up: string; down?: string };
 }
 
-export async function discoverMigrations(folder: string, cache: ChecksumCache = new ChecksumCache()): Promise<Catalog> {
+export async function discoverMigrations(folder: string, cache: ChecksumCache = new ChecksumCache(), layoutSetting: LayoutSetting = 'auto'): Promise<Catalog> {
   const root = path.resolve(folder);
   const listed = await listFolder(root);
   if (!listed.ok) {
-    return { folder: root, migrations: [], problems: [listed.error] };
+    return { folder: root, layout: layoutSetting === 'auto' ? 'seed' : layoutSetting, migrations: [], problems: [listed.error] };
+  }
+  const resolved = detectLayout(root, listed.value, layoutSetting);
+  if (!resolved.ok) {
+    return { folder: root, layout: 'seed', migrations: [], problems: [resolved.error] };
   }
   const problems: Problem[] = [];
-  const entries = parseNames(root, listed.value, problems);
+  const entries = parseNames(root, listed.value, resolved.value.layout, problems);
   const names = listed.value.map((d) => d.name);
   const realRoot = await fsp.realpath(root);
   const checked = await mapLimit(entries, CONCURRENCY, (e) => inspect(e, realRoot, cache, problems));
   const present = checked.filter((e): e is Entry => e !== undefined);
   cache.retainOnly(root + path.sep, new Set(present.map((e) => e.file)));
-  const migrations = assemble(present, problems);
-  return { folder: root, migrations, problems: sortProblems(problems, names, root) };
+  const migrations = assemble(present, resolved.value, problems);
+  return { folder: root, layout: layoutOf(resolved.value, present), migrations, problems: sortProblems(problems, names, root) };
+}
+
+/** `auto` on plain numbered files whose texts all hold dbmate's sections is dbmate's layout (`new` writes it). */
+function layoutOf(resolved: ResolvedLayout, entries: readonly Entry[]): LayoutName {
+  if (resolved.layout !== 'seed' || !resolved.detected) return resolved.layout;
+  const ups = entries.filter((e) => e.parsed.direction === 'up' && e.loaded);
+  const downs = entries.some((e) => e.parsed.direction === 'down');
+  return !downs && ups.length > 0 && ups.every((e) => e.sections?.down !== undefined || /^--\s*migrate:up/m.test(e.loaded!.sql)) ? 'dbmate' : 'seed';
 }
 
 async function listFolder(root: string): Promise<Result<Dirent[]>> {
@@ -61,15 +80,19 @@ async function listFolder(root: string): Promise<Result<Dirent[]>> {
   }
 }
 
-function parseNames(root: string, listing: readonly Dirent[], problems: Problem[]): Entry[] {
+function parseNames(root: string, listing: readonly Dirent[], layout: LayoutName, problems: Problem[]): Entry[] {
   const entries: Entry[] = [];
   for (const dirent of listing) {
     const name = dirent.name;
+    if (layout === 'diesel' && dirent.isDirectory() && isDieselFolderName(name)) {
+      entries.push(...dieselEntries(root, name, problems));
+      continue;
+    }
     if (!isMigrationCandidate(name)) {
       continue;
     }
     const file = path.join(root, name);
-    const parsed = parseMigrationFileName(name);
+    const parsed = parseMigrationFileName(name, layout);
     if (parsed.ok) {
       entries.push({ parsed: parsed.value, file, listedAsFile: dirent.isFile(), regular: false });
     } else {
@@ -77,6 +100,21 @@ function parseNames(root: string, listing: readonly Dirent[], problems: Problem[
     }
   }
   return entries;
+}
+
+/** A Diesel folder's up.sql and down.sql; a missing one is dropped when it is inspected. */
+function dieselEntries(root: string, folderName: string, problems: Problem[]): Entry[] {
+  const parsed = parseDieselFolder(folderName);
+  if (!parsed.ok) {
+    problems.push({ ...parsed.error, file: path.join(root, folderName) });
+    return [];
+  }
+  return (['up', 'down'] as const).map((direction) => ({
+    parsed: { ...parsed.value, direction },
+    file: path.join(root, folderName, `${direction}.sql`),
+    listedAsFile: false,
+    regular: false,
+  }));
 }
 
 /**
@@ -123,40 +161,80 @@ function ioFault(e: unknown, entry: Entry, problems: Problem[]): Entry | undefin
   return entry;
 }
 
-function assemble(entries: readonly Entry[], problems: Problem[]): Migration[] {
+function assemble(entries: readonly Entry[], resolved: ResolvedLayout, problems: Problem[]): Migration[] {
+  const { layout } = resolved;
   const ups = entries.filter((e) => e.parsed.direction === 'up');
   const downs = entries.filter((e) => e.parsed.direction === 'down');
   reportGaps(ups, problems);
   const unique = dropDuplicateSequences(ups, problems);
-  const downByName = pairDowns(downs, ups, problems);
+  const downByKey = pairDowns(downs, ups, layout, problems);
   problems.push(...ups.flatMap((up) => up.loaded?.header.problems ?? []));
   const candidates: Migration[] = [];
   for (const up of unique) {
-    if (up.loaded && up.loaded.header.problems.length === 0) {
-      candidates.push(toMigration(up, up.loaded, downByName.get(baseName(up.parsed))));
-    }
+    if (!up.loaded || up.loaded.header.problems.length > 0) continue;
+    const downFile = downByKey.get(pairKey(up.parsed, layout));
+    if (!readSections(up, up.loaded, downFile, problems)) continue;
+    candidates.push(toMigration(up, up.loaded, downFile));
   }
   candidates.sort((a, b) => a.sequence - b.sequence);
   const migrations = checkVersions(candidates, problems);
   for (const m of migrations.filter((x) => x.downPath === undefined)) {
-    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${path.basename(m.upPath)} has no ${m.name}.down.sql, so it cannot be rolled back.`));
+    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${path.basename(m.upPath)} has ${expectedDown(m, layout)}, so it cannot be rolled back.`));
   }
   return migrations;
 }
 
-function toMigration(up: Entry, loaded: LoadedSql, downPath: string | undefined): Migration {
-  const { sequence, sequenceText, slug } = up.parsed;
+/**
+ * A file with dbmate's `-- migrate:down` marker holds both directions, whatever the layout: it is split, never run
+ * whole. False when the migration cannot be used (bad markers, or a down file beside a down section).
+ */
+function readSections(up: Entry, loaded: LoadedSql, downFile: string | undefined, problems: Problem[]): boolean {
+  const split = splitSections(loaded.sql, up.file, path.basename(up.file));
+  problems.push(...split.problems);
+  if (split.problems.length > 0) return false;
+  if (split.down !== undefined && downFile !== undefined) {
+    const message = `${path.basename(up.file)} has a "-- migrate:down" section and ${path.basename(downFile)} exists too; it is not used until one of the two is removed.`;
+    problems.push(fileProblem('two-downs', 'error', up.file, message));
+    return false;
+  }
+  if (split.down !== undefined) up.sections = { up: split.up, down: split.down };
+  return true;
+}
+
+function pairKey(parsed: ParsedName, layout: LayoutName): string {
+  // Flyway pairs V1__x.sql with U1__y.sql by version alone; the others by the whole name.
+  return layout === 'flyway' ? parsed.sequenceText : parsed.name;
+}
+
+function expectedDown(m: Migration, layout: LayoutName): string {
+  switch (layout) {
+    case 'flyway':
+      return `no undo file U${m.sequenceText}__${m.slug}.sql`;
+    case 'diesel':
+      return `no ${m.name}/down.sql`;
+    case 'dbmate':
+      return 'no "-- migrate:down" section';
+    default:
+      return `no ${m.name}.down.sql`;
+  }
+}
+
+function toMigration(up: Entry, loaded: LoadedSql, downFile: string | undefined): Migration {
+  const { sequence, sequenceText, slug, name } = up.parsed;
+  const sections = up.sections;
+  const downPath = downFile ?? (sections?.down !== undefined ? up.file : undefined);
   return {
     sequence,
     sequenceText,
     slug,
-    name: baseName(up.parsed),
+    name,
     version: loaded.header.version ?? sequenceText,
     description: loaded.header.description ?? descriptionFromSlug(slug),
     upPath: up.file,
     ...(downPath === undefined ? {} : { downPath }),
-    sql: loaded.sql,
-    checksum: loaded.checksum,
+    ...(sections?.down === undefined ? {} : { downSql: sections.down }),
+    sql: sections ? sections.up : loaded.sql,
+    checksum: sections ? sha256Hex(sections.up) : loaded.checksum,
   };
 }
 
@@ -179,31 +257,43 @@ function dropDuplicateSequences(ups: readonly Entry[], problems: Problem[]): Ent
   return unique;
 }
 
+/**
+ * One warning for the whole folder, and only for short zero-padded sequences (001, 002, ...), where a gap is
+ * likely a lost file. Timestamps and unpadded numbers (golang-migrate's 1, 2, ...) skip by design.
+ */
 function reportGaps(ups: readonly Entry[], problems: Problem[]): void {
-  const bySequence = groupBy(ups.filter((u) => u.regular), (u) => u.parsed.sequence);
+  const regular = ups.filter((u) => u.regular);
+  const widths = new Set(regular.map((u) => u.parsed.sequenceText.length));
+  const [width] = widths;
+  if (widths.size !== 1 || width < 3 || width > 6 || !/^\d+$/.test(regular[0].parsed.sequenceText)) return;
+  const bySequence = groupBy(regular, (u) => u.parsed.sequence);
   const sequences = [...bySequence.keys()].sort((a, b) => a - b);
+  const missing: string[] = [];
+  let firstFile: string | undefined;
+  const pad = (n: number) => String(n).padStart(width, '0');
   for (let i = 1; i < sequences.length; i++) {
     const [before, after] = [sequences[i - 1], sequences[i]];
-    if (after > before + 1) {
-      const file = bySequence.get(after)![0].file;
-      const missing = after - before === 2 ? `${before + 1} is` : `${before + 1} to ${after - 1} are`;
-      problems.push(fileProblem('sequence-gap', 'warning', file, `The sequence jumps from ${before} to ${after} at ${path.basename(file)}: ${missing} missing.`));
-    }
+    if (after === before + 1) continue;
+    firstFile ??= bySequence.get(after)![0].file;
+    missing.push(after - before === 2 ? pad(before + 1) : `${pad(before + 1)} to ${pad(after - 1)}`);
   }
+  if (!firstFile) return;
+  const shown = missing.length > 5 ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more` : missing.join(', ');
+  problems.push(fileProblem('sequence-gap', 'warning', firstFile, `The sequence skips ${shown} (first at ${path.basename(firstFile)}).`));
 }
 
-function pairDowns(downs: readonly Entry[], ups: readonly Entry[], problems: Problem[]): Map<string, string> {
-  const upNames = new Set(ups.map((u) => baseName(u.parsed)));
-  const byName = new Map<string, string>();
+function pairDowns(downs: readonly Entry[], ups: readonly Entry[], layout: LayoutName, problems: Problem[]): Map<string, string> {
+  const upKeys = new Set(ups.map((u) => pairKey(u.parsed, layout)));
+  const byKey = new Map<string, string>();
   for (const down of downs.filter((d) => d.regular)) {
-    const name = baseName(down.parsed);
-    if (upNames.has(name)) {
-      byName.set(name, down.file);
+    const key = pairKey(down.parsed, layout);
+    if (upKeys.has(key)) {
+      byKey.set(key, down.file);
     } else {
-      problems.push(fileProblem('orphan-down', 'warning', down.file, `${path.basename(down.file)} has no up file ${name}.sql; it is never used.`));
+      problems.push(fileProblem('orphan-down', 'warning', down.file, `${path.basename(down.file)} has no up migration ${down.parsed.name}; it is never used.`));
     }
   }
-  return byName;
+  return byKey;
 }
 
 /** The ledger's version column is UNIQUE, so a second migration with one version could never be recorded. */

@@ -24,7 +24,8 @@ export function parseHeader(sql: string, file: string): MigrationHeader {
   const lines = sql.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
-    if (line.length > 0 && !line.startsWith('--')) {
+    // dbmate's down marker ends the up section, and with it the header.
+    if ((line.length > 0 && !line.startsWith('--')) || /^--\s*migrate:down\b/.test(line)) {
       break;
     }
     const match = KEY_LINE.exec(line);

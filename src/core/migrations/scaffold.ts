@@ -2,7 +2,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { discoverMigrations } from './catalog';
 import { fail, ok, type Problem, type Result } from '../model';
-import { MIN_SEQUENCE_WIDTH, isMigrationCandidate, parseMigrationFileName, slugFromDescription } from './naming';
+import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting } from './layouts';
+import { MIN_SEQUENCE_WIDTH, slugFromDescription } from './naming';
 import { bumpVersion, highestSemver, type Bump } from './semver';
 import { problem, type ProblemCode } from '../problems';
 
@@ -13,10 +14,13 @@ export interface NewMigrationRequest {
   readonly description: string;
   readonly bump: Bump;
   readonly now?: () => Date;
+  /** The folder's layout setting; `auto` writes the layout its files use. */
+  readonly layout?: LayoutSetting;
 }
 
 export interface NewMigration {
   readonly upPath: string;
+  /** The same file as upPath in dbmate's layout, where one file holds both directions. */
   readonly downPath: string;
   readonly sequenceText: string;
   readonly version: string;
@@ -45,37 +49,102 @@ export async function createMigration(req: NewMigrationRequest): Promise<Result<
   }
   const folder = path.resolve(req.folder);
   await fsp.mkdir(folder, { recursive: true });
-  const sequenceText = await nextSequenceText(folder);
-  const version = await nextVersion(folder, req.bump);
-  const name = `${sequenceText}_${slug.value}`;
-  const values = { version, description, name, date: isoDate((req.now ?? (() => new Date()))()) };
-  const upPath = path.join(folder, `${name}.sql`);
-  const downPath = path.join(folder, `${name}.down.sql`);
-  const written = await writeMigrationFiles(upPath, fill(templates.value.up, values), downPath, fill(templates.value.down, values));
-  return written.ok ? ok({ upPath, downPath, sequenceText, version, name }) : written;
+  const catalog = await discoverMigrations(folder, undefined, req.layout ?? 'auto');
+  const blocking = catalog.problems.find((p) => p.code === 'mixed-layouts');
+  if (blocking) return fail(blocking);
+  const now = (req.now ?? (() => new Date()))();
+  const sequenceText = await nextSequenceText(folder, catalog.layout, now);
+  const version = nextVersion(catalog.migrations, req.bump);
+  const files = layoutFiles(folder, catalog.layout, sequenceText, slug.value);
+  const values = { version, description, name: files.name, upFile: files.upLabel, downFile: files.downLabel, date: isoDate(now) };
+  const up = fill(templates.value.up, values);
+  const down = fill(templates.value.down, values);
+  const written = await writeLayoutFiles(catalog.layout, files, up, down);
+  return written.ok ? ok({ upPath: files.upPath, downPath: files.downPath, sequenceText, version, name: files.name }) : written;
+}
+
+interface LayoutFiles {
+  readonly name: string;
+  readonly upPath: string;
+  readonly downPath: string;
+  /** How the templates name the two files. */
+  readonly upLabel: string;
+  readonly downLabel: string;
+}
+
+function layoutFiles(folder: string, layout: LayoutName, seq: string, slug: string): LayoutFiles {
+  const files = (name: string, up: string, down: string): LayoutFiles => ({
+    name,
+    upPath: path.join(folder, up),
+    downPath: path.join(folder, down),
+    upLabel: up.replace(/\\/g, '/'),
+    downLabel: down.replace(/\\/g, '/'),
+  });
+  switch (layout) {
+    case 'golang-migrate':
+      return files(`${seq}_${slug}`, `${seq}_${slug}.up.sql`, `${seq}_${slug}.down.sql`);
+    case 'dbmate':
+      return files(`${seq}_${slug}`, `${seq}_${slug}.sql`, `${seq}_${slug}.sql`);
+    case 'flyway':
+      return files(`V${seq}__${slug}`, `V${seq}__${slug}.sql`, `U${seq}__${slug}.sql`);
+    case 'diesel':
+      return files(`${seq}_${slug}`, path.join(`${seq}_${slug}`, 'up.sql'), path.join(`${seq}_${slug}`, 'down.sql'));
+    default:
+      return files(`${seq}_${slug}`, `${seq}_${slug}.sql`, `${seq}_${slug}.down.sql`);
+  }
+}
+
+/** dbmate keeps both directions in one file, in its sections; Diesel in a folder of their own. */
+async function writeLayoutFiles(layout: LayoutName, files: LayoutFiles, up: string, down: string): Promise<Result<true>> {
+  if (layout === 'dbmate') {
+    return writeExclusive(files.upPath, `-- migrate:up\n${up.trimEnd()}\n\n-- migrate:down\n${down}`);
+  }
+  if (layout === 'diesel') {
+    const dir = path.dirname(files.upPath);
+    try {
+      await fsp.mkdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return fail(problemAt('file-exists', dir, `${path.basename(dir)} already exists; it was not overwritten.`));
+    }
+  }
+  return writeMigrationFiles(files.upPath, up, files.downPath, down);
 }
 
 /**
- * Max existing sequence + 1, padded to the widest sequence in use (at least 3 digits). Every file
- * named like a migration counts, even one with problems, so its number is never handed out twice.
+ * Max existing sequence + 1, padded to the widest sequence in use (at least 3 digits). Every file named like a
+ * migration counts, even one with problems, so its number is never handed out twice. A folder numbered by
+ * timestamps gets the current UTC time in its format (later than every sequence in use).
  */
-export async function nextSequenceText(folder: string): Promise<string> {
+export async function nextSequenceText(folder: string, layout: LayoutName = 'seed', now: Date = new Date()): Promise<string> {
   let max = 0;
-  let width = MIN_SEQUENCE_WIDTH;
-  for (const fileName of await fsp.readdir(folder)) {
-    const parsed = isMigrationCandidate(fileName) ? parseMigrationFileName(fileName) : undefined;
+  let widest = '';
+  for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
+    const parsed = entry.isDirectory()
+      ? layout === 'diesel' && isDieselFolderName(entry.name) ? parseDieselFolder(entry.name) : undefined
+      : isMigrationCandidate(entry.name) ? parseMigrationFileName(entry.name, layout) : undefined;
     if (parsed?.ok) {
       max = Math.max(max, parsed.value.sequence);
-      width = Math.max(width, parsed.value.sequenceText.length);
+      if (parsed.value.sequenceText.length > widest.length) widest = parsed.value.sequenceText;
     }
   }
+  if (layout === 'diesel' || widest.length >= 14) {
+    const stamp = timestamp(now, max);
+    return layout === 'diesel' && (widest === '' || widest.includes('-')) ? stamp.replace(/^(\d{4})(\d{2})(\d{2})(\d{6})$/, '$1-$2-$3-$4') : stamp;
+  }
+  const width = widest === '' && layout !== 'seed' && layout !== 'dbmate' ? 1 : Math.max(widest.length, layout === 'flyway' ? 1 : MIN_SEQUENCE_WIDTH);
   return String(max + 1).padStart(width, '0');
 }
 
+/** YYYYMMDDHHMMSS in UTC, moved past `after` when the clock is behind the newest migration. */
+function timestamp(now: Date, after: number): string {
+  const stamp = Number(now.toISOString().replace(/[-:T]/g, '').slice(0, 14));
+  return String(Math.max(stamp, after + 1));
+}
+
 /** The bump of the highest semver in use; the first semver migration of a folder is 1.0.0. */
-export async function nextVersion(folder: string, bump: Bump): Promise<string> {
-  const catalog = await discoverMigrations(folder);
-  const highest = highestSemver(catalog.migrations.map((m) => m.version));
+export function nextVersion(migrations: readonly { version: string }[], bump: Bump): string {
+  const highest = highestSemver(migrations.map((m) => m.version));
   return highest === undefined ? FIRST_VERSION : bumpVersion(highest, bump);
 }
 

@@ -6,7 +6,7 @@ import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
 import { foreignKeyViolations, integrityCheck } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
-import { fail, ok, type Problem, type Result } from '../model';
+import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
@@ -147,7 +147,7 @@ function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', o
   if (direction === 'up') {
     const plan = planUp(states.value, options);
     if (!plan.ok) return plan;
-    const steps = plan.value.steps.map((m): PlanStep => ({ direction: 'up', migration: m, downSql: readDown(m.downPath) }));
+    const steps = plan.value.steps.map((m): PlanStep => ({ direction: 'up', migration: m, downSql: readDown(m) }));
     return ok({ steps, notes: plan.value.notes });
   }
   const plan = planDown(states.value, { ...options, knownDownSql: (v) => readAppliedSql(db, v)?.downSql });
@@ -157,13 +157,15 @@ function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', o
     version: s.version,
     name: s.name,
     downPath: s.migration?.downPath,
-    downSql: readDown(s.migration?.downPath) ?? readAppliedSql(db, s.version)?.downSql ?? null,
+    downSql: (s.migration && readDown(s.migration)) ?? readAppliedSql(db, s.version)?.downSql ?? null,
   }));
   return ok({ steps, notes: plan.value.notes });
 }
 
 /** Reads a down file; one that cannot be read or decoded counts as absent, and the runner then refuses the rollback. */
-function readDown(file: string | undefined): string | null {
+function readDown(m: Migration): string | null {
+  if (m.downSql !== undefined) return m.downSql;
+  const file = m.downPath;
   if (!file) return null;
   try {
     const text = decodeSqlText(fs.readFileSync(file), file);
