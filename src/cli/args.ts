@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'backup', 'backups', 'restore'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'backup', 'backups', 'restore'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -23,6 +23,7 @@ export interface CliArgs {
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
+  readonly allowExistingSchema: boolean;
 }
 
 export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -43,6 +44,7 @@ const OPTIONS = {
   engine: { type: 'string' },
   'busy-timeout': { type: 'string' },
   layout: { type: 'string' },
+  'allow-existing-schema': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -87,6 +89,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     backups: values.backups,
     json: values.json ?? false,
     down: values.down ?? false,
+    allowExistingSchema: values['allow-existing-schema'] ?? false,
     bump,
     ...numbers,
   };
@@ -118,6 +121,8 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.steps !== undefined && args.command !== 'down' && !(args.command === 'dry-run' && args.down)) {
     return '--steps only applies to "down" (and "dry-run --down")';
   }
+  if (args.allowExistingSchema && args.command !== 'up' && args.command !== 'dry-run') return '--allow-existing-schema only applies to "up" (and "dry-run")';
+  if ((args.only !== undefined || args.steps !== undefined) && args.command === 'baseline') return '"baseline" takes --to SEQ only';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup file to restore';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -129,14 +134,17 @@ export const HELP = `Usage: sqlite-migrations <command> [options]
 
 Commands:
   status                 list every migration and its status
-  up [--to SEQ|--only SEQ]
-                         apply pending migrations (all, up to SEQ, or just SEQ)
+  up [--to SEQ|--only SEQ] [--allow-existing-schema]
+                         apply pending migrations (all, up to SEQ, or just SEQ); a database
+                         with tables but no schema_migrations is refused unless allowed
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
   new <description> [--bump major|minor|patch]
                          create the next numbered pair from migrations-template/
   verify                 integrity, foreign keys, ledger, checksums and file names
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
+  baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
+                         them: adopting a database that already has their schema
   backup                 back up the database now
   backups                list backups, newest first
   restore <file>         restore a backup (the current file is backed up first)

@@ -39,15 +39,17 @@ export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
     case 'verify':
       return report(await engine.verify(cfg, options), args, io, 'verify');
     case 'up':
-      return report(await engine.migrateUp(cfg, { to: args.to, only: args.only }, options), args, io, 'migrate');
+      return report(await engine.migrateUp(cfg, upOptions(args), options), args, io, 'migrate');
     case 'down':
       return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'migrate');
     case 'dry-run': {
       const result = args.down
         ? await engine.dryRunDown(cfg, downOptions(args), options)
-        : await engine.dryRunUp(cfg, { to: args.to, only: args.only }, options);
+        : await engine.dryRunUp(cfg, upOptions(args), options);
       return report(result, args, io, 'dry-run');
     }
+    case 'baseline':
+      return report(await engine.baseline(cfg, { to: args.to }, options), args, io, 'baseline');
     case 'new':
       return newMigration(cfg, args, io);
     case 'backup':
@@ -57,6 +59,10 @@ export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
     case 'restore':
       return restore(cfg, args, io, options);
   }
+}
+
+function upOptions(args: CliArgs) {
+  return { to: args.to, only: args.only, allowExistingSchema: args.allowExistingSchema };
 }
 
 function downOptions(args: CliArgs) {
@@ -89,7 +95,7 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run';
+type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline';
 
 function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
   if (!result.ok) return reportProblems(result.error, args, io, result.engine);
@@ -105,7 +111,9 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
     return code;
   }
   const paint = painter(io.color);
-  const problems = [...r.catalog.problems, ...r.notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
+  // A baseline's own note is its result, printed with the report.
+  const notes = r.notes.filter((n) => n.code !== 'baselined');
+  const problems = [...r.catalog.problems, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
   return code;
@@ -118,6 +126,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun));
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
+  if (kind === 'baseline') lines.push(...r.notes.filter((n) => n.code === 'baselined').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
   lines.push(engineLine(r.engine, paint));

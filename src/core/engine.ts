@@ -12,7 +12,7 @@ import type { EngineConfig } from './config';
 import { statesFromLedger } from './ledger/status';
 import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
-import { changesDatabase, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
+import { changesDatabase, type BaselineOptions, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
 export interface OperationResult extends Omit<TaskResponse, 'backup'> {
@@ -63,6 +63,11 @@ export function dryRunDown(config: EngineConfig, down: DownOptions, options: Ope
 
 export function appliedSql(config: EngineConfig, version: string, options: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'applied-sql', version }, options);
+}
+
+/** Records migrations as applied without running them, after a backup: adopting a database that has their schema. */
+export function baseline(config: EngineConfig, options: BaselineOptions, operation: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'baseline', options }, operation);
 }
 
 /** Like Flyway's repair: the ledger takes the applied file's current checksum and text. */

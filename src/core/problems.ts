@@ -11,11 +11,11 @@ export type ProblemCode =
   // the plan: what may run in which order
   | 'unknown-sequence' | 'not-pending' | 'not-applied' | 'already-applied' | 'out-of-order' | 'nothing-applied'
   | 'too-many-steps' | 'no-down' | 'down-from-ledger' | 'modified-rollback' | 'missing-module'
-  | 'accept-not-applied' | 'accept-no-file' | 'bad-options'
+  | 'accept-not-applied' | 'accept-no-file' | 'bad-options' | 'unmanaged-database' | 'nothing-to-baseline'
   // running a migration
   | 'statement-failed' | 'transaction-open' | 'commit-failed' | 'foreign-key-violations' | 'foreign-key-dangling'
   | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'verify-failed'
-  | 'quick-check' | 'time-limit'
+  | 'quick-check' | 'time-limit' | 'baselined'
   // the database file
   | 'no-database' | 'db-not-a-file' | 'db-broken-link' | 'db-hard-links' | 'db-unreadable' | 'db-read-only'
   | 'db-too-large' | 'db-empty' | 'db-truncated' | 'db-not-sqlite' | 'db-bad-page-size' | 'db-corrupt' | 'db-sidecar'

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { listBackups } from '../core/engine/backups';
 import * as engine from '../core/engine';
 import { lastApplied, toApply } from '../core/ledger/status';
+import type { Migration } from '../core/model';
+import type { UpOptions } from '../core/run/protocol';
 import { splitStatements } from '../core/sql/script';
 import type { MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
@@ -12,6 +14,11 @@ import { showDryRun } from './dryRunView';
 /** Options tests and other extensions may pass instead of answering the prompts. */
 export interface ConfirmOptions {
   readonly confirmed?: boolean;
+}
+
+export interface BaselineArgs extends ConfirmOptions {
+  /** Record migrations up to this sequence (default: all). */
+  readonly to?: number;
 }
 
 export class MigrationCommands {
@@ -31,6 +38,7 @@ export class MigrationCommands {
       r('sqliteMigrations.verify', (arg?: unknown) => this.verify(arg)),
       r('sqliteMigrations.backup', (arg?: unknown) => this.backup(arg)),
       r('sqliteMigrations.restoreBackup', (arg?: unknown, backupPath?: string, opts?: ConfirmOptions) => this.restore(arg, backupPath, opts)),
+      r('sqliteMigrations.baseline', (arg?: unknown, opts?: BaselineArgs) => this.baseline(arg, opts)),
       r('sqliteMigrations.refresh', () => this.model.invalidate()),
     ];
   }
@@ -48,13 +56,50 @@ export class MigrationCommands {
     if (!opts.confirmed && !(await confirm(`Apply ${pending.length} pending migration(s) to ${status.config?.databaseFile}?`, 'Apply'))) {
       return false;
     }
-    return this.withProgress('Applying migrations', folder, (config, o) => engine.migrateUp(config, {}, o));
+    return this.applyUp('Applying migrations', folder, {});
   }
 
   private async applyOne(node: unknown): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    const only = node.state.sequence;
-    return this.withProgress(`Applying ${node.state.name}`, node.folder, (config, o) => engine.migrateUp(config, { only }, o));
+    return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence });
+  }
+
+  /**
+   * `up`, and when the engine refuses a database that has tables of its own but no ledger, the same choice the
+   * CLI offers: baseline it, or apply anyway.
+   */
+  private async applyUp(title: string, folder: vscode.WorkspaceFolder, up: UpOptions): Promise<boolean> {
+    const result = await this.run(title, folder, (config, o) => engine.migrateUp(config, up, o));
+    const unmanaged = !result.ok ? result.error.find((p) => p.code === 'unmanaged-database') : undefined;
+    if (!unmanaged) return this.reporter.outcome(title, result);
+    const baseline = 'Baseline...';
+    const anyway = 'Apply Anyway';
+    // The CLI's advice (flags, commands) is replaced by the buttons.
+    const message = unmanaged.message.split(' If its schema')[0];
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: 'Baseline records the migrations as applied without running them, when the database already has their schema. Apply Anyway runs them on top of its tables (a backup is made first).' }, baseline, anyway);
+    if (choice === baseline) return this.baseline(folder);
+    if (choice !== anyway) return false;
+    return this.reporter.outcome(title, await this.run(title, folder, (config, o) => engine.migrateUp(config, { ...up, allowExistingSchema: true }, o)));
+  }
+
+  /** Baseline Existing Database...: which migrations the database's schema already has, then record them. */
+  private async baseline(arg?: unknown, opts: BaselineArgs = {}): Promise<boolean> {
+    const folder = await pickFolder(arg);
+    if (!folder) return false;
+    const status = await this.model.folderStatus(folder);
+    if (status.errors.length) return this.reporter.outcome('Baseline', { ok: false, error: [...status.errors] });
+    const migrations = status.states.flatMap((s) => (s.migration ? [s.migration] : []));
+    if (migrations.length === 0) {
+      this.reporter.info('There are no migrations to record as applied.');
+      return false;
+    }
+    const to = opts.to ?? (opts.confirmed ? undefined : await pickBaselineTarget(migrations));
+    if (to === null) return false;
+    const count = migrations.filter((m) => to === undefined || m.sequence <= to).length;
+    const what = count === 1 ? '1 migration' : `${count} migrations`;
+    const question = `Record ${what} as applied in ${vscode.workspace.asRelativePath(status.config?.databaseFile ?? '')} without running ${count === 1 ? 'it' : 'them'}? Do this only when the database already has their schema. A backup is made first.`;
+    if (!opts.confirmed && !(await confirm(question, 'Baseline'))) return false;
+    return this.withProgress('Baseline', folder, (config, o) => engine.baseline(config, { to }, o));
   }
 
   private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
@@ -134,11 +179,11 @@ export class MigrationCommands {
   }
 
   private async withProgress(title: string, folder: vscode.WorkspaceFolder, op: Parameters<MigrationsModel['write']>[1]): Promise<boolean> {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: false },
-      () => this.model.write(folder, op),
-    );
-    return this.reporter.outcome(title, result);
+    return this.reporter.outcome(title, await this.run(title, folder, op));
+  }
+
+  private run(title: string, folder: vscode.WorkspaceFolder, op: Parameters<MigrationsModel['write']>[1]) {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, () => this.model.write(folder, op));
   }
 }
 
@@ -155,6 +200,17 @@ async function confirmRollback(name: string, downPath: string | undefined): Prom
     if (drops.length) warning = `\n\nThe down file drops tables or columns (line ${drops.map((d) => d.line).join(', ')}): their data will be lost. A backup is made first.`;
   }
   return confirm(`Roll back ${name}?${warning}`, 'Roll Back');
+}
+
+/** undefined: all of them; null: cancelled. */
+async function pickBaselineTarget(migrations: readonly Migration[]): Promise<number | undefined | null> {
+  const last = migrations[migrations.length - 1];
+  const items = [
+    { label: `All ${migrations.length} migrations`, description: `up to ${last.name}`, to: undefined as number | undefined },
+    ...migrations.slice(0, -1).reverse().map((m) => ({ label: `Up to ${m.name}`, description: m.description, to: m.sequence as number | undefined })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which migrations does the database already have? They are recorded as applied, not run.' });
+  return picked ? picked.to : null;
 }
 
 async function pickBackup(dbPath: string, folder: string): Promise<string | undefined> {

@@ -69,9 +69,15 @@ async function nearestFolder(dir: string): Promise<string> {
   }
 }
 
-/** `down` on a database that does not exist. */
-export function noDatabase(file: string): Problem {
-  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: there is nothing to roll back.` };
+/** `down` or `baseline` on a database that does not exist. */
+export function noDatabase(file: string, task: 'down' | 'baseline' = 'down'): Problem {
+  const nothing = task === 'down' ? 'there is nothing to roll back' : 'there is no existing database to baseline (the first "up" creates it)';
+  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: ${nothing}.` };
+}
+
+/** Tasks that need an existing database file. */
+export function needsDatabase(kind: string): kind is 'down' | 'baseline' {
+  return kind === 'down' || kind === 'baseline';
 }
 
 /** Said when the database file did not exist: created by this operation, or by the first "up". */

@@ -13,6 +13,13 @@ export interface UpOptions {
   readonly to?: number;
   /** Apply just this one (allowed out of order, and reported). */
   readonly only?: number;
+  /** Apply even though the database has tables of its own and no ledger (else refused: see `baseline`). */
+  readonly allowExistingSchema?: boolean;
+}
+
+export interface BaselineOptions {
+  /** Record migrations up to and including this sequence (default: all present). */
+  readonly to?: number;
 }
 
 export interface DownOptions {
@@ -33,11 +40,13 @@ export type Task =
   | { readonly kind: 'dry-run'; readonly direction: 'down'; readonly options: DownOptions }
   | { readonly kind: 'applied-sql'; readonly version: string }
   | { readonly kind: 'accept-checksum'; readonly version: string }
+  /** Record migrations as applied without running them: adopting a database that already has their schema. */
+  | { readonly kind: 'baseline'; readonly options: BaselineOptions }
   /** The engine's SQLite: version, modules, compile options. */
   | { readonly kind: 'describe' };
 
 /** Tasks that change the database file (a dry run changes only a copy). */
-const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum']);
+const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline']);
 
 export function changesDatabase(task: Task): boolean {
   return CHANGES_DATABASE.has(task.kind);

@@ -12,6 +12,7 @@ import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptio
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
+import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
 
 /**
@@ -33,7 +34,7 @@ export interface TaskEngine {
 }
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */
-const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum']);
+const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum', 'baseline']);
 
 /** Runs one task over an open database. Expected failures come back as values; a lock held too long too. */
 export async function runTask(engine: TaskEngine, req: TaskRequest, onOutcome?: RunContext['onOutcome']): Promise<TaskReply> {
@@ -56,7 +57,7 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunCont
     case 'status': {
       const ledger = readLedgerAndNames(db);
       if (!ledger.ok) return ledger;
-      return ok({ outcomes: [], notes: [], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
+      return ok({ outcomes: [], notes: unmanagedNote(db), states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
     }
     case 'verify':
       return withStates(db, req, { checks: verifyDatabase(db, req.migrations) });
@@ -69,13 +70,16 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunCont
       if (refused) return withStates(db, req, { notes: steps.value.notes, outcomes: [refused] });
       const copy = await engine.scratchCopy();
       const report = dryRun(copy, steps.value.steps, context(req));
-      return withStates(db, req, { dryRun: report, notes: steps.value.notes, outcomes: report.outcomes });
+      const notes = task.direction === 'up' ? [...unmanagedNote(db), ...steps.value.notes] : steps.value.notes;
+      return withStates(db, req, { dryRun: report, notes, outcomes: report.outcomes });
     }
     case 'up':
     case 'down':
       return migrate(engine, req, task.kind, task.options, onOutcome);
     case 'accept-checksum':
       return acceptChecksumTask(engine, req, task.version);
+    case 'baseline':
+      return baselineTask(engine, req, task.options.to);
     case 'describe':
       return ok({ outcomes: [], notes: [], states: [], facts: { node: process.versions.node, ...describeSqlite(db) } });
   }
@@ -83,6 +87,8 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunCont
 
 async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
   const db = engine.conn;
+  const unmanaged = direction === 'up' && !(options as UpOptions).allowExistingSchema ? unmanagedTables(db) : [];
+  if (unmanaged.length) return fail(unmanagedProblem(unmanaged, 'error'));
   const plan = planSteps(db, req, direction, options);
   if (!plan.ok) return plan;
   const notes = plan.value.notes;
@@ -113,6 +119,25 @@ async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version:
     return changed;
   }
   return await finishWrite(engine, req, { ...prepared.value, outcomes: [], notes: [] });
+}
+
+async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined): Promise<TaskReply> {
+  const prepared = await engine.beforeWrite();
+  if (!prepared.ok) return prepared;
+  const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDown);
+  if (!recorded.ok) {
+    await engine.unchanged();
+    return recorded;
+  }
+  const names = recorded.value.map((m) => m.name);
+  const note = problem('baselined', `Recorded ${names.length} migration${names.length === 1 ? '' : 's'} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}.`, { severity: 'info' });
+  return await finishWrite(engine, req, { ...prepared.value, outcomes: [], notes: [note] });
+}
+
+/** A database with tables of its own and no ledger yet: said as a warning by status and dry runs. */
+function unmanagedNote(db: Connection): Problem[] {
+  const tables = unmanagedTables(db);
+  return tables.length ? [unmanagedProblem(tables, 'warning')] : [];
 }
 
 /** States are read before the engine's check, which for sql.js frees the connection to make room for the export. */

@@ -10,7 +10,7 @@ import { changesDatabase, type Task, type TaskResponse } from '../../run/protoco
 import type { MigrationOutcome } from '../../run/runner';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { inspectFormat } from '../dbheader';
-import { missingDatabaseNote, noDatabase, resolveDatabaseFile, writeDenied } from '../dbpath';
+import { missingDatabaseNote, needsDatabase, noDatabase, resolveDatabaseFile, writeDenied } from '../dbpath';
 import { NativeChild } from './host';
 import type { FromChild } from './messages';
 import type { NativeRequest } from './task';
@@ -39,8 +39,8 @@ async function runTaskNative(config: EngineConfig, task: Task, migrations: reado
   // Describing the engine needs no database, and must work even when the file is unusable.
   const target = task.kind === 'describe' ? ok({ realPath: ':memory:', existed: false, mode: 0o600 }) : await inspectTarget(config.databaseFile, changesDatabase(task));
   if (!target.ok) return fail([target.error]);
-  if (!target.value.existed && task.kind === 'down') {
-    return fail([noDatabase(config.databaseFile)]);
+  if (!target.value.existed && needsDatabase(task.kind)) {
+    return fail([noDatabase(config.databaseFile, task.kind)]);
   }
   const cacheKey = task.kind === 'status' ? await options.ledgerCache?.keyOf(config.databaseFile) : undefined;
   const request = nativeRequest(config, task, migrations, target.value, options.now);

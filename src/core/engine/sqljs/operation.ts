@@ -9,7 +9,7 @@ import { changesDatabase, type Task, type TaskResponse } from '../../run/protoco
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
-import { missingDatabaseNote, noDatabase, writeDenied } from '../dbpath';
+import { missingDatabaseNote, needsDatabase, noDatabase, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
@@ -70,8 +70,8 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
   const notes: Problem[] = [...lockNotes, ...(await sweepNotes(config.databaseFile))];
   const read = await readDatabaseFile(config.databaseFile, { maxBytes: config.maxDatabaseBytes });
   if (!read.ok) return fail([read.error]);
-  if (!read.value.snapshot.exists && task.kind === 'down') {
-    return fail([noDatabase(config.databaseFile)]);
+  if (!read.value.snapshot.exists && needsDatabase(task.kind)) {
+    return fail([noDatabase(config.databaseFile, task.kind)]);
   }
   const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime() };
   const reply = await runInWorker(request, config.timeLimitMs);

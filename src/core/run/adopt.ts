@@ -1,0 +1,74 @@
+// Adopting a database that had its schema before it had migrations. Applying 001 on top of such a database can
+// rebuild or drop its tables; a baseline records the migrations its schema already matches, without running them.
+import type { Connection } from '../engine/connection';
+import { ensureLedger, findLedgerRow, inspectLedger, recordApplied } from '../ledger/ledger';
+import { fail, ok, type Migration, type Problem, type Result } from '../model';
+import { problem } from '../problems';
+import { sqliteDateTime } from './runner';
+
+/** Tables that belong to the tools around a database, not to its application (Litestream's replication state). */
+const NOT_THE_USERS = /^(sqlite_|_litestream_)/i;
+
+/** The application's own tables, when the database has no ledger yet; empty when it has one or none. */
+export function unmanagedTables(db: Connection): string[] {
+  const shape = inspectLedger(db);
+  if (!shape.ok || shape.value !== 'absent') return [];
+  return db
+    .all("SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY name")
+    .map(([name]) => String(name))
+    .filter((name) => !NOT_THE_USERS.test(name));
+}
+
+/** The refusal of `up`, and the warning of `status` and `dry-run`, on a database with tables but no ledger. */
+export function unmanagedProblem(tables: readonly string[], severity: 'error' | 'warning'): Problem {
+  const shown = tables.slice(0, 3).join(', ') + (tables.length > 3 ? ', ...' : '');
+  const what = `The database has ${tables.length} table${tables.length === 1 ? '' : 's'} of its own (${shown}) but no schema_migrations table`;
+  const advice = 'if its schema already matches the migrations, record them as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...)';
+  return severity === 'error'
+    ? problem('unmanaged-database', `${what}: applying the first migration on top of them could rebuild or drop them, so nothing was run. ${capitalise(advice)}; to apply anyway, pass --allow-existing-schema.`)
+    : problem('unmanaged-database', `${what}: the migrations would run on top of them; ${advice}.`, { severity });
+}
+
+/**
+ * Records every migration up to `to` (all when absent) as applied without running it: its checksum, description
+ * and text, status applied, execution_time_ms NULL. Refused when any of them is already in the ledger.
+ */
+export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
+  const chosen = migrations.filter((m) => to === undefined || m.sequence <= to);
+  if (to !== undefined && !migrations.some((m) => m.sequence === to)) {
+    return fail(problem('unknown-sequence', `There is no migration with sequence ${to} to baseline to.`));
+  }
+  if (chosen.length === 0) {
+    return fail(problem('nothing-to-baseline', 'There are no migrations to record as applied.'));
+  }
+  // One transaction, taken for writing at once: all rows or none, and no other run can record one meanwhile.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const recorded = record(db, chosen, now, downSqlOf);
+    db.exec(recorded.ok ? 'COMMIT' : 'ROLLBACK');
+    return recorded;
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+function record(db: Connection, chosen: readonly Migration[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
+  const ledger = ensureLedger(db);
+  if (!ledger.ok) return ledger;
+  const recorded = chosen.filter((m) => findLedgerRow(db, m.version) !== undefined);
+  if (recorded.length > 0) {
+    const names = recorded.slice(0, 5).map((m) => m.name).join(', ');
+    return fail(problem('already-applied', `Not baselined: ${names}${recorded.length > 5 ? ', ...' : ''} ${recorded.length === 1 ? 'is' : 'are'} already in schema_migrations; a baseline only records migrations a database has never seen.`));
+  }
+  const appliedAt = sqliteDateTime(now);
+  for (const m of chosen) {
+    const row = { version: m.version, name: m.name, description: m.description, checksum: m.checksum, executionTimeMs: null, appliedAt };
+    recordApplied(db, { ...row, upSql: m.sql, downSql: downSqlOf(m) });
+  }
+  return ok([...chosen]);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

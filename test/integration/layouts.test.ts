@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { api, eventually, folder, inWorkspace, resetWorkspace, states } from './helpers';
+
+// A golang-migrate folder (sqlx's reversible form too), as a project coming from that tool has it. The extension
+// reads the names as they are: the tree shows them, and apply and roll back work from the tree's items.
+const GOLANG = {
+  '000001_create_users.up.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+  '000001_create_users.down.sql': 'DROP TABLE users;\n',
+  '000002_add-posts.up.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));\n',
+  '000002_add-posts.down.sql': 'DROP TABLE posts;\n',
+};
+
+const settings = () => vscode.workspace.getConfiguration('sqliteMigrations', folder().uri);
+
+async function node(name: string) {
+  const nodes = await (await api()).tree.getChildren();
+  const found = nodes.find((n) => n.kind === 'migration' && n.state.name === name);
+  assert.ok(found, `no tree item for ${name}: ${nodes.map((n) => (n.kind === 'migration' ? n.state.name : n.kind)).join(', ')}`);
+  return found;
+}
+
+suite('Other tools\' layouts', () => {
+  const dir = () => inWorkspace('golang-migrations');
+
+  suiteSetup(async () => {
+    fs.mkdirSync(dir(), { recursive: true });
+    for (const [name, text] of Object.entries(GOLANG)) fs.writeFileSync(path.join(dir(), name), text);
+    await settings().update('migrationsFolder', 'golang-migrations', vscode.ConfigurationTarget.WorkspaceFolder);
+    await settings().update('databaseFile', 'data/golang.db', vscode.ConfigurationTarget.WorkspaceFolder);
+  });
+
+  suiteTeardown(async () => {
+    await settings().update('migrationsFolder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    await settings().update('databaseFile', 'data/app.db', vscode.ConfigurationTarget.WorkspaceFolder);
+    fs.rmSync(dir(), { recursive: true, force: true });
+    await resetWorkspace();
+  });
+
+  test('a golang-migrate folder is read as it is, and applied and rolled back from the tree', async () => {
+    await eventually(async () => assert.deepEqual((await states()).map((s) => `${s.name}:${s.status}`), ['000001_create_users:pending', '000002_add-posts:pending']), 'the golang-migrate migrations in the tree');
+    const first = await node('000001_create_users');
+    // Shown as the sequence as written and the description the name gives ("-" and "_" read as spaces).
+    const labels = await Promise.all([first, await node('000002_add-posts')].map(async (n) => (await (await api()).tree.getTreeItem(n)).label));
+    assert.deepEqual(labels, ['000001 Create users', '000002 Add posts']);
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.apply', first), true);
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.apply', await node('000002_add-posts')), true);
+    assert.deepEqual((await states()).map((s) => s.status), ['applied', 'applied']);
+    assert.ok(fs.existsSync(inWorkspace('data', 'golang.db')));
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.rollback', await node('000002_add-posts'), { confirmed: true }), true);
+    assert.deepEqual((await states()).map((s) => s.status), ['applied', 'rolled_back']);
+    // The rollback ran the .down.sql file: the table is gone, so applying again succeeds.
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.apply', await node('000002_add-posts')), true);
+    assert.deepEqual((await states()).map((s) => s.status), ['applied', 'applied']);
+  });
+
+  test('New Migration writes the folder\'s own layout', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('sqliteMigrations.newMigration', undefined, { description: 'add tags', bump: 'minor' });
+    assert.ok(uri, 'a file was created');
+    assert.equal(path.basename(uri.fsPath), '000003_add_tags.up.sql');
+    assert.ok(fs.existsSync(path.join(dir(), '000003_add_tags.down.sql')));
+  });
+});

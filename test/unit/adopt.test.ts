@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveConfig } from '../../src/core/config';
+import * as engine from '../../src/core/engine';
+import { hasSqlite3, sqlite3 } from './helpers/sqlite3';
+import { cli, makeWorkspace, removeWorkspace } from './helpers/workspace';
+
+// An application database that had its schema before it had migrations: its monitor table has grown columns the
+// first migration does not know. Applying 001 on top of it would rebuild the table into its first version.
+const APP_SCHEMA = `
+CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL, url TEXT, interval INTEGER, active INTEGER DEFAULT 1);
+CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, monitor_id INTEGER REFERENCES monitor(id), status INTEGER);
+INSERT INTO monitor (name, url, interval) VALUES ('site', 'https://example.com', 60);
+INSERT INTO heartbeat (monitor_id, status) VALUES (1, 1), (1, 0);
+`;
+
+const MIGRATIONS = {
+  'migrations/001_monitor.sql': 'CREATE TABLE monitor_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO monitor_new SELECT id, name FROM monitor;\nDROP TABLE monitor;\nALTER TABLE monitor_new RENAME TO monitor;\n',
+  'migrations/001_monitor.down.sql': 'SELECT 1;\n',
+  'migrations/002_heartbeat_index.sql': 'CREATE INDEX idx_heartbeat_monitor ON heartbeat(monitor_id);\n',
+  'migrations/002_heartbeat_index.down.sql': 'DROP INDEX idx_heartbeat_monitor;\n',
+  'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
+  'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
+};
+
+describe('adopting an existing database: the unmanaged-database refusal and baseline', () => {
+  let root: string;
+  let db: string;
+  const config = () => resolveConfig(root, {});
+  const columns = () => sqlite3(db, "SELECT group_concat(name, ',') FROM pragma_table_info('monitor');").trim();
+
+  beforeEach(function () {
+    if (!hasSqlite3()) this.skip();
+    root = makeWorkspace(MIGRATIONS);
+    db = config().databaseFile;
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    sqlite3(db, APP_SCHEMA);
+  });
+  afterEach(() => root && removeWorkspace(root));
+
+  it('up refuses a database with tables of its own and no ledger, naming the count and baseline; nothing changes', async () => {
+    const before = fs.readFileSync(db);
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(!up.ok, 'up must refuse');
+    assert.equal(up.error[0].code, 'unmanaged-database');
+    assert.match(up.error[0].message, /has 2 tables of its own \(heartbeat, monitor\) but no schema_migrations table.*baseline.*--allow-existing-schema/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.equal(columns(), 'id,name,url,interval,active');
+  });
+
+  it('status and dry-run say the same as a warning', async () => {
+    const status = await engine.status(config());
+    assert.ok(status.ok && status.value.notes.some((n) => n.code === 'unmanaged-database' && n.severity === 'warning'));
+    const dry = await engine.dryRunUp(config(), {});
+    assert.ok(dry.ok && dry.value.notes.some((n) => n.code === 'unmanaged-database' && n.severity === 'warning'));
+  });
+
+  it('--allow-existing-schema applies anyway (the user chose it)', async () => {
+    const up = await engine.migrateUp(config(), { allowExistingSchema: true });
+    assert.ok(up.ok && up.value.outcomes.every((o) => o.ok));
+    assert.equal(columns(), 'id,name');
+  });
+
+  it('baseline records every migration as applied without running it, after a backup; then up has nothing to do', async () => {
+    const baselined = await engine.baseline(config(), {});
+    assert.ok(baselined.ok, JSON.stringify(!baselined.ok && baselined.error));
+    assert.ok(baselined.value.backup, 'a backup was made first');
+    assert.deepEqual(baselined.value.states.map((s) => s.status), ['applied', 'applied', 'applied']);
+    assert.equal(columns(), 'id,name,url,interval,active', 'nothing ran');
+    const rows = sqlite3(db, "SELECT version, status, quote(execution_time_ms), length(checksum) FROM schema_migrations ORDER BY version;").trim();
+    assert.equal(rows, '001|applied|NULL|64\n002|applied|NULL|64\n003|applied|NULL|64');
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(up.ok && up.value.outcomes.length === 0);
+  });
+
+  it('baseline --to records up to that sequence; up then applies the rest', async () => {
+    const baselined = await engine.baseline(config(), { to: 2 });
+    assert.ok(baselined.ok);
+    assert.deepEqual(baselined.value.states.map((s) => s.status), ['applied', 'applied', 'pending']);
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(up.ok && up.value.outcomes.map((o) => o.name).join() === '003_tags');
+    assert.equal(columns(), 'id,name,url,interval,active');
+  });
+
+  it('baseline is refused when any of the migrations is already in the ledger, and changes nothing', async () => {
+    assert.ok((await engine.baseline(config(), { to: 1 })).ok);
+    const before = fs.readFileSync(db);
+    const again = await engine.baseline(config(), {});
+    assert.ok(!again.ok);
+    assert.equal(again.error[0].code, 'already-applied');
+    assert.match(again.error[0].message, /001_monitor is already in schema_migrations/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
+
+  it('baseline of a database that does not exist is refused', async () => {
+    fs.rmSync(db);
+    const r = await engine.baseline(config(), {});
+    assert.ok(!r.ok && r.error[0].code === 'no-database');
+    assert.equal(fs.existsSync(db), false);
+  });
+
+  it('the CLI: up exits 2 with the refusal; baseline exits 0 and says what it recorded; up --to with baseline is refused as usage', () => {
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 2, up.stderr);
+    assert.match(up.stderr, /sqlite-migrations baseline/);
+    const base = cli(root, ['baseline', '--to', '2']);
+    assert.equal(base.code, 0, base.stderr);
+    assert.match(base.stdout, /Recorded 2 migrations as applied without running them: 001_monitor to 002_heartbeat_index\./);
+    assert.equal(cli(root, ['baseline', '--steps', '1']).code, 2);
+    assert.equal(cli(root, ['status', '--allow-existing-schema']).code, 2);
+  });
+});
