@@ -118,7 +118,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun));
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
-  if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
+  if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
   lines.push(engineLine(r.engine, paint));
   return lines.length ? lines.join('\n') + '\n' : '';
 }
@@ -195,7 +195,7 @@ async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO, options: e
     io.out(JSON.stringify({ engine: made.value.engine, ...backup }, null, 2) + '\n');
   } else {
     for (const p of notes) io.err(problemLine(p, painter(io.color)) + '\n');
-    io.out(`Backed up to ${backup.path}\n${engineLine(made.value.engine, painter(io.color))}\n`);
+    io.out(`${backup.reused ? 'Already backed up (same bytes) in' : 'Backed up to'} ${backup.path}\n${engineLine(made.value.engine, painter(io.color))}\n`);
   }
   return EXIT_OK;
 }

@@ -59,6 +59,8 @@ export interface TaskResponse {
   readonly bytes?: Uint8Array;
   /** True when the task committed changes to the database (native: in place; sql.js: in `bytes`). */
   readonly changed?: boolean;
+  /** The change is only a 'failed' ledger row (no migration committed): the file is written without a backup. */
+  readonly unbackedUp?: boolean;
   /** Native: the backup taken before the first change. */
   readonly backup?: CreatedBackup;
   readonly checks?: CheckResult[];

@@ -82,7 +82,8 @@ async function restore(sqlite: NodeSqlite, req: RestoreRequest) {
     if (fs.existsSync(req.file)) {
       const current = NativeConnection.open(sqlite, req.file, { busyTimeoutMs: req.busyTimeoutMs });
       try {
-        const made = await placeBackup(req.file, { ...req.backups, now: () => new Date(req.nowMs), protect: [req.backupFile], allowDamaged: true }, (temp) => copyDatabase(sqlite, current, temp, req.mode), async () => ok(undefined));
+        const place = { ...req.backups, now: () => new Date(req.nowMs), protect: [req.backupFile], allowDamaged: true, mode: req.mode, owner: req.owner };
+        const made = await placeBackup(req.file, place, (temp) => copyDatabase(sqlite, current, temp, req.mode, req.owner), async () => ok(undefined));
         if (!made.ok) return made;
         safetyBackup = made.value;
       } finally {

@@ -9,6 +9,7 @@ import type { NativeRequest } from './task';
 export interface RestoreRequest {
   readonly file: string;
   readonly mode: number;
+  readonly owner?: NativeRequest['owner'];
   readonly backupFile: string;
   readonly busyTimeoutMs: number;
   readonly backups: NativeRequest['backups'];

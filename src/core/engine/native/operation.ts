@@ -108,6 +108,7 @@ interface Target {
   readonly realPath: string;
   readonly existed: boolean;
   readonly mode: number;
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** The path leads to a regular SQLite file (or to nothing yet), and a task that writes may write it and its folder. */
@@ -126,7 +127,7 @@ async function inspectTarget(dbPath: string, writes: boolean): Promise<Result<Ta
       const denied = await writeDenied(realPath, Boolean(stat));
       if (denied) return fail(denied);
     }
-    return ok({ realPath, existed: Boolean(stat), mode: stat ? stat.mode & 0o7777 : 0o644 });
+    return ok({ realPath, existed: Boolean(stat), mode: stat ? stat.mode & 0o7777 : 0o644, owner: stat ? { uid: stat.uid, gid: stat.gid } : undefined });
   } catch (e) {
     return fail({ code: 'db-unreadable', severity: 'error', file: abs, message: `Could not read ${abs}: ${(e as Error).message}` });
   }
@@ -180,6 +181,7 @@ async function restoreWithChild(config: EngineConfig, backupFile: string, option
   const request = {
     file: target.value.realPath,
     mode: target.value.mode,
+    owner: target.value.owner,
     backupFile: source.value.realPath,
     busyTimeoutMs: config.busyTimeoutMs,
     backups: { folder: config.backupsFolder, retention: config.backupRetention },
@@ -202,6 +204,7 @@ function nativeRequest(config: EngineConfig, task: Task, migrations: readonly Mi
     file: target.realPath,
     existed: target.existed,
     mode: target.mode,
+    owner: target.owner,
     busyTimeoutMs: config.busyTimeoutMs,
     backups: { folder: config.backupsFolder, retention: config.backupRetention },
     quickCheckAboveBytes: QUICK_CHECK_ABOVE,

@@ -76,7 +76,7 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
 
 async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array, options: SqlJsRunOptions, response: TaskResponse): Promise<Result<SqlJsRun, Problem[]>> {
   let backup: CreatedBackup | undefined;
-  if (read.snapshot.exists) {
+  if (read.snapshot.exists && !response.unbackedUp) {
     const made = await createBackup(read.snapshot.realPath, {
       folder: config.backupsFolder,
       retention: config.backupRetention,
@@ -106,9 +106,21 @@ function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: bool
   return read.snapshot.exists ? [] : [missingDatabaseNote(config.databaseFile, creates)];
 }
 
-/** A backup now: the file's bytes, read with the same refusals as a migration, verified with sql.js. */
-export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
-  return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+/**
+ * A backup now: the file's bytes, read with the same refusals as a migration until two reads agree,
+ * verified with sql.js. Our own runs are kept out by the run lock, where this user may take it.
+ */
+export async function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
+  const make = () => createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes });
+  const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  if (!(await fsp.stat(realPath).then((s) => s.isFile(), () => false)) || (await writeDenied(realPath, true))) return make();
+  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
+  if (!lock.ok) return lock;
+  try {
+    return await make();
+  } finally {
+    await lock.value.release();
+  }
 }
 
 /** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */
