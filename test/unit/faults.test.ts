@@ -1,11 +1,40 @@
 // Faults a hostile environment produces, on real files, on both engines: failed runs that must not spend
 // backups, two databases that share a stem, files this user may not write, limits, file-system errors.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ENGINE } from './helpers/engines';
 import { sqlite3 } from './helpers/sqlite3';
-import { cli, cliJson, makeWorkspace, removeWorkspace } from './helpers/workspace';
+import { CLI, cli, cliJson, makeWorkspace, removeWorkspace } from './helpers/workspace';
+
+const isRoot = process.getuid?.() === 0;
+
+/** The CLI as another user (nobody), the way `setpriv --reuid 65534` would start it. */
+function cliAsNobody(root: string, args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args, '--engine', ENGINE], { cwd: root, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, NO_COLOR: '1', HOME: os.tmpdir() } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A small tmpfs at a fresh folder, or undefined (with the reason logged) where this machine cannot mount one. */
+function mountTmpfs(sizeKb: number): string | undefined {
+  if (!isRoot) return skipNote('mounting a tmpfs needs root');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlm-tmpfs-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return skipNote(`mount failed: ${r.stderr || r.error?.message}`);
+  return dir;
+}
+
+function unmount(dir: string): void {
+  spawnSync('umount', [dir]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function skipNote(why: string): undefined {
+  console.log(`      (skipped: ${why})`);
+  return undefined;
+}
 
 const NOTES = {
   'migrations/001_notes.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n',
@@ -67,5 +96,72 @@ describe(`faults (${ENGINE})`, function () {
     assert.equal(listed.length, 1);
     assert.match(path.basename(listed[0].path), /^app\.db_/);
     assert.equal(sqlite3(other, 'SELECT count(*) FROM notes;'), '1\n');
+  });
+
+  it('a database nobody may write (0444) is refused with exit 2, even for root, and keeps its bytes and mode', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+    fs.chmodSync(db, 0o444);
+    const before = fs.readFileSync(db);
+    const run = cli(root, ['up']);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /app\.db: error: is read-only \(mode 0444\); nothing was changed\. Make it writable/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.equal(fs.statSync(db).mode & 0o777, 0o444);
+    assert.deepEqual(ownBackups(), []);
+  });
+
+  it('a database on a read-only mount is a clear error (exit 2)', function () {
+    const mnt = mountTmpfs(4096);
+    if (!mnt) return this.skip();
+    try {
+      const ws = path.join(mnt, 'ws');
+      fs.cpSync(root, ws, { recursive: true });
+      assert.equal(cli(ws, ['up']).code, 0);
+      fs.writeFileSync(path.join(ws, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+      const run = cli(ws, ['up']);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /app\.db: error: is on a read-only file system; nothing was changed\. Remount it/);
+      assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+    } finally {
+      unmount(mnt);
+    }
+  });
+
+  it("another user never replaces or takes over a root-owned file, even in a folder anyone may write", function () {
+    if (!isRoot) return this.skip();
+    assert.equal(cli(root, ['up']).code, 0);
+    fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+    fs.chmodSync(root, 0o755);
+    fs.chmodSync(path.dirname(db), 0o777);
+    fs.chmodSync(db, 0o644);
+    const before = fs.readFileSync(db);
+    const run = cliAsNobody(root, ['up']);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /app\.db: error: is read-only for this user; nothing was changed/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.deepEqual([fs.statSync(db).uid, fs.statSync(db).mode & 0o777], [0, 0o644]);
+  });
+
+  it("a file another user may write keeps its owner: sql.js refuses to replace it, native writes it in place", function () {
+    if (!isRoot) return this.skip();
+    assert.equal(cli(root, ['up']).code, 0);
+    fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+    fs.chmodSync(root, 0o755);
+    fs.chmodSync(path.dirname(db), 0o777);
+    fs.chmodSync(db, 0o666);
+    fs.mkdirSync(backups, { mode: 0o777 });
+    fs.chmodSync(backups, 0o777);
+    const run = cliAsNobody(root, ['up']);
+    if (ENGINE === 'sqljs') {
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /belongs to user 0, and the sql\.js engine replaces the file.*use the native engine/);
+      assert.equal(sqlite3(db, 'SELECT count(*) FROM notes;'), '0\n');
+    } else {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(sqlite3(db, 'SELECT count(*) FROM notes;'), '1\n');
+    }
+    assert.deepEqual([fs.statSync(db).uid, fs.statSync(db).mode & 0o777], [0, 0o666]);
   });
 });

@@ -89,7 +89,8 @@ async function writeTemp(temp: string, bytes: Uint8Array, opts: AtomicWriteOptio
       await fh.chmod(opts.mode); // 'wx' applies the umask; the copy must keep the original's exact mode
     }
     if (opts.owner) {
-      await fh.chown(opts.owner.uid, opts.owner.gid).catch(() => undefined); // only root may; best effort
+      // The replacement keeps the original's owner, or it is not made: never take a file over.
+      await fh.chown(opts.owner.uid, opts.owner.gid);
     }
     await fh.writeFile(bytes);
     await opts.onStep?.('temp-written');

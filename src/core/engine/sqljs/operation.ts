@@ -9,7 +9,7 @@ import { changesDatabase, type Task, type TaskResponse } from '../../run/protoco
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
-import { missingDatabaseNote, noDatabase, writeDenied } from '../dbpath';
+import { missingDatabaseNote, noDatabase, ownerChangeRefused, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
@@ -41,7 +41,8 @@ export async function runSqlJs(config: EngineConfig, task: Task, migrations: rea
  */
 async function whileLocked<T>(config: EngineConfig, now: () => Date, work: (lockNotes: Problem[]) => Promise<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
-  const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
+  const st = await fsp.stat(realPath).catch(() => undefined);
+  const denied = (await writeDenied(realPath, Boolean(st))) ?? (st ? ownerChangeRefused(realPath, st) : undefined);
   if (denied) return fail([denied]);
   const holders = await checkNoHolders(realPath);
   if (!holders.ok) return fail([holders.error]);
