@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { ENGINE_SETTINGS, type EngineSetting } from '../core/config';
+import { ENGINE_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'backup', 'backups', 'restore'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -18,6 +18,7 @@ export interface CliArgs {
   readonly down: boolean;
   readonly bump: 'major' | 'minor' | 'patch';
   readonly timeLimitSeconds?: number;
+  readonly memoryLimitMB?: number;
   readonly retention?: number;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
@@ -37,6 +38,7 @@ const OPTIONS = {
   down: { type: 'boolean' },
   bump: { type: 'string' },
   'time-limit': { type: 'string' },
+  'memory-limit': { type: 'string' },
   retention: { type: 'string' },
   engine: { type: 'string' },
   'busy-timeout': { type: 'string' },
@@ -86,11 +88,11 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
 }
 
-type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'retention' | 'busyTimeoutSeconds'>;
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'retention' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   const out: Record<string, number> = {};
-  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
   for (const [flag, key] of names) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -100,7 +102,10 @@ function readNumbers(values: Record<string, unknown>): NumberArgs | string {
     out[key] = Number(raw);
   }
   if (out.steps === 0) return '--steps must be at least 1';
-  if (out.timeLimitSeconds === 0) return '--time-limit must be at least 1 second';
+  for (const [flag, key] of [['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB']] as const) {
+    const bad = out[key] === undefined ? undefined : limitProblem(key, out[key], `--${flag}`);
+    if (bad) return bad;
+  }
   return out;
 }
 
@@ -140,7 +145,8 @@ Options:
   --root DIR             workspace folder paths are relative to (default: current directory)
   --backups FOLDER       backups folder (default: backups/ beside the database)
   --retention N          backups to keep (default 5; 0 keeps all)
-  --time-limit SECONDS   stop an operation that runs longer (default 60)
+  --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
+  --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
                          which SQLite runs the migrations (default auto: native
                          node:sqlite where this Node has it, else sql.js)

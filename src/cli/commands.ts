@@ -26,7 +26,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
+const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
@@ -77,6 +77,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       backupsFolder: flag(args.backups),
       backupRetention: args.retention,
       timeLimitSeconds: args.timeLimitSeconds,
+      memoryLimitMB: args.memoryLimitMB,
       engine: args.engine,
       busyTimeoutSeconds: args.busyTimeoutSeconds,
     }),

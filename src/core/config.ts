@@ -13,6 +13,8 @@ export interface EngineConfig {
   readonly backupRetention: number;
   readonly maxDatabaseBytes: number;
   readonly timeLimitMs: number;
+  /** The most memory the engine's worker thread or child process may use before it is stopped. */
+  readonly memoryLimitMB: number;
   /** Which engine runs the SQL: `auto` picks native where the probe finds node:sqlite, else sql.js. */
   readonly engine: EngineSetting;
   /** How long the native engine waits for another program's lock before giving up. */
@@ -30,6 +32,7 @@ export interface UserSettings {
   backupRetention?: number;
   maxDatabaseSizeMB?: number;
   timeLimitSeconds?: number;
+  memoryLimitMB?: number;
   engine?: EngineSetting;
   busyTimeoutSeconds?: number;
 }
@@ -40,11 +43,31 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
   backupRetention: 5,
   maxDatabaseSizeMB: 1024,
   timeLimitSeconds: 60,
+  memoryLimitMB: 2048,
   engine: 'auto',
   busyTimeoutSeconds: 5,
 };
 
 const SECTION = 'sqliteMigrations.';
+
+/**
+ * Accepted ranges. A time limit must be a real wait (0 stopped everything at once) and below what a Node
+ * timer can hold (2^31 ms; more overflowed to an immediate stop); a process needs about 100 MB before SQLite allocates anything.
+ */
+export const LIMITS = {
+  timeLimitSeconds: { min: 1, max: 24 * 60 * 60, what: 'seconds' },
+  memoryLimitMB: { min: 128, max: 1024 * 1024, what: 'MB' },
+} as const;
+
+/** A problem with a limit's value in one sentence, or undefined when it is in range. */
+export function limitProblem(key: keyof typeof LIMITS, value: number, name: string): string | undefined {
+  const { min, max, what } = LIMITS[key];
+  return Number.isFinite(value) && value >= min && value <= max ? undefined : `${name} must be between ${min} and ${max} ${what}, not ${value}`;
+}
+
+function clamp(key: keyof typeof LIMITS, value: number): number {
+  return Number.isFinite(value) ? Math.min(LIMITS[key].max, Math.max(LIMITS[key].min, value)) : DEFAULTS[key];
+}
 
 /** Builds the config; relative paths resolve against root, the backups folder defaults to `backups/` beside the database. */
 export function resolveConfig(root: string, settings: UserSettings): EngineConfig {
@@ -59,7 +82,9 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     backupsFolder,
     backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
-    timeLimitMs: Math.round((settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+    // Clamped here too, for values that reach this without the CLI's or settings.json's check (the editor's settings).
+    timeLimitMs: Math.round(clamp('timeLimitSeconds', settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+    memoryLimitMB: Math.round(clamp('memoryLimitMB', settings.memoryLimitMB ?? DEFAULTS.memoryLimitMB)),
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
   };
@@ -87,7 +112,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
 }
 
 const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine'] as const;
-const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'busyTimeoutSeconds'] as const;
+const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
   const settings: UserSettings = {};
@@ -102,6 +127,10 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
       return fail({ code: 'bad-settings', severity: 'error', file, message });
+    }
+    const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);
+    if (outOfRange) {
+      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file}: ${outOfRange}` });
     }
     if (key === 'engine' && !(ENGINE_SETTINGS as readonly unknown[]).includes(value)) {
       const message = `${file}: "${SECTION}engine" must be one of ${ENGINE_SETTINGS.join(', ')}, not ${JSON.stringify(value)}`;

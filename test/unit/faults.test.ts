@@ -164,4 +164,38 @@ describe(`faults (${ENGINE})`, function () {
     }
     assert.deepEqual([fs.statSync(db).uid, fs.statSync(db).mode & 0o777], [0, 0o666]);
   });
+
+  for (const [args, message] of [
+    [['--time-limit', '0'], /--time-limit must be between 1 and 86400 seconds, not 0/],
+    [['--time-limit', '2147484'], /--time-limit must be between 1 and 86400 seconds, not 2147484/],
+    [['--memory-limit', '10'], /--memory-limit must be between 128 and 1048576 MB, not 10/],
+  ] as const) {
+    it(`refuses ${args.join(' ')} as a usage error (exit 2) and changes nothing`, () => {
+      const run = cli(root, ['up', ...args]);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, message);
+      assert.equal(fs.existsSync(db), false);
+    });
+  }
+
+  it('refuses timeLimitSeconds 0 in .vscode/settings.json (exit 2), naming the file', () => {
+    fs.mkdirSync(path.join(root, '.vscode'));
+    fs.writeFileSync(path.join(root, '.vscode', 'settings.json'), '{ "sqliteMigrations.timeLimitSeconds": 0 }');
+    const run = cli(root, ['up']);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /settings\.json: error: "sqliteMigrations\.timeLimitSeconds" must be between 1 and 86400 seconds, not 0/);
+    assert.equal(fs.existsSync(db), false);
+  });
+
+  it('stops a migration that allocates past the memory limit, leaving the database as it was', function () {
+    this.timeout(120_000);
+    assert.equal(cli(root, ['up']).code, 0);
+    fs.writeFileSync(path.join(root, 'migrations', '002_blob.sql'), 'CREATE TABLE blobs (b BLOB);\nINSERT INTO blobs VALUES (randomblob(600000000));\n');
+    const before = fs.readFileSync(db);
+    const run = cli(root, ['up', '--memory-limit', '256']);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout + run.stderr, ENGINE === 'native' ? /more than the 256 MB memory limit and was stopped.*--memory-limit MB/ : /002_blob\.sql:2: error: out of memory/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'blobs';"), '0\n');
+    if (ENGINE === 'native') assert.deepEqual(fs.readFileSync(db), before);
+  });
 });

@@ -42,7 +42,7 @@ describe(`ledger integrity (${ENGINE})`, () => {
     const o = applyMigration(db, makeMigration(2, 'widgets', 'CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n'), null, ctx);
     assert.equal(o.ok, false);
     assert.equal(o.error?.code, 'ledger-tampered');
-    assert.match(o.error?.message ?? '', /row for version 002 is missing.*Rolled back/);
+    assert.match(o.error?.message ?? '', /1 rows changed where the runner wrote 2.*Rolled back/);
     assert.equal(tables(), 0);
   });
 
@@ -61,7 +61,7 @@ describe(`ledger integrity (${ENGINE})`, () => {
     db.exec("CREATE TEMP TRIGGER other AFTER INSERT ON main.schema_migrations BEGIN UPDATE main.schema_migrations SET status = 'rolled_back' WHERE version = '001'; END;");
     const o = applyMigration(db, makeMigration(2, 'widgets', 'CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n'), null, ctx);
     assert.equal(o.error?.code, 'ledger-tampered');
-    assert.match(o.error?.message ?? '', /other rows of the ledger changed/);
+    assert.match(o.error?.message ?? '', /3 rows changed where the runner wrote 2/);
     assert.equal(tables(), 0);
   });
 });

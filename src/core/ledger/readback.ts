@@ -1,29 +1,33 @@
 // After a migration's statements and its ledger write, the ledger is read back: a trigger (TEMP ones
 // included, or one made outside this tool) could have dropped, changed or added rows, and a ledger that
 // says "applied" for something that did not commit, or the reverse, misleads every later run.
-import type { Connection } from '../engine/connection';
+// total_changes() counts the rows trigger programs change too, so "exactly the writes we made, and our row
+// as we wrote it" is checked without reading the whole ledger for every migration.
+import { scalar, type Connection } from '../engine/connection';
 import { LEDGER_SQL_TABLE, LEDGER_TABLE, type AppliedRecord } from './ledger';
 
 export interface LedgerImage {
-  /** Every row except the version being written, as JSON, in id order. */
-  readonly others: string;
+  /** total_changes() right before the ledger write. */
+  readonly changes: number;
   /** The version's own row before the write, when it had one. */
   readonly own?: readonly unknown[];
 }
 
-const ROW_COLUMNS = 'id, version, description, applied_at, checksum, execution_time_ms, status';
+export type LedgerWrite = { readonly status: 'applied'; readonly record: AppliedRecord } | { readonly status: 'rolled_back' };
 
-/** What the ledger holds apart from `version`'s row: taken before the migration runs. */
+const ROW_COLUMNS = 'id, version, description, applied_at, checksum, execution_time_ms, status';
+/** Rows the runner's own statements change: recordApplied upserts two rows, markRolledBack updates one. */
+const OWN_CHANGES = { applied: 2, rolled_back: 1 } as const;
+
+/** Taken right before the ledger write. */
 export function ledgerImage(db: Connection, version: string): LedgerImage {
-  return { others: othersOf(db, version), own: ownRow(db, version) };
+  return { changes: totalChanges(db), own: ownRow(db, version) };
 }
 
-/**
- * Undefined when the ledger holds exactly the image's other rows and, for `version`, what was written:
- * `applied` with the record's values and its SQL, or `rolled_back` with everything else as it was.
- */
-export function readBackMismatch(db: Connection, version: string, before: LedgerImage, wrote: { status: 'applied'; record: AppliedRecord } | { status: 'rolled_back' }): string | undefined {
-  if (othersOf(db, version) !== before.others) return 'other rows of the ledger changed';
+/** Undefined when the write changed exactly its own rows, and `version`'s row now reads as written. */
+export function readBackMismatch(db: Connection, version: string, before: LedgerImage, wrote: LedgerWrite): string | undefined {
+  const changed = totalChanges(db) - before.changes;
+  if (changed !== OWN_CHANGES[wrote.status]) return `${changed} rows changed where the runner wrote ${OWN_CHANGES[wrote.status]}`;
   const row = ownRow(db, version);
   if (!row) return `its row for version ${version} is missing`;
   const [, , description, appliedAt, checksum, ms, status] = row;
@@ -32,18 +36,15 @@ export function readBackMismatch(db: Connection, version: string, before: Ledger
     return JSON.stringify(row) === JSON.stringify(expected) ? undefined : `its row for version ${version} is not the one marked rolled_back`;
   }
   const r = wrote.record;
-  const same = description === r.description && appliedAt === r.appliedAt && checksum === r.checksum && Number(ms) === r.executionTimeMs && status === 'applied';
+  const same = description === r.description && appliedAt === r.appliedAt && checksum === r.checksum && (ms === null ? null : Number(ms)) === r.executionTimeMs && status === 'applied';
   if (!same) return `its row for version ${version} is not what was written`;
   const sql = db.all(`SELECT name, up_sql, down_sql FROM main.${LEDGER_SQL_TABLE} WHERE version = ?`, [version])[0];
   if (!sql || sql[0] !== r.name || sql[1] !== r.upSql || sql[2] !== r.downSql) return `its applied SQL for version ${version} is not what was written`;
   return undefined;
 }
 
-function othersOf(db: Connection, version: string): string {
-  const rows = db.all(`SELECT ${ROW_COLUMNS} FROM main.${LEDGER_TABLE} WHERE version <> ? ORDER BY id`, [version]);
-  const hasSql = db.all('SELECT 1 FROM main.sqlite_master WHERE type = ? AND name = ?', ['table', LEDGER_SQL_TABLE]).length > 0;
-  const sql = hasSql ? db.all(`SELECT version, name, up_sql, down_sql FROM main.${LEDGER_SQL_TABLE} WHERE version <> ? ORDER BY version`, [version]) : [];
-  return JSON.stringify([rows, sql], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+function totalChanges(db: Connection): number {
+  return Number(scalar(db, 'SELECT total_changes()'));
 }
 
 function ownRow(db: Connection, version: string): readonly unknown[] | undefined {

@@ -48,6 +48,8 @@ export interface TaskRequest {
   readonly migrations: readonly Migration[];
   /** Wall-clock time of the request, so applied_at comes from the caller's (injectable) clock. */
   readonly nowMs: number;
+  /** The engine's memory limit (sqliteMigrations.memoryLimitMB); absent: no limit beyond the defaults. */
+  readonly memoryLimitMB?: number;
 }
 
 export interface TaskResponse {

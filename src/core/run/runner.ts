@@ -4,7 +4,7 @@ import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBa
 import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
 import { vetScript, type VettedScript } from '../sql/script';
-import { ledgerImage, readBackMismatch, type LedgerImage } from '../ledger/readback';
+import { ledgerImage, readBackMismatch, type LedgerWrite } from '../ledger/readback';
 import { inMigrationTransaction, ledgerIntact, problem, type Where } from './transaction';
 
 export interface RunContext {
@@ -45,7 +45,6 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
   const record = { version: m.version, description: m.description, checksum: m.checksum, appliedAt };
   let executionTimeMs = 0;
   let fingerprint: string | undefined;
-  let image: LedgerImage | undefined;
   const error = inMigrationTransaction(db, script.value.run, where, {
     // Under the write lock: the ledger's shape (created with the first migration, in its transaction), and
     // whether another run applied this one since the plan was made. The fingerprint then tells whether the
@@ -54,13 +53,12 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
       const ledger = ensureLedger(db);
       if (!ledger.ok) return ledger.error;
       fingerprint = ledgerFingerprint(db);
-      image = ledgerImage(db, m.version);
       return ledgerRow(db, m.version)?.status === 'applied' ? alreadyApplied(m, where) : undefined;
     },
     finish: () => {
       executionTimeMs = timer.stop();
       const written = { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql };
-      return ledgerIntact(db, where, fingerprint) ?? recordApplied(db, written) ?? readBack(db, m.version, image, { status: 'applied', record: written }, where);
+      return ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'applied', record: written }, where, () => recordApplied(db, written));
     },
   });
   if (error && NOTHING_RAN.has(error.code)) {
@@ -88,9 +86,11 @@ function recordFailure(db: Connection, r: Parameters<typeof recordStatus>[1], wa
   }
 }
 
-/** The ledger row read back must be exactly what was written, or the migration fails and rolls back. */
-function readBack(db: Connection, version: string, image: LedgerImage | undefined, wrote: Parameters<typeof readBackMismatch>[3], where: Where): Problem | undefined {
-  const mismatch = image ? readBackMismatch(db, version, image, wrote) : 'the ledger could not be read before it ran';
+/** Makes the ledger write; what it changed, read back, must be exactly what was written, or the migration fails and rolls back. */
+function readBack(db: Connection, version: string, wrote: LedgerWrite, where: Where, write: () => void): Problem | undefined {
+  const image = ledgerImage(db, version);
+  write();
+  const mismatch = readBackMismatch(db, version, image, wrote);
   if (!mismatch) return undefined;
   const why = 'a trigger on schema_migrations (perhaps a TEMP one, or one made outside migrations) rewrote it';
   return problem('ledger-tampered', `${where.label}: the ledger read back after recording it is not what was written (${mismatch}); ${why}. Rolled back; drop that trigger and run again.`, where);
@@ -108,16 +108,13 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
   if ('code' in vetted) return refused(head, vetted);
   const timer = startTimer(ctx);
   let fingerprint: string | undefined;
-  let image: LedgerImage | undefined;
   const error = inMigrationTransaction(db, vetted.run, where, {
     // Under the write lock, like applying: the plan's view of the ledger may be stale by now.
     check: () => {
       fingerprint = ledgerFingerprint(db);
-      const refusal = rollbackRefusal(db, m, where);
-      if (!refusal) image = ledgerImage(db, m.version);
-      return refusal;
+      return rollbackRefusal(db, m, where);
     },
-    finish: () => ledgerIntact(db, where, fingerprint) ?? markRolledBack(db, m.version) ?? readBack(db, m.version, image, { status: 'rolled_back' }, where),
+    finish: () => ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'rolled_back' }, where, () => markRolledBack(db, m.version)),
   });
   const executionTimeMs = error && NOTHING_RAN.has(error.code) ? 0 : timer.stop();
   return { ...head, ok: !error, executionTimeMs, warnings: vetted.warnings, error };

@@ -13,6 +13,7 @@ import { NativeTask } from './task';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
 import { integrityCheck } from '../../run/integrity';
+import { watchMemory } from './memoryWatch';
 
 const send = (message: FromChild): Promise<void> => new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 
@@ -33,6 +34,7 @@ function nextMessage(): Promise<ToChild | undefined> {
 }
 
 async function handle(sqlite: NodeSqlite, message: ToChild): Promise<void> {
+  if (message.request.memoryLimitMB) watchMemory(message.request.memoryLimitMB);
   switch (message.type) {
     // The database is closed (and scratch copies removed) before the answer goes out: once the parent
     // has it, this process holds nothing of the database any more.

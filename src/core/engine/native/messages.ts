@@ -14,6 +14,7 @@ export interface RestoreRequest {
   readonly busyTimeoutMs: number;
   readonly backups: NativeRequest['backups'];
   readonly nowMs: number;
+  readonly memoryLimitMB?: number;
 }
 
 export type ToChild =

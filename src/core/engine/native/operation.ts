@@ -74,9 +74,11 @@ export async function inChild(given: NativeChild | undefined, message: Parameter
     await child.stopped();
     if (message.type === 'task' && message.request.existed) await recoverJournal(message.request, config);
     const why = end.kind === 'time-limit'
-      ? { code: 'time-limit', text: `The operation did not finish within ${config.timeLimitMs / 1000} s and was stopped` }
-      : { code: 'native-exit', text: `The native engine's process stopped unexpectedly (${end.detail})` };
-    return fail([{ code: why.code, severity: 'error', file: config.databaseFile, message: `${why.text}; ${afterKill(finished)} ${end.kind === 'time-limit' ? 'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).' : ''}`.trim() }]);
+      ? { code: 'time-limit', text: `The operation did not finish within ${config.timeLimitMs / 1000} s and was stopped`, fix: 'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).' }
+      : child.stoppedForMemory()
+        ? { code: 'memory-limit', text: `The operation used more than the ${config.memoryLimitMB} MB memory limit and was stopped`, fix: 'If it legitimately needs more, raise sqliteMigrations.memoryLimitMB (CLI: --memory-limit MB).' }
+        : { code: 'native-exit', text: `The native engine's process stopped unexpectedly (${end.detail})`, fix: '' };
+    return fail([{ code: why.code, severity: 'error', file: config.databaseFile, message: `${why.text}; ${afterKill(finished)} ${why.fix}`.trim() }]);
   } finally {
     child.dispose();
   }
@@ -186,6 +188,7 @@ async function restoreWithChild(config: EngineConfig, backupFile: string, option
     busyTimeoutMs: config.busyTimeoutMs,
     backups: { folder: config.backupsFolder, retention: config.backupRetention },
     nowMs: options.now().getTime(),
+    memoryLimitMB: config.memoryLimitMB,
   };
   const ended = await inChild(options.child, { type: 'restore', request }, config);
   if (!ended.ok) return ended;
@@ -201,6 +204,7 @@ function nativeRequest(config: EngineConfig, task: Task, migrations: readonly Mi
     task,
     migrations,
     nowMs: now().getTime(),
+    memoryLimitMB: config.memoryLimitMB,
     file: target.realPath,
     existed: target.existed,
     mode: target.mode,

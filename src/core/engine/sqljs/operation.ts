@@ -28,7 +28,7 @@ export interface SqlJsRun extends TaskResponse {
 
 export async function runSqlJs(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
   if (task.kind === 'describe') {
-    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0 }, config.timeLimitMs);
+    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0, memoryLimitMB: config.memoryLimitMB }, config.timeLimitMs);
     return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
   }
   if (!changesDatabase(task)) return readAndRun(config, task, migrations, options, []);
@@ -64,7 +64,7 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
   if (!read.value.snapshot.exists && task.kind === 'down') {
     return fail([noDatabase(config.databaseFile)]);
   }
-  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime() };
+  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime(), memoryLimitMB: config.memoryLimitMB };
   const reply = await runInWorker(request, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
   if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);

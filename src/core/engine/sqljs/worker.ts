@@ -10,6 +10,8 @@ parentPort?.once('message', async (req: SqlJsRequest) => {
   let task: SqlJsTask | undefined;
   try {
     task = new SqlJsTask(await loadSqlJs(), req.bytes);
+    // For the whole SQLite library in this worker: a statement that allocates past it fails with "out of memory".
+    if (req.memoryLimitMB) task.conn.run(`PRAGMA hard_heap_limit = ${Math.floor(req.memoryLimitMB) * 1024 * 1024}`);
     reply = await runTask(task, req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -11,7 +11,9 @@ import type { SqlJsRequest } from './task';
  */
 export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<TaskReply> {
   return new Promise((resolve) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'));
+    // The JavaScript heap is capped here; SQLite's own allocations inside sql.js by hard_heap_limit in the worker.
+    const limit = req.memoryLimitMB;
+    const worker = new Worker(path.join(__dirname, 'worker.js'), limit ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {});
     let settled = false;
     const finish = (reply: TaskReply) => {
       if (settled) return;
@@ -22,7 +24,7 @@ export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<Tas
     };
     const timer = setTimeout(() => finish(failure('time-limit', timeLimitMessage(timeLimitMs))), timeLimitMs);
     worker.once('message', (reply: TaskReply) => finish(reply));
-    worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e))));
+    worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e, limit))));
     worker.once('exit', (code) => finish(failure('worker-exit', `The migration worker stopped unexpectedly (exit code ${code}); the database file was not changed.`)));
     worker.postMessage(req, transferable(req.bytes));
   });
@@ -39,10 +41,11 @@ function timeLimitMessage(ms: number): string {
     'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).';
 }
 
-function workerErrorMessage(e: Error): string {
-  const oom = /memory|allocation|Aborted/i.test(e.message);
-  const why = oom ? 'it ran out of memory (sql.js holds the whole database in memory)' : e.message;
-  return `The migration worker failed: ${why}; the database file was not changed.`;
+function workerErrorMessage(e: Error, limitMB: number | undefined): string {
+  const oom = /memory|allocation|Aborted/i.test(e.message) || (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+  const why = oom ? `it ran out of memory (sql.js holds the whole database in memory${limitMB ? `; the limit is ${limitMB} MB` : ''})` : e.message;
+  const fix = oom ? ' If it legitimately needs more, raise sqliteMigrations.memoryLimitMB (CLI: --memory-limit MB).' : '';
+  return `The migration worker failed: ${why}; the database file was not changed.${fix}`;
 }
 
 function failure(code: string, message: string): TaskReply {
