@@ -22,6 +22,8 @@ export interface CliArgs {
   readonly retention?: number;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
+  /** Stack traces of unexpected errors on stderr. */
+  readonly verbose?: boolean;
 }
 
 export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -42,6 +44,7 @@ const OPTIONS = {
   retention: { type: 'string' },
   engine: { type: 'string' },
   'busy-timeout': { type: 'string' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -80,6 +83,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     dir: values.dir,
     backups: values.backups,
     json: values.json ?? false,
+    verbose: values.verbose ?? false,
     down: values.down ?? false,
     bump,
     ...numbers,
@@ -153,6 +157,7 @@ Options:
   --busy-timeout SECONDS how long the native engine waits for another program's
                          lock on the database (default 5)
   --json                 print one JSON document
+  --verbose              print the stack trace of an unexpected error
   -h, --help, -v, --version
 
 Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.

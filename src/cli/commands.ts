@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readWorkspaceSettings, resolveConfig, type EngineConfig } from '../core/config';
+import { readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
-import type { Problem } from '../core/model';
+import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
+import { fail, type Problem } from '../core/model';
 import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
 import { checkLine, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
@@ -29,6 +30,17 @@ export const EXIT_USAGE = 2;
 const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
+  try {
+    return await runChecked(args, io);
+  } catch (e) {
+    // The last boundary: an I/O fault no operation turned into a message still ends in one sentence.
+    if (!isFileSystemError(e)) throw e;
+    if (args.verbose) io.err(`${e.stack ?? e.message}\n`);
+    return reportProblems([fileSystemProblem(e)], args, io);
+  }
+}
+
+async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
   if (!config.ok) return reportProblems([config.error], args, io);
   const cfg = config.value;
@@ -68,6 +80,10 @@ async function loadConfig(args: CliArgs, io: CliIO) {
   const root = path.resolve(io.cwd, args.root);
   const settings = await readWorkspaceSettings(root);
   if (!settings.ok) return settings;
+  // Only the paths settings.json decides: a flag given for the same value replaces it.
+  const fromSettings = { ...settings.value, ...(args.db ? { databaseFile: undefined } : {}), ...(args.dir ? { migrationsFolder: undefined } : {}), ...(args.backups ? { backupsFolder: undefined } : {}) };
+  const outside = settingsPathOutside(root, fromSettings, path.join(root, '.vscode', 'settings.json'));
+  if (outside) return fail(outside);
   const flag = (value: string | undefined) => (value === undefined ? undefined : path.resolve(io.cwd, value));
   const merged = {
     ...settings.value,

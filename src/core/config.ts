@@ -1,7 +1,8 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
 import { parseJsonc } from './jsonc';
-import { fail, ok, type Result } from './model';
+import { fileSystemAdvice, isFileSystemError } from './fsErrors';
+import { fail, ok, type Problem, type Result } from './model';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -90,6 +91,24 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
   };
 }
 
+const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const;
+
+/**
+ * Paths from a workspace's settings must stay inside it: a cloned repository's settings.json must not
+ * point the tool at a database elsewhere on the machine. (Flags may point anywhere: the person typed them.)
+ */
+export function settingsPathOutside(root: string, settings: UserSettings, file: string): Problem | undefined {
+  const config = resolveConfig(root, settings);
+  const key = PATH_KEYS.find((k) => settings[k] !== undefined && !isInside(root, config[k]));
+  if (!key) return undefined;
+  return { code: 'path-outside', severity: 'error', file, message: `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).` };
+}
+
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(target));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** Reads the `sqliteMigrations.*` values from `<root>/.vscode/settings.json`, so the CLI applies what the editor applies. */
 export async function readWorkspaceSettings(root: string): Promise<Result<UserSettings>> {
   const file = path.join(root, '.vscode', 'settings.json');
@@ -99,6 +118,9 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return ok({});
+    }
+    if (isFileSystemError(e)) {
+      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file} cannot be read: ${fileSystemAdvice(e, file)}.` });
     }
     throw e;
   }

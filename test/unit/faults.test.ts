@@ -198,4 +198,75 @@ describe(`faults (${ENGINE})`, function () {
     assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'blobs';"), '0\n');
     if (ENGINE === 'native') assert.deepEqual(fs.readFileSync(db), before);
   });
+
+  describe('file-system failures end in one sentence, exit 2, no stack trace', () => {
+    function assertClear(run: { code: number | null; stdout: string; stderr: string }, message: RegExp, code = 2) {
+      assert.equal(run.code, code, run.stdout + run.stderr);
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+    }
+
+    it('.vscode/settings.json being a folder', () => {
+      fs.mkdirSync(path.join(root, '.vscode', 'settings.json'), { recursive: true });
+      assertClear(cli(root, ['status']), /settings\.json: error: cannot be read: .*settings\.json is a folder where a file is expected; remove or rename that folder\./);
+    });
+
+    it('a migrations folder that is a symbolic link loop', () => {
+      fs.rmSync(path.join(root, 'migrations'), { recursive: true });
+      fs.symlinkSync('migrations', path.join(root, 'migrations'));
+      assertClear(cli(root, ['up']), /migrations: error: Could not list a folder: .*migrations is a symbolic link that loops .*; fix or remove the link\./);
+    });
+
+    it('paths in .vscode/settings.json outside the workspace are refused; a flag may point anywhere', () => {
+      fs.mkdirSync(path.join(root, '.vscode'));
+      const outside = path.join(path.dirname(root), `${path.basename(root)}-outside.db`);
+      fs.writeFileSync(path.join(root, '.vscode', 'settings.json'), JSON.stringify({ 'sqliteMigrations.databaseFile': `../${path.basename(outside)}` }));
+      try {
+        assertClear(cli(root, ['up']), /"sqliteMigrations\.databaseFile" resolves to .*-outside\.db, outside the workspace folder/);
+        assert.equal(fs.existsSync(outside), false);
+        assert.equal(cli(root, ['up', '--db', outside]).code, 0);
+        assert.equal(fs.existsSync(outside), true);
+      } finally {
+        fs.rmSync(outside, { force: true });
+      }
+    });
+
+    it('an unreadable migrations folder and an unwritable backups folder (as another user)', function () {
+      if (!isRoot) return this.skip();
+      assert.equal(cli(root, ['up']).code, 0);
+      fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+      fs.chmodSync(root, 0o755);
+      fs.chmodSync(path.dirname(db), 0o777);
+      fs.chownSync(db, 65534, 65534);
+      fs.mkdirSync(backups, { mode: 0o755 });
+      const before = fs.readFileSync(db);
+      assertClear(cliAsNobody(root, ['up']), /app\.db: error: Could not back up .*app\.db: this user may not write to .*backups; give it write permission there, or choose another backups folder .*Nothing was changed\./);
+      assert.deepEqual(fs.readFileSync(db), before);
+      fs.chmodSync(path.join(root, 'migrations'), 0o700);
+      assertClear(cliAsNobody(root, ['status']), /migrations: error: Could not list a folder: this user may not read .*migrations; give it permission/);
+    });
+
+    it('a full disk leaves the database as it was', function () {
+      const mnt = mountTmpfs(512);
+      if (!mnt) return this.skip();
+      try {
+        const ws = path.join(mnt, 'ws');
+        fs.cpSync(root, ws, { recursive: true });
+        assert.equal(cli(ws, ['up']).code, 0);
+        const file = path.join(ws, 'data', 'app.db');
+        fs.writeFileSync(path.join(ws, 'migrations', '002_big.sql'), "INSERT INTO notes (body) SELECT hex(randomblob(500)) FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) SELECT i FROM c);\n");
+        const before = fs.readFileSync(file);
+        const run = cli(ws, ['up']);
+        if (ENGINE === 'native') {
+          assertClear(run, /002_big\.sql(:1)?: error: (COMMIT failed: database or disk is full; rolled back|database or disk is full, in statement: .*)\. Free some space on the disk/, 1);
+          assert.equal(sqlite3(file, "SELECT count(*) FROM notes; SELECT status FROM schema_migrations WHERE version = '002';"), '0\nfailed\n');
+        } else {
+          assertClear(run, /app\.db: error: Could not write .*app\.db: the disk holding .*app\.db is full; free some space on it and try again\. .*app\.db is unchanged\./);
+          assert.deepEqual(fs.readFileSync(file), before);
+        }
+      } finally {
+        unmount(mnt);
+      }
+    });
+  });
 });

@@ -3,6 +3,7 @@
 import { randomBytes } from 'crypto';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
+import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 
 export type WriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
@@ -175,7 +176,8 @@ function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempt
   if (err.inUse) {
     return { code: 'file-in-use', severity: 'error', file, message: `${file} is in use by another program (${err.code} after ${err.attempts} attempts to replace it). Close programs using it and try again; ${file} is unchanged.` };
   }
-  return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${err.message}. ${file} is unchanged.` };
+  const why = isFileSystemError(err) && err.code !== 'EEXIST' ? fileSystemAdvice(err, err.code === 'ENOSPC' || err.code === 'EDQUOT' ? file : err.path ?? file) : err.message;
+  return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${why}. ${file} is unchanged.` };
 }
 
 export async function removeQuietly(file: string): Promise<void> {

@@ -5,6 +5,7 @@ import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { commitTemp, randomName, removeQuietly, sweepTemps, tempNameFor } from './atomic';
 import { ensureFolder, type Owner } from './folders';
+import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 import { sameFileBytes } from './sameBytes';
 
@@ -100,13 +101,12 @@ export async function placeBackup(
 }
 
 function backupFailed(dbRealPath: string, folder: string, e: NodeJS.ErrnoException): Problem {
-  const where = e.path ?? folder;
-  const fix = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
-    ? ` This user cannot write there; give it write permission on ${where} or choose another folder with sqliteMigrations.backupsFolder (CLI: --backups FOLDER).`
-    : e.code === 'ENOSPC' || e.code === 'EDQUOT'
-      ? ` The disk is full; free some space on it and try again.`
-      : '';
-  return { code: 'backup-failed', severity: 'error', file: dbRealPath, message: `Could not back up ${dbRealPath} into ${folder}: ${e.message}.${fix} Nothing was changed.` };
+  // A temp file's name means nothing to the user: the folder it was to go in does.
+  const where = !e.path || path.dirname(e.path) === folder ? folder : e.path;
+  const why = e.code === 'EACCES' || e.code === 'EPERM'
+    ? `this user may not write to ${where}; give it write permission there, or choose another backups folder (sqliteMigrations.backupsFolder, CLI: --backups FOLDER)`
+    : isFileSystemError(e) ? fileSystemAdvice(e, where) : (e as Error).message;
+  return { code: 'backup-failed', severity: 'error', file: dbRealPath, message: `Could not back up ${dbRealPath}: ${why}. Nothing was changed.` };
 }
 
 /** Removes this database's backups beyond the retention, never `created`, a protected one or one an earlier version named. */

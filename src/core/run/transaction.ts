@@ -87,7 +87,7 @@ function runStatements(db: Connection, statements: readonly SqlStatement[], wher
         return statementProblem(where, s, 'SQLite reads more than one statement here; split it with ";" (nothing of it was run)', 'split-mismatch');
       }
     } catch (e) {
-      return statementProblem(where, s, errorMessage(e), 'statement-failed');
+      return statementProblem(where, s, errorMessage(e), 'statement-failed', diskFullAdvice(e));
     }
   }
   return undefined;
@@ -135,7 +135,7 @@ function commit(db: Connection, where: Where): Problem | undefined {
     return undefined;
   } catch (e) {
     rollbackQuietly(db);
-    return problem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.`, where);
+    return problem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.${diskFullAdvice(e)}`, where);
   }
 }
 
@@ -148,8 +148,13 @@ function rollbackQuietly(db: Connection): void {
   }
 }
 
-function statementProblem(where: Where, s: SqlStatement, message: string, code: string): Problem {
-  const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}`;
+/** SQLITE_FULL: what to do about it, said once after the message. */
+function diskFullAdvice(e: unknown): string {
+  return /disk is full/i.test(errorMessage(e)) ? ' Free some space on the disk that holds the database (its journal needs room too) and run it again.' : '';
+}
+
+function statementProblem(where: Where, s: SqlStatement, message: string, code: string, advice = ''): Problem {
+  const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}${advice ? `.${advice}` : ''}`;
   return { code, severity: 'error', message: text, file: where.file, line: s.line };
 }
 
