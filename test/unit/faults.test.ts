@@ -165,6 +165,24 @@ describe(`faults (${ENGINE})`, function () {
     assert.deepEqual([fs.statSync(db).uid, fs.statSync(db).mode & 0o777], [0, 0o666]);
   });
 
+  it("sql.js never gives a file another group: a group the replacement cannot keep stops the write", function () {
+    if (!isRoot || ENGINE !== 'sqljs') return this.skip();
+    assert.equal(cli(root, ['up']).code, 0);
+    fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+    fs.chmodSync(root, 0o755);
+    fs.chmodSync(path.dirname(db), 0o777);
+    fs.chownSync(db, 65534, 0);
+    fs.chmodSync(db, 0o660);
+    fs.mkdirSync(backups, { mode: 0o777 });
+    fs.chmodSync(backups, 0o777);
+    const before = fs.readFileSync(db);
+    const run = cliAsNobody(root, ['up']);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /Could not write .*app\.db: the new file could not be given the original's owner and group \(65534:0, EPERM\).*app\.db is unchanged\./);
+    assert.deepEqual(fs.readFileSync(db), before);
+    assert.deepEqual([fs.statSync(db).uid, fs.statSync(db).gid, fs.statSync(db).mode & 0o777], [65534, 0, 0o660]);
+  });
+
   for (const [args, message] of [
     [['--time-limit', '0'], /--time-limit must be between 1 and 86400 seconds, not 0/],
     [['--time-limit', '2147484'], /--time-limit must be between 1 and 86400 seconds, not 2147484/],

@@ -91,7 +91,10 @@ async function writeTemp(temp: string, bytes: Uint8Array, opts: AtomicWriteOptio
     }
     if (opts.owner) {
       // The replacement keeps the original's owner, or it is not made: never take a file over.
-      await fh.chown(opts.owner.uid, opts.owner.gid);
+      const { uid, gid } = opts.owner;
+      await fh.chown(uid, gid).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(`the new file could not be given the original's owner and group (${uid}:${gid}, ${e.code}); run as its owner, or use the native engine, which writes the file in place`);
+      });
     }
     await fh.writeFile(bytes);
     await opts.onStep?.('temp-written');

@@ -86,16 +86,13 @@ function readOnly(file: string, message: string): Problem {
 
 /**
  * sql.js replaces the file with a new one, which belongs to whoever creates it: for a file of another
- * user or group than this process's, only root can give the new one the old owner, so anyone else is
- * refused rather than take the file over.
+ * user, only root can give the new one the old owner, so anyone else is refused rather than take the
+ * file over. (A group the new file cannot be given stops the write itself, before the rename.)
  */
-export function ownerChangeRefused(realPath: string, st: { uid: number; gid: number }): Problem | undefined {
+export function ownerChangeRefused(realPath: string, st: { uid: number }): Problem | undefined {
   const uid = process.geteuid?.();
-  if (uid === undefined || uid === 0) return undefined;
-  const groups = new Set([process.getegid?.(), ...(process.getgroups?.() ?? [])]);
-  if (st.uid === uid && groups.has(st.gid)) return undefined;
-  const who = st.uid !== uid ? `user ${st.uid}` : `group ${st.gid}`;
-  return readOnly(realPath, `${realPath} belongs to ${who}, and the sql.js engine replaces the file, which would make this user its owner; nothing was changed. Run as its owner, or use the native engine, which writes it in place.`);
+  if (uid === undefined || uid === 0 || st.uid === uid) return undefined;
+  return readOnly(realPath, `${realPath} belongs to user ${st.uid}, and the sql.js engine replaces the file, which would make this user its owner; nothing was changed. Run as its owner, or use the native engine, which writes it in place.`);
 }
 
 async function nearestFolder(dir: string): Promise<string> {
