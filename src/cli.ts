@@ -36,7 +36,8 @@ main().then(
   },
   (e) => {
     // A bug or an I/O fault nobody turned into a message: one line, the stack only when asked for.
-    const detail = e instanceof Error ? (process.env.SQLITE_MIGRATIONS_DEBUG ? e.stack : e.message) : String(e);
+    const verbose = process.argv.includes('--verbose') || Boolean(process.env.SQLITE_MIGRATIONS_DEBUG);
+    const detail = e instanceof Error ? (verbose ? e.stack : e.message) : String(e);
     process.stderr.write(`sqlite-migrations: internal error: ${detail}\n`);
     process.exitCode = EXIT_USAGE;
   },

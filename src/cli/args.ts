@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { ENGINE_SETTINGS, LAYOUT_SETTINGS, type EngineSetting } from '../core/config';
+import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'backup', 'backups', 'restore'] as const;
@@ -19,11 +19,14 @@ export interface CliArgs {
   readonly down: boolean;
   readonly bump: 'major' | 'minor' | 'patch';
   readonly timeLimitSeconds?: number;
+  readonly memoryLimitMB?: number;
   readonly retention?: number;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
   readonly allowExistingSchema: boolean;
+  /** Stack traces of unexpected errors on stderr. */
+  readonly verbose?: boolean;
 }
 
 export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -40,11 +43,13 @@ const OPTIONS = {
   down: { type: 'boolean' },
   bump: { type: 'string' },
   'time-limit': { type: 'string' },
+  'memory-limit': { type: 'string' },
   retention: { type: 'string' },
   engine: { type: 'string' },
   'busy-timeout': { type: 'string' },
   layout: { type: 'string' },
   'allow-existing-schema': { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -88,6 +93,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     dir: values.dir,
     backups: values.backups,
     json: values.json ?? false,
+    verbose: values.verbose ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
     bump,
@@ -97,11 +103,11 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
 }
 
-type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'retention' | 'busyTimeoutSeconds'>;
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'retention' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   const out: Record<string, number> = {};
-  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
   for (const [flag, key] of names) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -111,7 +117,10 @@ function readNumbers(values: Record<string, unknown>): NumberArgs | string {
     out[key] = Number(raw);
   }
   if (out.steps === 0) return '--steps must be at least 1';
-  if (out.timeLimitSeconds === 0) return '--time-limit must be at least 1 second';
+  for (const [flag, key] of [['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB']] as const) {
+    const bad = out[key] === undefined ? undefined : limitProblem(key, out[key], `--${flag}`);
+    if (bad) return bad;
+  }
   return out;
 }
 
@@ -156,7 +165,8 @@ Options:
   --root DIR             workspace folder paths are relative to (default: current directory)
   --backups FOLDER       backups folder (default: backups/ beside the database)
   --retention N          backups to keep (default 5; 0 keeps all)
-  --time-limit SECONDS   stop an operation that runs longer (default 60)
+  --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
+  --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
                          which SQLite runs the migrations (default auto: native
                          node:sqlite where this Node has it, else sql.js)
@@ -166,6 +176,7 @@ Options:
                          whose file names the migrations folder uses (default auto:
                          the one layout its files fit)
   --json                 print one JSON document
+  --verbose              print the stack trace of an unexpected error
   -h, --help, -v, --version
 
 Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.

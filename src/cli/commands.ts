@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readWorkspaceSettings, resolveConfig, type EngineConfig } from '../core/config';
+import { readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
-import type { Problem } from '../core/model';
+import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
+import { fail, type Problem } from '../core/model';
 import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
 import { checkLine, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
@@ -26,9 +27,20 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
+const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
+  try {
+    return await runChecked(args, io);
+  } catch (e) {
+    // The last boundary: an I/O fault no operation turned into a message still ends in one sentence.
+    if (!isFileSystemError(e)) throw e;
+    if (args.verbose) io.err(`${e.stack ?? e.message}\n`);
+    return reportProblems([fileSystemProblem(e)], args, io);
+  }
+}
+
+async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
   if (!config.ok) return reportProblems([config.error], args, io);
   const cfg = config.value;
@@ -74,6 +86,10 @@ async function loadConfig(args: CliArgs, io: CliIO) {
   const root = path.resolve(io.cwd, args.root);
   const settings = await readWorkspaceSettings(root);
   if (!settings.ok) return settings;
+  // Only the paths settings.json decides: a flag given for the same value replaces it.
+  const fromSettings = { ...settings.value, ...(args.db ? { databaseFile: undefined } : {}), ...(args.dir ? { migrationsFolder: undefined } : {}), ...(args.backups ? { backupsFolder: undefined } : {}) };
+  const outside = settingsPathOutside(root, fromSettings, path.join(root, '.vscode', 'settings.json'));
+  if (outside) return fail(outside);
   const flag = (value: string | undefined) => (value === undefined ? undefined : path.resolve(io.cwd, value));
   const merged = {
     ...settings.value,
@@ -83,6 +99,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       backupsFolder: flag(args.backups),
       backupRetention: args.retention,
       timeLimitSeconds: args.timeLimitSeconds,
+      memoryLimitMB: args.memoryLimitMB,
       engine: args.engine,
       busyTimeoutSeconds: args.busyTimeoutSeconds,
       layout: args.layout,
@@ -128,7 +145,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'baseline') lines.push(...r.notes.filter((n) => n.code === 'baselined').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
-  if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}`));
+  if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
   lines.push(engineLine(r.engine, paint));
   return lines.length ? lines.join('\n') + '\n' : '';
 }
@@ -206,7 +223,7 @@ async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO, options: e
     io.out(JSON.stringify({ engine: made.value.engine, ...backup }, null, 2) + '\n');
   } else {
     for (const p of notes) io.err(problemLine(p, painter(io.color)) + '\n');
-    io.out(`Backed up to ${backup.path}\n${engineLine(made.value.engine, painter(io.color))}\n`);
+    io.out(`${backup.reused ? 'Already backed up (same bytes) in' : 'Backed up to'} ${backup.path}\n${engineLine(made.value.engine, painter(io.color))}\n`);
   }
   return EXIT_OK;
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
 import { parseJsonc } from './jsonc';
-import { fail, ok, type Result } from './model';
+import { fileSystemAdvice, isFileSystemError } from './fsErrors';
+import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
@@ -14,6 +15,8 @@ export interface EngineConfig {
   readonly backupRetention: number;
   readonly maxDatabaseBytes: number;
   readonly timeLimitMs: number;
+  /** The most memory the engine's worker thread or child process may use before it is stopped. */
+  readonly memoryLimitMB: number;
   /** Which engine runs the SQL: `auto` picks native where the probe finds node:sqlite, else sql.js. */
   readonly engine: EngineSetting;
   /** How long the native engine waits for another program's lock before giving up. */
@@ -35,6 +38,7 @@ export interface UserSettings {
   backupRetention?: number;
   maxDatabaseSizeMB?: number;
   timeLimitSeconds?: number;
+  memoryLimitMB?: number;
   engine?: EngineSetting;
   busyTimeoutSeconds?: number;
   layout?: LayoutSetting;
@@ -46,12 +50,32 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
   backupRetention: 5,
   maxDatabaseSizeMB: 1024,
   timeLimitSeconds: 60,
+  memoryLimitMB: 2048,
   engine: 'auto',
   busyTimeoutSeconds: 5,
   layout: 'auto',
 };
 
 const SECTION = 'sqliteMigrations.';
+
+/**
+ * Accepted ranges. A time limit must be a real wait (0 stopped everything at once) and below what a Node
+ * timer can hold (2^31 ms; more overflowed to an immediate stop); a process needs about 100 MB before SQLite allocates anything.
+ */
+export const LIMITS = {
+  timeLimitSeconds: { min: 1, max: 24 * 60 * 60, what: 'seconds' },
+  memoryLimitMB: { min: 128, max: 1024 * 1024, what: 'MB' },
+} as const;
+
+/** A problem with a limit's value in one sentence, or undefined when it is in range. */
+export function limitProblem(key: keyof typeof LIMITS, value: number, name: string): string | undefined {
+  const { min, max, what } = LIMITS[key];
+  return Number.isFinite(value) && value >= min && value <= max ? undefined : `${name} must be between ${min} and ${max} ${what}, not ${value}`;
+}
+
+function clamp(key: keyof typeof LIMITS, value: number): number {
+  return Number.isFinite(value) ? Math.min(LIMITS[key].max, Math.max(LIMITS[key].min, value)) : DEFAULTS[key];
+}
 
 /** Builds the config; relative paths resolve against root, the backups folder defaults to `backups/` beside the database. */
 export function resolveConfig(root: string, settings: UserSettings): EngineConfig {
@@ -66,11 +90,31 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     backupsFolder,
     backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
-    timeLimitMs: Math.round((settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+    // Clamped here too, for values that reach this without the CLI's or settings.json's check (the editor's settings).
+    timeLimitMs: Math.round(clamp('timeLimitSeconds', settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
+    memoryLimitMB: Math.round(clamp('memoryLimitMB', settings.memoryLimitMB ?? DEFAULTS.memoryLimitMB)),
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
   };
+}
+
+const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const;
+
+/**
+ * Paths from a workspace's settings must stay inside it: a cloned repository's settings.json must not
+ * point the tool at a database elsewhere on the machine. (Flags may point anywhere: the person typed them.)
+ */
+export function settingsPathOutside(root: string, settings: UserSettings, file: string): Problem | undefined {
+  const config = resolveConfig(root, settings);
+  const key = PATH_KEYS.find((k) => settings[k] !== undefined && !isInside(root, config[k]));
+  if (!key) return undefined;
+  return { code: 'path-outside', severity: 'error', file, message: `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).` };
+}
+
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(target));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Reads the `sqliteMigrations.*` values from `<root>/.vscode/settings.json`, so the CLI applies what the editor applies. */
@@ -82,6 +126,9 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return ok({});
+    }
+    if (isFileSystemError(e)) {
+      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file} cannot be read: ${fileSystemAdvice(e, file)}.` });
     }
     throw e;
   }
@@ -97,7 +144,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
 const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
-const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'busyTimeoutSeconds'] as const;
+const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
   const settings: UserSettings = {};
@@ -112,6 +159,10 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
       return fail({ code: 'bad-settings', severity: 'error', file, message });
+    }
+    const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);
+    if (outOfRange) {
+      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file}: ${outOfRange}` });
     }
     const choices = CHOICES[key as keyof typeof CHOICES];
     if (choices && !choices.includes(value as string)) {

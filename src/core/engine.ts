@@ -12,6 +12,7 @@ import type { EngineConfig } from './config';
 import { statesFromLedger } from './ledger/status';
 import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
+import { fileSystemProblem, isFileSystemError } from './fsErrors';
 import { changesDatabase, type BaselineOptions, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
@@ -77,6 +78,20 @@ export function acceptChecksum(config: EngineConfig, version: string, options: O
 
 /** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */
 async function run(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
+  return orFileProblem(() => runUnguarded(config, task, options));
+}
+
+/** An I/O error nobody expected (a folder that cannot be read, a link that loops) ends as a problem, not a throw. */
+async function orFileProblem<T>(work: () => Promise<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isFileSystemError(e)) return fail([fileSystemProblem(e)]);
+    throw e;
+  }
+}
+
+async function runUnguarded(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
   const catalog = await discoverMigrations(config.migrationsFolder, options.cache, config.layout);
   const blocking = catalog.problems.filter((p) => p.severity === 'error');
   if (changesDatabase(task) && blocking.length) {
@@ -149,7 +164,11 @@ export async function describeEngine(config: EngineConfig, options: OperationOpt
 export type BackupOutcome = Result<{ readonly engine: EngineName; readonly backup: CreatedBackup; readonly notes: Problem[] }, Problem[]>;
 
 /** "Back up now": native copies through SQLite's backup API, sql.js copies the bytes it read. */
-export async function backupNow(config: EngineConfig, options: OperationOptions = {}): Promise<BackupOutcome> {
+export function backupNow(config: EngineConfig, options: OperationOptions = {}): Promise<BackupOutcome> {
+  return orFileProblem(() => backupNowUnguarded(config, options));
+}
+
+async function backupNowUnguarded(config: EngineConfig, options: OperationOptions): Promise<BackupOutcome> {
   const chosen = await chooser(options).choose(config.engine);
   if (!chosen.ok) return chosen;
   const { engine, child, note } = chosen.value;
@@ -161,7 +180,11 @@ export async function backupNow(config: EngineConfig, options: OperationOptions 
 export type RestoreOutcome = Result<{ readonly engine: EngineName; readonly safetyBackup: BackupInfo | null; readonly notes: string[] }, Problem[]>;
 
 /** Puts a backup back; the current state is backed up first. */
-export async function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
+export function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
+  return orFileProblem(() => restoreUnguarded(config, backupFile, options));
+}
+
+async function restoreUnguarded(config: EngineConfig, backupFile: string, options: OperationOptions): Promise<RestoreOutcome> {
   const chosen = await chooser(options).choose(config.engine);
   if (!chosen.ok) return chosen;
   const { engine, child } = chosen.value;

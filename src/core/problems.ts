@@ -14,19 +14,19 @@ export type ProblemCode =
   | 'accept-not-applied' | 'accept-no-file' | 'bad-options' | 'unmanaged-database' | 'nothing-to-baseline'
   // running a migration
   | 'statement-failed' | 'transaction-open' | 'commit-failed' | 'foreign-key-violations' | 'foreign-key-dangling'
-  | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'verify-failed'
-  | 'quick-check' | 'time-limit' | 'baselined'
+  | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'ledger-tampered' | 'verify-failed'
+  | 'quick-check' | 'time-limit' | 'memory-limit' | 'baselined'
   // the database file
   | 'no-database' | 'db-not-a-file' | 'db-broken-link' | 'db-hard-links' | 'db-unreadable' | 'db-read-only'
   | 'db-too-large' | 'db-empty' | 'db-truncated' | 'db-not-sqlite' | 'db-bad-page-size' | 'db-corrupt' | 'db-sidecar'
-  | 'db-open-elsewhere' | 'db-busy' | 'db-changed' | 'db-foreign-keys' | 'stale-lock' | 'stale-temp'
+  | 'db-open-elsewhere' | 'db-busy' | 'db-changed' | 'db-foreign-keys' | 'db-changing' | 'stale-lock' | 'stale-temp'
   // writing the file and backups
   | 'write-failed' | 'write-unconfirmed' | 'write-note' | 'file-in-use' | 'backup-failed' | 'backup-mismatch'
   | 'backup-missing' | 'backup-no-database' | 'backup-source-modified' | 'backup-damaged' | 'restore-unsupported'
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'
   // settings and the editor
-  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify'
+  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify' | 'fs-error'
   // a bug: the message says what happened, the log has the stack
   | 'internal';
 

@@ -15,6 +15,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     backupRetention: c.get<number>('backupRetention'),
     maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
     timeLimitSeconds: c.get<number>('timeLimitSeconds'),
+    memoryLimitMB: c.get<number>('memoryLimitMB'),
     engine: oneOf(ENGINE_SETTINGS, c.get<string>('engine')),
     busyTimeoutSeconds: c.get<number>('busyTimeoutSeconds'),
     layout: oneOf(LAYOUT_SETTINGS, c.get<string>('layout')),

@@ -6,13 +6,14 @@ import { formatStamp, listBackups } from '../../src/core/engine/backups';
 import { createBackup, restoreBackup, type BackupOptions } from '../../src/core/engine/sqljs/backups';
 import { readDatabaseFile } from '../../src/core/engine/sqljs/dbfile';
 import { loadSqlJs } from '../../src/core/engine/sqljs/load';
-import { hasSqlite3, killAllSessions, Sqlite3Session, sqlite3 } from './helpers/sqlite3';
+import { spawn } from 'child_process';
+import { hasSqlite3, killAllSessions, Sqlite3Session, SQLITE3, sqlite3 } from './helpers/sqlite3';
 
 const MAX = 1024 * 1024 * 1024;
 
-/** A clock that starts at 2025-10-19 14:30:00 local time and moves `stepSeconds` on each call. */
+/** A clock that starts at 2025-10-19 14:30:00 UTC and moves `stepSeconds` on each call. */
 function clock(stepSeconds: number): () => Date {
-  let t = new Date(2025, 9, 19, 14, 30, 0).getTime();
+  let t = Date.UTC(2025, 9, 19, 14, 30, 0);
   return () => {
     const d = new Date(t);
     t += stepSeconds * 1000;
@@ -45,19 +46,33 @@ describe('backups', () => {
     return r.value;
   }
 
-  it('formats the stamp as the spec does (date +%Y%m%d_%H%M%S, local time)', () => {
-    assert.equal(formatStamp(new Date(2025, 0, 2, 3, 4, 5)), '20250102_030405');
-    assert.equal(formatStamp(new Date(2025, 11, 31, 23, 59, 59)), '20251231_235959');
+  it('stamps UTC with milliseconds, whatever the time zone', () => {
+    assert.equal(formatStamp(new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6))), '20250102T030405006Z');
+    assert.equal(formatStamp(new Date(Date.UTC(2026, 10, 29, 15, 30, 0, 123))), '20261129T153000123Z');
   });
 
-  it('writes <db dir>/backups/<dbname>_YYYYMMDD_HHMMSS.db with the same bytes, and nothing else', async () => {
+  it('writes <db dir>/backups/<db file name>_<UTC>Z.db with the same bytes, and nothing else', async () => {
     const b = await backup({ now: clock(0) });
-    assert.equal(b.path, path.join(backups, 'dashboard_20251019_143000.db'));
-    assert.deepEqual(b.createdAt, new Date(2025, 9, 19, 14, 30, 0));
+    assert.equal(b.path, path.join(backups, 'dashboard.db_20251019T143000000Z.db'));
+    assert.deepEqual(b.createdAt, new Date(Date.UTC(2025, 9, 19, 14, 30, 0)));
     assert.equal(b.size, fs.statSync(db).size);
     assert.deepEqual(fs.readFileSync(b.path), fs.readFileSync(db));
     assert.equal(sqlite3(b.path, 'PRAGMA integrity_check; SELECT x FROM t;'), 'ok\nv1\n');
-    assert.deepEqual(fs.readdirSync(backups), ['dashboard_20251019_143000.db']);
+    assert.deepEqual(fs.readdirSync(backups), ['dashboard.db_20251019T143000000Z.db']);
+  });
+
+  it('adds no file when the newest backup already holds the same bytes', async () => {
+    const now = clock(1);
+    const first = await backup({ now });
+    const again = await backup({ now });
+    assert.equal(again.path, first.path);
+    assert.equal(again.reused, true);
+    assert.deepEqual(fs.readdirSync(backups), [path.basename(first.path)]);
+    sqlite3(db, "UPDATE t SET x = 'v2';");
+    const changed = await backup({ now });
+    assert.notEqual(changed.path, first.path);
+    assert.equal(changed.reused, undefined);
+    assert.equal(fs.readdirSync(backups).length, 2);
   });
 
   it('verifies by hash when the bytes were already checked, and refuses a file changed since', async () => {
@@ -74,39 +89,122 @@ describe('backups', () => {
 
   it('takes a folder relative to the database folder', async () => {
     const b = await backup({ now: clock(0), folder: 'snapshots/db' });
-    assert.equal(b.path, path.join(dir, 'snapshots', 'db', 'dashboard_20251019_143000.db'));
+    assert.equal(b.path, path.join(dir, 'snapshots', 'db', 'dashboard.db_20251019T143000000Z.db'));
   });
 
-  it('never overwrites a backup made in the same second: adds _2, _3', async () => {
+  it('never overwrites a backup made at the same moment, and a later one always sorts newest', async () => {
     const now = clock(0);
     const first = await backup({ now });
     sqlite3(db, "UPDATE t SET x = 'v2';");
     const second = await backup({ now });
     sqlite3(db, "UPDATE t SET x = 'v3';");
-    const third = await backup({ now });
+    const third = await backup({ now: () => new Date(Date.UTC(2025, 9, 19, 13, 0, 0)) }); // the clock went back an hour
     assert.deepEqual([first, second, third].map((b) => path.basename(b.path)), [
-      'dashboard_20251019_143000.db',
-      'dashboard_20251019_143000_2.db',
-      'dashboard_20251019_143000_3.db',
+      'dashboard.db_20251019T143000000Z.db',
+      'dashboard.db_20251019T143000001Z.db',
+      'dashboard.db_20251019T143000002Z.db',
     ]);
     assert.deepEqual([first, second, third].map((b) => sqlite3(b.path, 'SELECT x FROM t;')), ['v1\n', 'v2\n', 'v3\n']);
     const listed = await listBackups(db);
-    assert.deepEqual(listed.map((b) => path.basename(b.path)), [
-      'dashboard_20251019_143000_3.db',
-      'dashboard_20251019_143000_2.db',
-      'dashboard_20251019_143000.db',
-    ]);
+    assert.deepEqual(listed.map((b) => b.path), [third.path, second.path, first.path]);
+  });
+
+  it('200 backups in one second with retention 5 keep the five newest', async function () {
+    this.timeout(120_000);
+    const SQL = await loadSqlJs();
+    const now = () => new Date(Date.UTC(2025, 9, 19, 14, 30, 0));
+    for (let i = 0; i < 200; i++) {
+      const mem = new SQL.Database();
+      mem.run('CREATE TABLE t(x TEXT)');
+      mem.run('INSERT INTO t VALUES (?)', [`v${i}`]);
+      fs.writeFileSync(db, mem.export());
+      mem.close();
+      await backup({ now, retention: 5 });
+    }
+    const listed = await listBackups(db);
+    assert.deepEqual(listed.map((b) => sqlite3(b.path, 'SELECT x FROM t;')), ['v199\n', 'v198\n', 'v197\n', 'v196\n', 'v195\n']);
+    assert.equal(fs.readdirSync(backups).length, 5);
+  });
+
+  it('keeps two databases with the same stem apart: names, retention and listing', async () => {
+    const other = path.join(dir, 'dashboard.sqlite');
+    sqlite3(other, "CREATE TABLE t(x TEXT); INSERT INTO t VALUES ('other');");
+    const now = clock(1);
+    const mine = await backup({ now, retention: 1 });
+    const theirs = await createBackup(other, { now, retention: 1 });
+    assert.ok(theirs.ok);
+    sqlite3(db, "UPDATE t SET x = 'v2';");
+    const mine2 = await backup({ now, retention: 1 });
+    assert.deepEqual(mine2.pruned, [mine.path]);
+    assert.ok(fs.existsSync(theirs.value.path), 'the other database\'s backup survives this one\'s retention');
+    assert.deepEqual((await listBackups(db)).map((b) => b.path), [mine2.path]);
+    assert.deepEqual((await listBackups(other)).map((b) => b.path), [theirs.value.path]);
+  });
+
+  it('still lists backups named by earlier versions, never prunes them, and drops them when another database shares the stem', async () => {
+    fs.mkdirSync(backups);
+    const old = path.join(backups, 'dashboard_20240101_120000.db');
+    fs.copyFileSync(db, old);
+    const made = [];
+    for (let i = 0; i < 3; i++) {
+      sqlite3(db, `UPDATE t SET x = 'v${i + 2}';`);
+      made.push(await backup({ now: clock(1), retention: 2 }));
+    }
+    const listed = await listBackups(db);
+    assert.deepEqual(listed.map((b) => b.path), [made[2].path, made[1].path, old]);
+    assert.equal(listed[2].legacy, true);
+    sqlite3(path.join(dir, 'dashboard.sqlite'), 'CREATE TABLE u(y);');
+    assert.deepEqual((await listBackups(db)).map((b) => b.path), [made[2].path, made[1].path]);
+    assert.ok(fs.existsSync(old));
+  });
+
+  it('never keeps a copy that mixes two committed states while another program commits', async function () {
+    this.timeout(120_000);
+    const pad = "printf('%.*c', 3000, 'p')";
+    // 16 MB between the two rows, so a read of the file takes long enough for a commit to land in it.
+    const filler = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 4000) INSERT INTO filler SELECT randomblob(4000) FROM c";
+    sqlite3(db, `CREATE TABLE a(n INTEGER, pad TEXT); INSERT INTO a VALUES (0, ${pad}); CREATE TABLE filler(x); ${filler}; CREATE TABLE b(n INTEGER, pad TEXT); INSERT INTO b VALUES (0, ${pad});`);
+    const script = 'PRAGMA synchronous = OFF;\n' + Array.from({ length: 4000 }, (_, i) => `BEGIN; UPDATE a SET n = ${i + 1}; UPDATE b SET n = ${i + 1}; COMMIT;`).join('\n');
+    const writer = spawn(SQLITE3, [db], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const done = new Promise((resolve) => writer.on('exit', resolve));
+    writer.stdin.end(script);
+    let running = true;
+    void done.then(() => (running = false));
+    let attempts = 0;
+    while (running) {
+      attempts++;
+      const r = await createBackup(db, { now: clock(1), retention: 2 });
+      if (!r.ok) {
+        assert.ok(['db-changing', 'db-sidecar', 'db-changed'].includes(r.error.code), r.error.message);
+        continue;
+      }
+      if (r.value.reused) continue;
+      const [na, nb] = sqlite3(r.value.path, 'SELECT (SELECT n FROM a), (SELECT n FROM b);').trim().split('|');
+      assert.equal(na, nb, `${r.value.path} mixes two states`);
+    }
+    assert.ok(attempts > 0);
+    const settled = await createBackup(db, { now: clock(1), retention: 2 });
+    assert.ok(settled.ok, settled.ok ? '' : settled.error.message);
+    assert.equal(sqlite3(settled.value.path, 'SELECT (SELECT n FROM a), (SELECT n FROM b);'), '4000|4000\n');
+  });
+
+  it('creates the backups folder and the backup no more open than the database', async () => {
+    fs.chmodSync(db, 0o600);
+    const b = await backup({ now: clock(0) });
+    assert.equal(fs.statSync(backups).mode & 0o777, 0o700 & ~process.umask());
+    assert.equal(fs.statSync(b.path).mode & 0o777, 0o600);
   });
 
   it('keeps the newest N (default 5) and prunes only this database\'s backups', async () => {
     fs.mkdirSync(backups);
-    const foreign = ['other_20200101_000000.db', 'dashboard_notes.txt', 'dashboard_2020.db', 'dashboard-copy.db', 'dashboard_20200101_000000.db.bak'];
+    const foreign = ['other.db_20200101T000000000Z.db', 'dashboard.db_notes.txt', 'dashboard.db_2020.db', 'dashboard-copy.db', 'dashboard.db_20200101T000000000Z.db.bak'];
     for (const f of foreign) {
       fs.writeFileSync(path.join(backups, f), 'not a backup of ours');
     }
     const now = clock(60);
     const made = [];
     for (let i = 0; i < 7; i++) {
+      sqlite3(db, `INSERT INTO t VALUES ('${i}');`);
       made.push(await backup({ now }));
     }
     assert.deepEqual(made[5].pruned, [made[0].path]);
@@ -123,11 +221,12 @@ describe('backups', () => {
     it(`retention ${retention} keeps ${kept} of 6`, async () => {
       const now = clock(1);
       for (let i = 0; i < 6; i++) {
+        sqlite3(db, `INSERT INTO t VALUES ('${i}');`);
         await backup({ now, retention });
       }
       const listed = await listBackups(db);
       assert.equal(listed.length, kept);
-      assert.equal(path.basename(listed[0].path), 'dashboard_20251019_143005.db');
+      assert.equal(path.basename(listed[0].path), 'dashboard.db_20251019T143005000Z.db');
     });
   }
 
@@ -184,16 +283,17 @@ describe('backups', () => {
       assert.ok(r.ok, r.ok ? '' : r.error.message);
       const safety = r.value.safetyBackup;
       assert.ok(safety);
-      assert.equal(path.basename(safety.path), 'dashboard_20251019_143001.db');
+      assert.equal(path.basename(safety.path), 'dashboard.db_20251019T143001000Z.db');
       assert.deepEqual(fs.readFileSync(safety.path), current);
       assert.deepEqual(fs.readFileSync(db), fs.readFileSync(old.path));
       assert.equal(sqlite3(db, 'SELECT x FROM t;'), 'v1\n');
-      assert.match(r.value.notes[0], /was backed up to .*dashboard_20251019_143001\.db first/);
+      assert.match(r.value.notes[0], /was backed up to .*dashboard\.db_20251019T143001000Z\.db first/);
     });
 
     it('does not let retention remove the backup being restored', async () => {
       const now = clock(1);
       const old = await backup({ now, retention: 1 });
+      sqlite3(db, "UPDATE t SET x = 'v2';");
       const r = await restoreBackup(db, old.path, { now, retention: 1, maxBytes: MAX });
       assert.ok(r.ok);
       assert.ok(fs.existsSync(old.path));

@@ -77,7 +77,7 @@ describe('CLI', () => {
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'rolled_back']);
     assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '0\n');
-    assert.match(down.stdout, /Backup: .*app_\d{8}_\d{6}(_\d+)?\.db/);
+    assert.match(down.stdout, /Backup: .*app\.db_\d{8}T\d{9}Z\.db/);
   });
 
   it('exits 1 on a failing migration, names file and line, and keeps schema and data as they were', () => {

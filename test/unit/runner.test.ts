@@ -236,7 +236,15 @@ describe(`runner (${ENGINE})`, () => {
       assert.equal(dumpDatabase(db), before);
     });
 
-    for (const [statement, found] of [['ALTER TABLE schema_migrations ADD COLUMN note TEXT', /note TEXT/], ['DROP TABLE schema_migrations', /dropped it/]] as const) {
+    it('refuses a migration that alters the ledger (ALTER) before anything runs, and keeps the ledger as it was', () => {
+      up(db, makeMigration(1, 'base', 'CREATE TABLE base(x);'));
+      const before = dumpDatabase(db);
+      const outcome = up(db, makeMigration(2, 'ledger_ddl', 'CREATE TABLE a(x);\nALTER TABLE schema_migrations ADD COLUMN note TEXT;'));
+      assert.deepEqual([outcome.ok, outcome.error?.code, outcome.error?.line], [false, 'statement-refused', 2]);
+      assert.equal(dumpDatabase(db), before);
+    });
+
+    for (const [statement, found] of [['DROP TABLE schema_migrations', /dropped it/]] as const) {
       it(`fails a migration that changes the ledger itself (${statement.split(' ')[0]}) and keeps the ledger as it was`, () => {
         up(db, makeMigration(1, 'base', 'CREATE TABLE base(x);'));
         const before = dumpDatabase(db, ['schema_migrations']);

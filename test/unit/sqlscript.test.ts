@@ -119,7 +119,10 @@ const KIND_CASES: [sql: string, kind: StatementKind][] = [
   ['SELECT * FROM schema_migrations', 'other'],
   ['WITH v AS (SELECT 1) SELECT * FROM v', 'other'],
   ['CREATE TABLE schema_migrations_old (x)', 'other'],
-  ['CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO schema_migrations DEFAULT VALUES; END', 'other'],
+  ['CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO schema_migrations DEFAULT VALUES; END', 'ledger-ddl'],
+  ['CREATE TEMP VIEW v AS SELECT * FROM main.schema_migrations_sql', 'ledger-ddl'],
+  ['ALTER TABLE schema_migrations RENAME TO x', 'ledger-ddl'],
+  ['DROP TRIGGER t', 'other'],
   ['"BEGIN"', 'other'],
   ['ALTER TABLE tasks ADD COLUMN priority_level TEXT', 'other'],
 ];

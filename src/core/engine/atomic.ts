@@ -3,6 +3,7 @@
 import { randomBytes } from 'crypto';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
+import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 
 export type WriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
@@ -89,7 +90,11 @@ async function writeTemp(temp: string, bytes: Uint8Array, opts: AtomicWriteOptio
       await fh.chmod(opts.mode); // 'wx' applies the umask; the copy must keep the original's exact mode
     }
     if (opts.owner) {
-      await fh.chown(opts.owner.uid, opts.owner.gid).catch(() => undefined); // only root may; best effort
+      // The replacement keeps the original's owner, or it is not made: never take a file over.
+      const { uid, gid } = opts.owner;
+      await fh.chown(uid, gid).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(`the new file could not be given the original's owner and group (${uid}:${gid}, ${e.code}); run as its owner, or use the native engine, which writes the file in place`);
+      });
     }
     await fh.writeFile(bytes);
     await opts.onStep?.('temp-written');
@@ -174,7 +179,8 @@ function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempt
   if (err.inUse) {
     return { code: 'file-in-use', severity: 'error', file, message: `${file} is in use by another program (${err.code} after ${err.attempts} attempts to replace it). Close programs using it and try again; ${file} is unchanged.` };
   }
-  return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${err.message}. ${file} is unchanged.` };
+  const why = isFileSystemError(err) && err.code !== 'EEXIST' ? fileSystemAdvice(err, err.code === 'ENOSPC' || err.code === 'EDQUOT' ? file : err.path ?? file) : err.message;
+  return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${why}. ${file} is unchanged.` };
 }
 
 export async function removeQuietly(file: string): Promise<void> {

@@ -55,11 +55,44 @@ function problem(code: ProblemCode, file: string, message: string): Result<never
  */
 export async function writeDenied(realPath: string, exists: boolean): Promise<Problem | undefined> {
   const folder = await nearestFolder(path.dirname(realPath));
-  const file = exists ? await fsp.access(realPath, fsc.R_OK | fsc.W_OK).then(() => true, () => false) : true;
-  const dir = await fsp.access(folder, fsc.W_OK | fsc.X_OK).then(() => true, () => false);
-  if (file && dir) return undefined;
-  const what = !file ? `${realPath} is read-only for this user` : `the folder ${folder} is read-only for this user, and SQLite keeps its journal there`;
-  return { code: 'db-read-only', severity: 'error', file: realPath, message: `${what}; nothing was changed. Changing it needs write permission on the database file and its folder.` };
+  const file = exists ? await writable(realPath, fsc.R_OK | fsc.W_OK) : 'yes';
+  const dir = await writable(folder, fsc.W_OK | fsc.X_OK);
+  if (file === 'yes' && dir === 'yes') return readOnlyMode(realPath, exists);
+  if (file === 'read-only-fs' || (file === 'yes' && dir === 'read-only-fs')) {
+    return readOnly(realPath, `${realPath} is on a read-only file system; nothing was changed. Remount it read-write, or work on a copy elsewhere.`);
+  }
+  const what = file !== 'yes' ? `${realPath} is read-only for this user` : `the folder ${folder} is read-only for this user, and SQLite keeps its journal there`;
+  return readOnly(realPath, `${what}; nothing was changed. Changing it needs write permission on the database file and its folder.`);
+}
+
+async function writable(file: string, mode: number): Promise<'yes' | 'no' | 'read-only-fs'> {
+  return fsp.access(file, mode).then(() => 'yes' as const, (e: NodeJS.ErrnoException) => (e.code === 'EROFS' ? 'read-only-fs' : 'no'));
+}
+
+/**
+ * Root may write any file, but a file nobody may write (0444) was made read-only on purpose, and the
+ * sqlite3 shell of any other user refuses it: so do we, and we never change its mode.
+ */
+async function readOnlyMode(realPath: string, exists: boolean): Promise<Problem | undefined> {
+  if (!exists) return undefined;
+  const mode = (await fsp.stat(realPath)).mode & 0o777;
+  if (mode & 0o222) return undefined;
+  return readOnly(realPath, `${realPath} is read-only (mode ${mode.toString(8).padStart(4, '0')}); nothing was changed. Make it writable (chmod u+w) if it is meant to change.`);
+}
+
+function readOnly(file: string, message: string): Problem {
+  return { code: 'db-read-only', severity: 'error', file, message };
+}
+
+/**
+ * sql.js replaces the file with a new one, which belongs to whoever creates it: for a file of another
+ * user, only root can give the new one the old owner, so anyone else is refused rather than take the
+ * file over. (A group the new file cannot be given stops the write itself, before the rename.)
+ */
+export function ownerChangeRefused(realPath: string, st: { uid: number }): Problem | undefined {
+  const uid = process.geteuid?.();
+  if (uid === undefined || uid === 0 || st.uid === uid) return undefined;
+  return readOnly(realPath, `${realPath} belongs to user ${st.uid}, and the sql.js engine replaces the file, which would make this user its owner; nothing was changed. Run as its owner, or use the native engine, which writes it in place.`);
 }
 
 async function nearestFolder(dir: string): Promise<string> {

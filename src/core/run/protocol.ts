@@ -57,6 +57,8 @@ export interface TaskRequest {
   readonly migrations: readonly Migration[];
   /** Wall-clock time of the request, so applied_at comes from the caller's (injectable) clock. */
   readonly nowMs: number;
+  /** The engine's memory limit (sqliteMigrations.memoryLimitMB); absent: no limit beyond the defaults. */
+  readonly memoryLimitMB?: number;
 }
 
 export interface TaskResponse {
@@ -68,6 +70,8 @@ export interface TaskResponse {
   readonly bytes?: Uint8Array;
   /** True when the task committed changes to the database (native: in place; sql.js: in `bytes`). */
   readonly changed?: boolean;
+  /** The change is only a 'failed' ledger row (no migration committed): the file is written without a backup. */
+  readonly unbackedUp?: boolean;
   /** Native: the backup taken before the first change. */
   readonly backup?: CreatedBackup;
   readonly checks?: CheckResult[];

@@ -4,6 +4,7 @@ import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBa
 import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
 import { vetScript, type VettedScript } from '../sql/script';
+import { ledgerImage, readBackMismatch, type LedgerWrite } from '../ledger/readback';
 import { inMigrationTransaction, ledgerIntact, migrationProblem, type Where } from './transaction';
 
 export interface RunContext {
@@ -56,7 +57,8 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
     },
     finish: () => {
       executionTimeMs = timer.stop();
-      return ledgerIntact(db, where, fingerprint) ?? recordApplied(db, { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql });
+      const written = { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql };
+      return ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'applied', record: written }, where, () => recordApplied(db, written));
     },
   });
   if (error && NOTHING_RAN.has(error.code)) {
@@ -84,6 +86,16 @@ function recordFailure(db: Connection, r: Parameters<typeof recordStatus>[1], wa
   }
 }
 
+/** Makes the ledger write; what it changed, read back, must be exactly what was written, or the migration fails and rolls back. */
+function readBack(db: Connection, version: string, wrote: LedgerWrite, where: Where, write: () => void): Problem | undefined {
+  const image = ledgerImage(db, version);
+  write();
+  const mismatch = readBackMismatch(db, version, image, wrote);
+  if (!mismatch) return undefined;
+  const why = 'a trigger on schema_migrations (perhaps a TEMP one, or one made outside migrations) rewrote it';
+  return migrationProblem('ledger-tampered', `${where.label}: the ledger read back after recording it is not what was written (${mismatch}); ${why}. Rolled back; drop that trigger and run again.`, where);
+}
+
 function alreadyApplied(m: Migration, where: Where): Problem {
   return migrationProblem('already-applied', `${where.label}: version ${m.version} is already applied (another run may have applied it meanwhile); nothing was run.`, where);
 }
@@ -102,7 +114,7 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
       fingerprint = ledgerFingerprint(db);
       return rollbackRefusal(db, m, where);
     },
-    finish: () => ledgerIntact(db, where, fingerprint) ?? markRolledBack(db, m.version),
+    finish: () => ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'rolled_back' }, where, () => markRolledBack(db, m.version)),
   });
   const executionTimeMs = error && NOTHING_RAN.has(error.code) ? 0 : timer.stop();
   return { ...head, ok: !error, executionTimeMs, warnings: vetted.warnings, error };

@@ -107,6 +107,12 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
     await engine.unchanged();
     return withStates(db, req, { outcomes, notes });
   }
+  // When no migration committed, the only change is a 'failed' row: not worth a backup (or the pruning of an older one).
+  if (!outcomes.some((o) => o.ok)) {
+    await engine.unchanged();
+    const { backup: _dropped, ...rest } = prepared.value;
+    return await finishWrite(engine, req, { ...rest, outcomes, notes, unbackedUp: true });
+  }
   return await finishWrite(engine, req, { ...prepared.value, outcomes, notes });
 }
 

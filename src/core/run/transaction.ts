@@ -88,7 +88,7 @@ function runStatements(db: Connection, statements: readonly SqlStatement[], wher
         return statementProblem(where, s, 'SQLite reads more than one statement here; split it with ";" (nothing of it was run)', 'split-mismatch');
       }
     } catch (e) {
-      return statementProblem(where, s, errorMessage(e), 'statement-failed');
+      return statementProblem(where, s, errorMessage(e), 'statement-failed', diskFullAdvice(e));
     }
   }
   return undefined;
@@ -136,7 +136,7 @@ function commit(db: Connection, where: Where): Problem | undefined {
     return undefined;
   } catch (e) {
     rollbackQuietly(db);
-    return migrationProblem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.`, where);
+    return migrationProblem('commit-failed', `${where.label}: COMMIT failed: ${errorMessage(e)}; rolled back.${diskFullAdvice(e)}`, where);
   }
 }
 
@@ -149,8 +149,13 @@ function rollbackQuietly(db: Connection): void {
   }
 }
 
-function statementProblem(where: Where, s: SqlStatement, message: string, code: ProblemCode): Problem {
-  const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}`;
+/** SQLITE_FULL: what to do about it, said once after the message. */
+function diskFullAdvice(e: unknown): string {
+  return /disk is full/i.test(errorMessage(e)) ? ' Free some space on the disk that holds the database (its journal needs room too) and run it again.' : '';
+}
+
+function statementProblem(where: Where, s: SqlStatement, message: string, code: ProblemCode, advice = ''): Problem {
+  const text = `${where.label}:${s.line}: ${message}, in statement: ${quoteStatement(s.text)}${advice ? `.${advice}` : ''}`;
   return problem(code, text, { file: where.file, line: s.line });
 }
 

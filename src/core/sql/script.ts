@@ -15,6 +15,7 @@ export type StatementKind =
   | 'attach'
   | 'detach'
   | 'ledger-write'
+  | 'ledger-ddl'
   | 'other';
 
 export interface SqlStatement {
@@ -51,6 +52,7 @@ const REFUSED: Partial<Record<StatementKind, string>> = {
   rollback: "ROLLBACK would end the runner's transaction (a failing statement already rolls the whole migration back)",
   savepoint: "SAVEPOINT would interfere with the runner's transaction",
   release: "RELEASE would interfere with the runner's transaction",
+  'ledger-ddl': 'a trigger, view or ALTER TABLE that refers to schema_migrations or schema_migrations_sql could rewrite the ledger the runner keeps',
 };
 
 export interface VettedScript {
@@ -179,11 +181,22 @@ function classify(sql: string, tokens: readonly Token[]): StatementKind {
   if (first in FIRST_WORD_KINDS) {
     return FIRST_WORD_KINDS[first];
   }
+  if (touchesLedgerDefinition(sql, tokens, first)) {
+    return 'ledger-ddl';
+  }
   if (first === 'PRAGMA') {
     return pragmaName(sql, tokens)?.toLowerCase() === 'journal_mode' ? 'journal-mode' : 'other';
   }
   const dml = first === 'WITH' ? dmlAfterWith(sql, tokens) : DML.has(first) ? 0 : -1;
   return dml >= 0 && writesLedger(sql, tokens, dml) ? 'ledger-write' : 'other';
+}
+
+/** CREATE [TEMP] TRIGGER|VIEW, DROP TRIGGER|VIEW, ALTER TABLE naming a ledger table anywhere in its text (a rename, a trigger body). */
+function touchesLedgerDefinition(sql: string, tokens: readonly Token[], first: string): boolean {
+  const second = keywordAt(sql, tokens, 1);
+  const object = second === 'TEMP' || second === 'TEMPORARY' ? keywordAt(sql, tokens, 2) : second;
+  const ddl = (first === 'CREATE' && (object === 'TRIGGER' || object === 'VIEW')) || (first === 'DROP' && (second === 'TRIGGER' || second === 'VIEW')) || (first === 'ALTER' && second === 'TABLE');
+  return ddl && tokens.some((t) => t.type !== 'comment' && LEDGER_TABLES.has((identifier(sql, t) ?? '').toLowerCase()));
 }
 
 /** PRAGMA [schema.]name ... */

@@ -14,6 +14,7 @@ import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
 import { integrityCheck } from '../../run/integrity';
 import { problem } from '../../problems';
+import { watchMemory } from './memoryWatch';
 
 const send = (message: FromChild): Promise<void> => new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 
@@ -34,6 +35,7 @@ function nextMessage(): Promise<ToChild | undefined> {
 }
 
 async function handle(sqlite: NodeSqlite, message: ToChild): Promise<void> {
+  if (message.request.memoryLimitMB) watchMemory(message.request.memoryLimitMB);
   switch (message.type) {
     // The database is closed (and scratch copies removed) before the answer goes out: once the parent
     // has it, this process holds nothing of the database any more.
@@ -83,7 +85,8 @@ async function restore(sqlite: NodeSqlite, req: RestoreRequest) {
     if (fs.existsSync(req.file)) {
       const current = NativeConnection.open(sqlite, req.file, { busyTimeoutMs: req.busyTimeoutMs });
       try {
-        const made = await placeBackup(req.file, { ...req.backups, now: () => new Date(req.nowMs), protect: [req.backupFile], allowDamaged: true }, (temp) => copyDatabase(sqlite, current, temp, req.mode), async () => ok(undefined));
+        const place = { ...req.backups, now: () => new Date(req.nowMs), protect: [req.backupFile], allowDamaged: true, mode: req.mode, owner: req.owner };
+        const made = await placeBackup(req.file, place, (temp) => copyDatabase(sqlite, current, temp, req.mode, req.owner), async () => ok(undefined));
         if (!made.ok) return made;
         safetyBackup = made.value;
       } finally {

@@ -1,4 +1,5 @@
 import * as fsp from 'fs/promises';
+import { mayChown, type Owner } from '../folders';
 import type { NativeConnection } from './connection';
 import type { NodeSqlite } from './nodeSqlite';
 
@@ -9,10 +10,11 @@ import type { NodeSqlite } from './nodeSqlite';
  * `dest` is created first with `mode` (the database's own permission bits), so the copy is never
  * more readable than the original, not even for a moment.
  */
-export async function copyDatabase(sqlite: NodeSqlite, conn: NativeConnection, dest: string, mode: number): Promise<void> {
+export async function copyDatabase(sqlite: NodeSqlite, conn: NativeConnection, dest: string, mode: number, owner?: Owner): Promise<void> {
   const fh = await fsp.open(dest, 'wx', mode & 0o666);
   try {
     await fh.chmod(mode & 0o666);
+    if (owner && mayChown()) await fh.chown(owner.uid, owner.gid);
   } finally {
     await fh.close();
   }

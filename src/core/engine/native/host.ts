@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { MigrationOutcome } from '../../run/runner';
 import type { FromChild, ToChild } from './messages';
 import type { NativeProbe } from './probe';
+import { MEMORY_MARK } from './memoryWatch';
 
 /** The bundle in dist/ is native.js; the compiled tests have child.js beside this file. */
 const SCRIPTS = ['native.js', 'child.js'];
@@ -89,6 +90,11 @@ export class NativeChild {
   /** How the process ended, with the last lines it wrote to stderr, which say why when it crashed. */
   private withStderr(detail: string): string {
     return this.stderr ? `${detail}: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : detail;
+  }
+
+  /** Whether the child's memory watcher stopped it (it says so on stderr just before). */
+  stoppedForMemory(): boolean {
+    return this.stderr.includes(MEMORY_MARK);
   }
 
   /** Waits until the process is gone: after a kill, its locks are released only then. */

@@ -9,10 +9,12 @@ import type { NativeRequest } from './task';
 export interface RestoreRequest {
   readonly file: string;
   readonly mode: number;
+  readonly owner?: NativeRequest['owner'];
   readonly backupFile: string;
   readonly busyTimeoutMs: number;
   readonly backups: NativeRequest['backups'];
   readonly nowMs: number;
+  readonly memoryLimitMB?: number;
 }
 
 export type ToChild =

@@ -14,7 +14,7 @@ import { missingDatabaseNote, needsDatabase, noDatabase, resolveDatabaseFile, wr
 import { NativeChild } from './host';
 import type { FromChild } from './messages';
 import type { NativeRequest } from './task';
-import type { ProblemCode } from '../../problems';
+import { problem, type ProblemCode } from '../../problems';
 
 export interface NativeRunOptions {
   readonly now: () => Date;
@@ -74,10 +74,12 @@ export async function inChild(given: NativeChild | undefined, message: Parameter
     if (end.kind === 'message') return ok(end.message);
     await child.stopped();
     if (message.type === 'task' && message.request.existed) await recoverJournal(message.request, config);
-    const why: { code: ProblemCode; text: string } = end.kind === 'time-limit'
-      ? { code: 'time-limit', text: `The operation did not finish within ${config.timeLimitMs / 1000} s and was stopped` }
-      : { code: 'native-exit', text: `The native engine's process stopped unexpectedly (${end.detail})` };
-    return fail([{ code: why.code, severity: 'error', file: config.databaseFile, message: `${why.text}; ${afterKill(finished)} ${end.kind === 'time-limit' ? 'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).' : ''}`.trim() }]);
+    const why: { code: ProblemCode; text: string; fix: string } = end.kind === 'time-limit'
+      ? { code: 'time-limit', text: `The operation did not finish within ${config.timeLimitMs / 1000} s and was stopped`, fix: 'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).' }
+      : child.stoppedForMemory()
+        ? { code: 'memory-limit', text: `The operation used more than the ${config.memoryLimitMB} MB memory limit and was stopped`, fix: 'If it legitimately needs more, raise sqliteMigrations.memoryLimitMB (CLI: --memory-limit MB).' }
+        : { code: 'native-exit', text: `The native engine's process stopped unexpectedly (${end.detail})`, fix: '' };
+    return fail([problem(why.code, `${why.text}; ${afterKill(finished)} ${why.fix}`.trim(), { file: config.databaseFile })]);
   } finally {
     child.dispose();
   }
@@ -109,6 +111,7 @@ interface Target {
   readonly realPath: string;
   readonly existed: boolean;
   readonly mode: number;
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** The path leads to a regular SQLite file (or to nothing yet), and a task that writes may write it and its folder. */
@@ -127,7 +130,7 @@ async function inspectTarget(dbPath: string, writes: boolean): Promise<Result<Ta
       const denied = await writeDenied(realPath, Boolean(stat));
       if (denied) return fail(denied);
     }
-    return ok({ realPath, existed: Boolean(stat), mode: stat ? stat.mode & 0o7777 : 0o644 });
+    return ok({ realPath, existed: Boolean(stat), mode: stat ? stat.mode & 0o7777 : 0o644, owner: stat ? { uid: stat.uid, gid: stat.gid } : undefined });
   } catch (e) {
     return fail({ code: 'db-unreadable', severity: 'error', file: abs, message: `Could not read ${abs}: ${(e as Error).message}` });
   }
@@ -181,10 +184,12 @@ async function restoreWithChild(config: EngineConfig, backupFile: string, option
   const request = {
     file: target.value.realPath,
     mode: target.value.mode,
+    owner: target.value.owner,
     backupFile: source.value.realPath,
     busyTimeoutMs: config.busyTimeoutMs,
     backups: { folder: config.backupsFolder, retention: config.backupRetention },
     nowMs: options.now().getTime(),
+    memoryLimitMB: config.memoryLimitMB,
   };
   const ended = await inChild(options.child, { type: 'restore', request }, config);
   if (!ended.ok) return ended;
@@ -200,9 +205,11 @@ function nativeRequest(config: EngineConfig, task: Task, migrations: readonly Mi
     task,
     migrations,
     nowMs: now().getTime(),
+    memoryLimitMB: config.memoryLimitMB,
     file: target.realPath,
     existed: target.existed,
     mode: target.mode,
+    owner: target.owner,
     busyTimeoutMs: config.busyTimeoutMs,
     backups: { folder: config.backupsFolder, retention: config.backupRetention },
     quickCheckAboveBytes: QUICK_CHECK_ABOVE,

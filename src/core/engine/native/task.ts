@@ -9,6 +9,7 @@ import { changesDatabase, type TaskRequest, type TaskResponse } from '../../run/
 import { problem, type TaskEngine } from '../../run/tasks';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
+import type { Owner } from '../folders';
 import type { NodeSqlite } from './nodeSqlite';
 
 export interface NativeRequest extends TaskRequest {
@@ -18,6 +19,8 @@ export interface NativeRequest extends TaskRequest {
   readonly existed: boolean;
   /** The database file's permission bits, which its backups get too. */
   readonly mode: number;
+  /** The database file's owner, which its backups get too when the child runs as root. */
+  readonly owner?: Owner;
   readonly busyTimeoutMs: number;
   readonly backups: Omit<BackupPlace, 'now'>;
   /** Above this size the check after a write is quick_check instead of integrity_check. */
@@ -64,7 +67,7 @@ export class NativeTask implements TaskEngine {
 
   /** Nothing changed, so the backup just made is a copy of the database as it still is: not worth a slot. */
   async unchanged(): Promise<void> {
-    if (this.pending) await fs.promises.rm(this.pending.path, { force: true });
+    if (this.pending && !this.pending.reused) await fs.promises.rm(this.pending.path, { force: true });
     this.pending = undefined;
   }
 
@@ -73,13 +76,13 @@ export class NativeTask implements TaskEngine {
     return placeBackup(
       this.req.file,
       { ...this.backupPlace(), deferPrune },
-      (temp) => copyDatabase(this.sqlite, this.conn, temp, this.req.mode),
+      (temp) => copyDatabase(this.sqlite, this.conn, temp, this.req.mode, this.req.owner),
       async (temp) => this.checkCopy(temp),
     );
   }
 
   private backupPlace(): BackupPlace {
-    return { ...this.req.backups, now: () => new Date(this.req.nowMs) };
+    return { ...this.req.backups, now: () => new Date(this.req.nowMs), mode: this.req.mode, owner: this.req.owner };
   }
 
   /**

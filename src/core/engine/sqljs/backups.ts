@@ -1,10 +1,13 @@
 // Backups and restore on the sql.js path: the backup is the bytes that were read (and checked), and a
 // restore replaces the database file atomically, after backing up the current one.
 import * as fsp from 'fs/promises';
+import * as path from 'path';
 import { placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
 import { sha256OfBytes, sha256OfFile } from '../hash';
+import { mayChown, type Owner } from '../folders';
 import { fail, ok, type Result } from '../../model';
 import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
+import { checkSidecars } from './sidecars';
 import { checkInWorker } from './workerClient';
 
 export interface BackupOptions extends BackupPlace {
@@ -28,15 +31,17 @@ export async function createBackup(dbRealPath: string, opts: BackupOptions): Pro
   if (!source.ok) {
     return source;
   }
-  const { bytes, realPath, mode, sha256 } = source.value;
-  return placeBackup(realPath, opts, (temp) => writeCopy(temp, bytes, mode), (temp) => verifyCopy(temp, realPath, sha256, opts));
+  const { bytes, realPath, mode, owner, sha256 } = source.value;
+  const place = { ...opts, mode, owner };
+  return placeBackup(realPath, place, (temp) => writeCopy(temp, bytes, mode, owner), (temp) => verifyCopy(temp, realPath, sha256, opts));
 }
 
-/** The copy gets the database's permission bits, never wider: a backup holds the same data. */
-async function writeCopy(temp: string, bytes: Uint8Array, mode: number): Promise<void> {
+/** The copy gets the database's permission bits, never wider, and (as root) its owner: a backup holds the same data. */
+async function writeCopy(temp: string, bytes: Uint8Array, mode: number, owner: Owner): Promise<void> {
   const fh = await fsp.open(temp, 'wx', mode & 0o666);
   try {
     await fh.chmod(mode & 0o666);
+    if (mayChown()) await fh.chown(owner.uid, owner.gid);
     await fh.writeFile(bytes);
     await fh.sync();
   } finally {
@@ -62,8 +67,8 @@ async function verifyCopy(copy: string, file: string, sha256: string, opts: Back
     : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were read.` });
 }
 
-async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number; sha256: string }>> {
-  const source = opts.source ? ok(opts.source) : await readDatabaseFile(dbRealPath, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES });
+async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number; owner: Owner; sha256: string }>> {
+  const source = opts.source ? ok(opts.source) : await readSettled(dbRealPath, opts.maxBytes ?? DEFAULT_MAX_BYTES);
   if (!source.ok) {
     return source;
   }
@@ -79,7 +84,31 @@ async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Res
   if ((await sha256OfBytes(bytes)) !== snapshot.sha256) {
     return fail({ code: 'backup-source-modified', severity: 'error', file, message: `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).` });
   }
-  return ok({ bytes, realPath: file, mode: snapshot.mode, sha256: snapshot.sha256 });
+  return ok({ bytes, realPath: file, mode: snapshot.mode, owner: { uid: snapshot.uid, gid: snapshot.gid }, sha256: snapshot.sha256 });
+}
+
+/** How many times a file that keeps changing is read before the backup gives up. */
+const SETTLE_ATTEMPTS = 5;
+
+/**
+ * Another program may commit while the file is read, and a read across a commit can mix two states that
+ * each pass integrity_check. So the file is read until two reads in a row agree, with no unfinished
+ * transaction (hot -journal, WAL) before either read or after the last.
+ */
+export async function readSettled(dbPath: string, maxBytes: number): Promise<Result<DatabaseRead>> {
+  let previous = await readDatabaseFile(dbPath, { maxBytes });
+  for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
+    if (!previous.ok || !previous.value.bytes) return previous;
+    const again = await readDatabaseFile(dbPath, { maxBytes });
+    if (!again.ok) return again;
+    if (again.value.snapshot.sha256 === previous.value.snapshot.sha256) {
+      const after = await checkSidecars(again.value.snapshot.realPath);
+      return after.ok ? again : after;
+    }
+    previous = again;
+  }
+  const file = path.resolve(dbPath);
+  return fail({ code: 'db-changing', severity: 'error', file, message: `Not backed up: ${file} changed each of the ${SETTLE_ATTEMPTS + 1} times it was read (another program keeps writing to it). Try again when it is idle, or use the native engine, which copies it through SQLite's locks.` });
 }
 
 export async function restoreBackup(

@@ -9,7 +9,7 @@ import { changesDatabase, type Task, type TaskResponse } from '../../run/protoco
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
-import { missingDatabaseNote, needsDatabase, noDatabase, writeDenied } from '../dbpath';
+import { missingDatabaseNote, needsDatabase, noDatabase, ownerChangeRefused, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
@@ -29,7 +29,7 @@ export interface SqlJsRun extends TaskResponse {
 
 export async function runSqlJs(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
   if (task.kind === 'describe') {
-    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0 }, config.timeLimitMs);
+    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0, memoryLimitMB: config.memoryLimitMB }, config.timeLimitMs);
     return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
   }
   if (!changesDatabase(task)) return readInWorker(config, task, migrations, options);
@@ -42,7 +42,8 @@ export async function runSqlJs(config: EngineConfig, task: Task, migrations: rea
  */
 async function whileLocked<T>(config: EngineConfig, now: () => Date, work: (lockNotes: Problem[]) => Promise<Result<T, Problem[]>>): Promise<Result<T, Problem[]>> {
   const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
-  const denied = await writeDenied(realPath, await fsp.stat(realPath).then(() => true, () => false));
+  const st = await fsp.stat(realPath).catch(() => undefined);
+  const denied = (await writeDenied(realPath, Boolean(st))) ?? (st ? ownerChangeRefused(realPath, st) : undefined);
   if (denied) return fail([denied]);
   const holders = await checkNoHolders(realPath);
   if (!holders.ok) return fail([holders.error]);
@@ -73,7 +74,7 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
   if (!read.value.snapshot.exists && needsDatabase(task.kind)) {
     return fail([noDatabase(config.databaseFile, task.kind)]);
   }
-  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime() };
+  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime(), memoryLimitMB: config.memoryLimitMB };
   const reply = await runInWorker(request, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
   const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, Boolean(reply.value.bytes)), ...reply.value.notes] };
@@ -85,7 +86,7 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
 
 async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array, options: SqlJsRunOptions, response: TaskResponse): Promise<Result<SqlJsRun, Problem[]>> {
   let backup: CreatedBackup | undefined;
-  if (read.snapshot.exists) {
+  if (read.snapshot.exists && !response.unbackedUp) {
     const made = await createBackup(read.snapshot.realPath, {
       folder: config.backupsFolder,
       retention: config.backupRetention,
@@ -116,9 +117,21 @@ function missingFileNote(read: DatabaseRead, config: EngineConfig, creates: bool
   return read.snapshot.exists ? [] : [missingDatabaseNote(config.databaseFile, creates)];
 }
 
-/** A backup now: the file's bytes, read with the same refusals as a migration, verified with sql.js. */
-export function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
-  return createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes, timeLimitMs: config.timeLimitMs });
+/**
+ * A backup now: the file's bytes, read with the same refusals as a migration until two reads agree,
+ * verified with sql.js. Our own runs are kept out by the run lock, where this user may take it.
+ */
+export async function backupSqlJs(config: EngineConfig, now: () => Date): Promise<Result<CreatedBackup>> {
+  const make = () => createBackup(config.databaseFile, { folder: config.backupsFolder, retention: config.backupRetention, now, maxBytes: config.maxDatabaseBytes, timeLimitMs: config.timeLimitMs });
+  const realPath = await fsp.realpath(config.databaseFile).catch(() => path.resolve(config.databaseFile));
+  if (!(await fsp.stat(realPath).then((s) => s.isFile(), () => false)) || (await writeDenied(realPath, true))) return make();
+  const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
+  if (!lock.ok) return lock;
+  try {
+    return await make();
+  } finally {
+    await lock.value.release();
+  }
 }
 
 /** Replaces the file with a backup, atomically, under the run lock; the current file is backed up first. */

@@ -63,7 +63,12 @@ async function journalFinding(db: string): Promise<string | undefined> {
 const JOURNAL_HEADER = 28;
 
 async function headerHasData(file: string): Promise<boolean> {
-  const fh = await fsp.open(file, 'r');
+  // Deleted between the stat and the open: the transaction it held has just finished.
+  const fh = await fsp.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!fh) return false;
   try {
     const { bytesRead, buffer } = await fh.read(Buffer.alloc(JOURNAL_HEADER), 0, JOURNAL_HEADER, 0);
     return buffer.subarray(0, bytesRead).some((b) => b !== 0);

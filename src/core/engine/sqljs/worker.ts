@@ -28,6 +28,8 @@ async function runSqlJsTask(req: SqlJsRequest): Promise<TaskReply> {
   const bytes = source ? source.value.bytes : req.bytes;
   const task = new SqlJsTask(await loadSqlJs(), bytes);
   try {
+    // For the whole SQLite library in this worker: a statement that allocates past it fails with "out of memory".
+    if (req.memoryLimitMB) task.conn.run(`PRAGMA hard_heap_limit = ${Math.floor(req.memoryLimitMB) * 1024 * 1024}`);
     const reply = await runTask(task, req);
     if (!req.read || bytes || !reply.ok) return reply;
     return ok({ ...reply.value, notes: [missingDatabaseNote(req.read.file, false), ...reply.value.notes] });

@@ -21,7 +21,9 @@ export function checkInWorker(check: FileToRead, timeLimitMs: number): Promise<R
 
 function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
   return new Promise((resolve) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'));
+    // The JavaScript heap is capped here; SQLite's own allocations inside sql.js by hard_heap_limit in the worker.
+    const limit = 'memoryLimitMB' in req ? req.memoryLimitMB : undefined;
+    const worker = new Worker(path.join(__dirname, 'worker.js'), limit ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {});
     let settled = false;
     const finish = (reply: R) => {
       if (settled) return;
@@ -32,7 +34,7 @@ function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest, b
     };
     const timer = setTimeout(() => finish(failure('time-limit', timeLimitMessage(timeLimitMs))), timeLimitMs);
     worker.once('message', (reply: R) => finish(reply));
-    worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e))));
+    worker.once('error', (e) => finish(failure('worker-error', workerErrorMessage(e, limit))));
     worker.once('exit', (code) => finish(failure('worker-exit', `The migration worker stopped unexpectedly (exit code ${code}); the database file was not changed.`)));
     worker.postMessage(req, transferable(bytes));
   });
@@ -49,10 +51,11 @@ function timeLimitMessage(ms: number): string {
     'If it legitimately needs longer, raise sqliteMigrations.timeLimitSeconds (CLI: --time-limit SECONDS).';
 }
 
-function workerErrorMessage(e: Error): string {
-  const oom = /memory|allocation|Aborted/i.test(e.message);
-  const why = oom ? 'it ran out of memory (sql.js holds the whole database in memory)' : e.message;
-  return `The migration worker failed: ${why}; the database file was not changed.`;
+function workerErrorMessage(e: Error, limitMB: number | undefined): string {
+  const oom = /memory|allocation|Aborted/i.test(e.message) || (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+  const why = oom ? `it ran out of memory (sql.js holds the whole database in memory${limitMB ? `; the limit is ${limitMB} MB` : ''})` : e.message;
+  const fix = oom ? ' If it legitimately needs more, raise sqliteMigrations.memoryLimitMB (CLI: --memory-limit MB).' : '';
+  return `The migration worker failed: ${why}; the database file was not changed.${fix}`;
 }
 
 function failure<R>(code: ProblemCode, message: string): R {
