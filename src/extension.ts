@@ -26,7 +26,11 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const model = new MigrationsModel(now, (problem) => log.error(problem.message));
   const tree = new MigrationsTree(model);
   const diagnostics = new ChecksumDiagnostics(model);
-  const statusBar = new MigrationsStatusBar(model);
+  const views = [
+    vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
+  ];
+  const statusBar = new MigrationsStatusBar(model, views);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   watchers.reset();
@@ -38,8 +42,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     diagnostics,
     statusBar,
     watchers,
-    vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
+    ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,

@@ -136,7 +136,7 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.answer = 'Apply';
     await run('applyPending');
     await bar.update();
-    assert.equal(bar.text, '$(database) 002');
+    assert.equal(bar.text, '$(database) 002 · up to date');
     assert.match(bar.tooltip, new RegExp(`Engine: ${ENGINE === 'native' ? 'native' : 'sql\\.js'}`));
     fake.answer = 'Roll Back';
     await run('rollbackLast');
@@ -145,7 +145,7 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.settings['sqliteMigrations.databaseFile'] = '../outside.db';
     model.invalidate();
     await bar.update();
-    assert.equal(bar.text, '$(warning) Migrations: error');
+    assert.equal(bar.text, '$(error) Migrations: error');
     assert.match(bar.tooltip, /outside the workspace folder/);
   });
 
