@@ -7,6 +7,7 @@ import { registerShowEngine } from './vscode/engineCommand';
 import { FileCommands } from './vscode/fileCommands';
 import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
+import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const statusBar = new MigrationsStatusBar(model, views);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
+  const reports = new ReportView();
   watchers.reset();
 
   context.subscriptions.push(
@@ -42,12 +44,13 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     diagnostics,
     statusBar,
     watchers,
+    reports,
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,
     }),
-    ...new MigrationCommands(model, reporter).register(),
+    ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
     registerShowEngine(model, reporter, log),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
