@@ -31,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
   ];
-  const statusBar = new MigrationsStatusBar(model, views);
+  // The badge goes on the activity-bar view only: on the Explorer's view it would badge the Explorer icon.
+  const statusBar = new MigrationsStatusBar(model, [views[0]]);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();

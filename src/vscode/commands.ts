@@ -123,7 +123,7 @@ export class MigrationCommands {
       lines.push(`${later.map((s) => s.name).join(', ')} ${later.length === 1 ? 'was applied after it and stays' : 'were applied after it and stay'} applied.`);
     }
     lines.push('A backup is made first.');
-    return confirm(`Roll back ${target.name}?\n\n${lines.join('\n')}`, 'Roll Back');
+    return confirm(`Roll back ${target.name}?`, 'Roll Back', lines.join('\n'));
   }
 
   private async verify(arg: unknown): Promise<boolean> {
@@ -186,8 +186,8 @@ export class MigrationCommands {
   }
 }
 
-async function confirm(message: string, action: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action;
+async function confirm(message: string, action: string, detail?: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
 }
 
 async function pickBackup(dbPath: string, folder: string): Promise<string | undefined> {

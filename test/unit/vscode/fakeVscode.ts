@@ -179,7 +179,9 @@ export const workspace = {
 
 function show(kind: 'info' | 'warning' | 'error') {
   return async (message: string, ...items: unknown[]) => {
-    fake.shown.push({ kind, message });
+    // A modal's detail is shown under its message: recorded as one text, a blank line between.
+    const detail = (items[0] as { detail?: string } | undefined)?.detail;
+    fake.shown.push({ kind, message: detail ? `${message}\n\n${detail}` : message });
     return items.some((i) => i === fake.answer) ? fake.answer : undefined;
   };
 }
