@@ -242,4 +242,24 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.equal(await run('dryRun'), true);
     assert.equal(fake.panels.length, 2, 'a closed view is opened anew');
   });
+
+  it('a failed migration says so: its tooltip has "Failed at", never "Applied at", and the status bar counts it', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_broken.sql'), 'INSERT INTO no_such_table (id) VALUES (1);\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_broken.down.sql'), 'SELECT 1;\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), false);
+    assert.match(fake.shown.at(-1)!.message, /^003_broken failed: 003_broken\.sql:1: no such table: no_such_table/);
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const node = (await tree.getChildren()).find((n) => n.kind === 'migration' && n.state.name === '003_broken')!;
+    const tooltip = (tree.getTreeItem(node).tooltip as { value: string }).value;
+    assert.match(tooltip, /Failed at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    assert.doesNotMatch(tooltip, /Applied at/);
+    const bar = new MigrationsStatusBar(model);
+    disposables.push(bar);
+    await bar.update();
+    assert.equal(bar.text, '$(error) 002 · 1 failed');
+    assert.match(bar.tooltip, /^\S*data\/app\.db: version 002, 1 failed\n1 to apply: 1 failed\.\nEngine: /);
+  });
 });
