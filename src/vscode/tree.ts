@@ -44,7 +44,10 @@ export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   async getChildren(node?: Node): Promise<Node[]> {
     if (node?.kind === 'folder') return folderChildren(node.status);
     if (node) return [];
-    const shown = (await this.model.folders()).filter((f) => f.states.length > 0 || f.errors.length > 0);
+    // A folder whose only files are unusable still shows them (with their problems), not "No migrations found".
+    const shown = (await this.model.folders()).filter(
+      (f) => f.states.length > 0 || f.errors.length > 0 || f.problems.some((p) => p.file !== undefined && p.severity !== 'info'),
+    );
     if (shown.length === 1) return folderChildren(shown[0]);
     return shown.map((status) => ({ kind: 'folder', status }));
   }

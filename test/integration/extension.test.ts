@@ -73,10 +73,13 @@ suite('Tree view and commands', () => {
     const before = fs.readFileSync(dbPath());
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.dryRun'), true);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.dryRun'), true);
-    const reports = vscode.window.tabGroups.all
-      .flatMap((g) => g.tabs)
-      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sqliteMigrations.report'));
-    assert.deepEqual(reports.map((t) => t.label), [`Dry Run: ${folder().name}`], 'one report view, reused');
+    // The workbench tells the extension host about new tabs a moment after the panel is created.
+    const reportTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sqliteMigrations.report'))
+        .map((t) => t.label);
+    await eventually(() => assert.deepEqual(reportTabs(), [`Dry Run: ${folder().name}`]), 'one report view, reused');
     assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.isUntitled).map((d) => d.uri.toString()), [], 'no untitled document');
     assert.deepEqual(fs.readFileSync(dbPath()), before);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -262,4 +262,14 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.equal(bar.text, '$(error) 002 · 1 failed');
     assert.match(bar.tooltip, /^\S*data\/app\.db: version 002, 1 failed\n1 to apply: 1 failed\.\nEngine: /);
   });
+
+  it('a folder whose only migration file has a bad name still shows that file with its problem', async () => {
+    for (const name of Object.keys(FILES)) fs.rmSync(path.join(root, name));
+    fs.writeFileSync(path.join(root, 'migrations', '1_create.sql'), 'CREATE TABLE a (id INTEGER);\n');
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const items = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
+    assert.deepEqual(items.map((i) => [i.label, i.description]), [['1_create.sql', 'bad name']]);
+    assert.match((items[0].tooltip as { value: string }).value, /needs at least 3 digits/);
+  });
 });
