@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The command line: the same engine the extension uses, for CI and production.
-import { HELP, parseCliArgs } from './cli/args';
+import { commandHelp, HELP, parseCliArgs } from './cli/args';
 import { EXIT_USAGE, runCommand } from './cli/commands';
 import { pauseHookFromEnv } from './cli/pause';
 
@@ -10,7 +10,7 @@ async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2), process.cwd());
   switch (parsed.kind) {
     case 'help':
-      process.stdout.write(HELP);
+      process.stdout.write(parsed.command ? commandHelp(parsed.command) : HELP);
       return 0;
     case 'version':
       process.stdout.write(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);

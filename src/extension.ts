@@ -7,6 +7,7 @@ import { registerShowEngine } from './vscode/engineCommand';
 import { FileCommands } from './vscode/fileCommands';
 import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
+import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
@@ -29,9 +30,15 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const model = new MigrationsModel(now, (problem) => log.error(problem.message));
   const tree = new MigrationsTree(model);
   const diagnostics = new ChecksumDiagnostics(model);
-  const statusBar = new MigrationsStatusBar(model);
+  const views = [
+    vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
+  ];
+  // The badge goes on the activity-bar view only: on the Explorer's view it would badge the Explorer icon.
+  const statusBar = new MigrationsStatusBar(model, [views[0]]);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
+  const reports = new ReportView();
   watchers.reset();
 
   context.subscriptions.push(
@@ -41,13 +48,13 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     diagnostics,
     statusBar,
     watchers,
-    vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
+    reports,
+    ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,
     }),
-    ...new MigrationCommands(model, reporter).register(),
+    ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
     registerShowEngine(model, reporter, log),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),

@@ -29,7 +29,12 @@ export interface CliArgs {
   readonly verbose?: boolean;
 }
 
-export type ParsedArgs = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
+export type ParsedArgs =
+  | { kind: 'run'; args: CliArgs }
+  /** `command` for one command's help (`up --help`, `help up`); absent for the overview. */
+  | { kind: 'help'; command?: CommandName }
+  | { kind: 'version' }
+  | { kind: 'error'; message: string };
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -62,13 +67,12 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     return { kind: 'error', message: (e as Error).message };
   }
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
   const [command, ...rest] = positionals;
+  if (command === 'help') return helpFor(rest[0]);
+  if (values.help) return helpFor(command);
+  if (values.version) return { kind: 'version' };
   if (!command) return { kind: 'help' };
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    return { kind: 'error', message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}` };
-  }
+  if (!isCommand(command)) return unknownCommand(command);
   const numbers = readNumbers(values);
   if (typeof numbers === 'string') return { kind: 'error', message: numbers };
   const bump = values.bump ?? 'minor';
@@ -103,6 +107,19 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
 }
 
+function isCommand(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+function unknownCommand(name: string): ParsedArgs {
+  return { kind: 'error', message: `unknown command "${name}"; expected one of: ${COMMANDS.join(', ')}` };
+}
+
+function helpFor(name: string | undefined): ParsedArgs {
+  if (name === undefined) return { kind: 'help' };
+  return isCommand(name) ? { kind: 'help', command: name } : unknownCommand(name);
+}
+
 type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'retention' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
@@ -133,13 +150,14 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.allowExistingSchema && args.command !== 'up' && args.command !== 'dry-run') return '--allow-existing-schema only applies to "up" (and "dry-run")';
   if ((args.only !== undefined || args.steps !== undefined) && args.command === 'baseline') return '"baseline" takes --to SEQ only';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
-  if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup file to restore';
+  if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
   if (!takesPositionals && args.positionals.length) return `unexpected argument "${args.positionals[0]}"`;
   return undefined;
 }
 
 export const HELP = `Usage: sqlite-migrations <command> [options]
+       sqlite-migrations <command> --help   (or: sqlite-migrations help <command>)
 
 Commands:
   status                 list every migration and its status
@@ -156,7 +174,8 @@ Commands:
                          them: adopting a database that already has their schema
   backup                 back up the database now
   backups                list backups, newest first
-  restore <file>         restore a backup (the current file is backed up first)
+  restore <backup>       restore a backup: a file, or a name in the backups folder
+                         (the current file is backed up first)
 
 Options:
   --db FILE              database file (default: sqliteMigrations.databaseFile in
@@ -181,3 +200,87 @@ Options:
 
 Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.
 `;
+
+const COMMON = `Options for every command: --db FILE, --dir FOLDER, --root DIR, --layout LAYOUT, --engine auto|native|sqljs,
+--time-limit SECONDS, --memory-limit MB, --busy-timeout SECONDS, --json. "sqlite-migrations --help" explains them.`;
+
+/** What `<command> --help` prints: what it does, its own options, an example. */
+const COMMAND_HELP: Record<CommandName, string> = {
+  status: `Usage: sqlite-migrations status
+
+Lists every migration with its sequence, version, status (applied, pending, failed, rolled_back,
+modified, missing) and when it was applied. Never creates or changes the database.
+
+Example: sqlite-migrations status --db data/app.db`,
+  up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema]
+
+Applies what is pending (also failed and rolled-back migrations), in order, each in its own transaction.
+A backup is made before the first change. A database that has tables of its own but no schema_migrations
+is refused: see "sqlite-migrations baseline".
+
+  --to SEQ                 apply up to and including sequence SEQ
+  --only SEQ               apply just SEQ, even out of order
+  --allow-existing-schema  apply on top of a database that has tables but no schema_migrations
+
+Example: sqlite-migrations up --to 3`,
+  down: `Usage: sqlite-migrations down [--to SEQ | --steps N | --only SEQ]
+
+Rolls back the last applied migration with its .down.sql file (a backup is made first).
+"sqlite-migrations dry-run --down" shows first what it would remove.
+
+  --to SEQ     roll back every migration after SEQ (SEQ stays applied)
+  --steps N    roll back the last N
+  --only SEQ   roll back just SEQ (later ones stay applied)
+
+Example: sqlite-migrations down --steps 2`,
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch]
+
+Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
+NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
+with the next version (--bump, default minor) in its header.
+
+Example: sqlite-migrations new "add task tags" --bump patch`,
+  verify: `Usage: sqlite-migrations verify
+
+Checks the database's integrity and foreign keys, the ledger, the applied checksums against the files,
+and the file names. Exits 1 when any check fails.
+
+Example: sqlite-migrations verify --json`,
+  'dry-run': `Usage: sqlite-migrations dry-run [--to SEQ | --only SEQ]
+       sqlite-migrations dry-run --down [--to SEQ | --steps N | --only SEQ]
+
+Runs the plan of "up" (or, with --down, of "down") on a copy of the database and reports each
+migration's result, the rows per table before and after, and what would be removed (tables with their
+rows, columns, deleted rows). The database file is not changed.
+
+Example: sqlite-migrations dry-run --down --steps 1`,
+  baseline: `Usage: sqlite-migrations baseline [--to SEQ]
+
+Records migrations as applied without running them: for a database that already has their schema
+(one made before it had migrations, or by another tool). A backup is made first; refused when any of
+them is already in schema_migrations.
+
+  --to SEQ     record up to and including sequence SEQ (default: every migration present)
+
+Example: sqlite-migrations baseline --to 12, then sqlite-migrations up applies the rest`,
+  backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention N]
+
+Backs up the database now, into the backups folder (default: backups/ beside the database).
+
+Example: sqlite-migrations backup`,
+  backups: `Usage: sqlite-migrations backups [--backups FOLDER]
+
+Lists the database's backups, newest first.
+
+Example: sqlite-migrations backups`,
+  restore: `Usage: sqlite-migrations restore <backup> [--backups FOLDER]
+
+Puts a backup back in place of the database; the current file is backed up first. <backup> is a file
+path, or the name of a file in the backups folder (as "sqlite-migrations backups" lists them).
+
+Example: sqlite-migrations backups, then sqlite-migrations restore NAME with a name it listed`,
+};
+
+export function commandHelp(command: CommandName): string {
+  return `${COMMAND_HELP[command]}\n\n${COMMON}\n`;
+}

@@ -10,7 +10,7 @@ import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, type Problem } from '../core/model';
 import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
-import { checkLine, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
+import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
 
 export interface CliIO {
@@ -139,9 +139,9 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
 function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint): string {
   const lines: string[] = [];
   if (kind === 'status') lines.push(statusTable(r.states, paint).trimEnd());
-  for (const o of r.outcomes) lines.push(outcomeLine(o, paint));
+  for (const o of r.outcomes) lines.push(outcomeLine(o, paint, kind === 'dry-run'));
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
-  if (r.dryRun) lines.push(...dryRunLines(r.dryRun));
+  if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'baseline') lines.push(...r.notes.filter((n) => n.code === 'baselined').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
@@ -159,6 +159,10 @@ function dryRunLines(d: NonNullable<engine.OperationResult['dryRun']>): string[]
   const lines: string[] = [];
   if (d.tablesCreated.length) lines.push(`Tables created: ${d.tablesCreated.join(', ')}`);
   if (d.tablesDropped.length) lines.push(`Tables dropped: ${d.tablesDropped.join(', ')}`);
+  for (const c of d.columnChanges) {
+    if (c.added.length) lines.push(`Columns added to ${c.table}: ${c.added.join(', ')}`);
+    if (c.removed.length) lines.push(`Columns removed from ${c.table}: ${c.removed.join(', ')}`);
+  }
   for (const c of d.rowCounts) {
     if (c.before !== c.after) lines.push(`Rows in ${c.table}: ${c.before} -> ${c.after}`);
   }
@@ -240,8 +244,22 @@ async function showBackups(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise
   return EXIT_OK;
 }
 
+/**
+ * A path as given, else a bare name (as `backups` lists it) in the backups folder; whatever the backups
+ * are named, the file only has to be there.
+ */
+export function resolveBackup(given: string, cwd: string, backupsFolder: string): string | Problem {
+  const asGiven = path.resolve(cwd, given);
+  if (fs.existsSync(asGiven)) return asGiven;
+  const inFolder = path.join(backupsFolder, given);
+  if (path.basename(given) === given && fs.existsSync(inFolder)) return inFolder;
+  const what = path.basename(given) === given ? `named ${given} here or in the backups folder ${backupsFolder}` : `at ${asGiven}`;
+  return { code: 'backup-missing', severity: 'error', message: `No backup ${what}; "sqlite-migrations backups" lists them.` };
+}
+
 async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
-  const file = path.resolve(io.cwd, args.positionals[0]);
+  const file = resolveBackup(args.positionals[0], io.cwd, cfg.backupsFolder);
+  if (typeof file !== 'string') return reportProblems([file], args, io);
   const restored = await engine.restore(cfg, file, options);
   if (!restored.ok) return reportProblems(restored.error, args, io);
   const safety = restored.value.safetyBackup;

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { CheckResult } from '../core/run/integrity';
+import { losesData, type DataLoss } from '../core/run/dataloss';
 import type { MigrationStatus, Problem } from '../core/model';
 import type { MigrationOutcome } from '../core/run/runner';
 import type { MigrationState } from '../core/ledger/status';
@@ -43,9 +44,11 @@ export function statusTable(states: readonly MigrationState[], paint: Paint): st
   return [paint.bold(line(header)), ...body].join('\n') + '\n';
 }
 
-export function outcomeLine(o: MigrationOutcome, paint: Paint): string {
-  const verb = o.direction === 'up' ? 'applied' : 'rolled back';
-  if (o.ok) return `${paint.green('✓')} ${o.name} (${o.version}) ${verb} in ${o.executionTimeMs} ms`;
+/** A dry run's steps ran on a copy: they "would" apply, and their time is the copy's. */
+export function outcomeLine(o: MigrationOutcome, paint: Paint, dryRun = false): string {
+  const verb = o.direction === 'up' ? 'apply' : 'roll back';
+  if (o.ok && dryRun) return `${paint.green('✓')} ${o.name} (${o.version}) would ${verb} (${o.executionTimeMs} ms on the copy)`;
+  if (o.ok) return `${paint.green('✓')} ${o.name} (${o.version}) ${o.direction === 'up' ? 'applied' : 'rolled back'} in ${o.executionTimeMs} ms`;
   return `${paint.red('✗')} ${o.name} (${o.version}) failed`;
 }
 
@@ -72,4 +75,20 @@ function escapeRegExp(text: string): string {
 
 export function checkLine(c: CheckResult, paint: Paint): string {
   return `${c.ok ? paint.green('✓') : paint.red('✗')} ${c.name}: ${c.detail}`;
+}
+
+/** The dry run's data-loss preview as a table: what is removed, where, how many rows. */
+export function lossTable(loss: DataLoss, paint: Paint): string {
+  const rows: string[][] = [
+    ...loss.tablesDropped.map((t) => ['table dropped', t.table, String(t.rows)]),
+    ...loss.columnsDropped.map((c) => [c.columns.length === 1 ? 'column dropped' : 'columns dropped', `${c.table}.${c.columns.join(`, ${c.table}.`)}`, String(c.rows)]),
+    ...loss.rowsDeleted.map((d) => ['rows deleted', d.table, `${d.before - d.after} of ${d.before}`]),
+  ];
+  if (!losesData(loss) && rows.length === 0) return 'No data is removed.\n';
+  const header = ['REMOVED', 'WHERE', 'ROWS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const body = rows.map((r) => (r[2] === '0' ? paint.dim(line(r)) : paint.red(line(r))));
+  const tail = losesData(loss) ? [] : ['No data is removed (only empty tables or columns).'];
+  return [paint.bold(line(header)), ...body, ...tail].join('\n') + '\n';
 }

@@ -1,15 +1,16 @@
-import * as fs from 'fs/promises';
 import * as vscode from 'vscode';
 import { listBackups } from '../core/engine/backups';
 import * as engine from '../core/engine';
-import { lastApplied, toApply } from '../core/ledger/status';
-import type { Migration } from '../core/model';
-import type { UpOptions } from '../core/run/protocol';
-import { splitStatements } from '../core/sql/script';
-import type { MigrationsModel } from './model';
+import { appliedStates, lastApplied, toApply, type MigrationState } from '../core/ledger/status';
+import { plural } from '../core/ledger/summary';
+import { describeDataLoss } from '../core/run/dataloss';
+import type { DownOptions, UpOptions } from '../core/run/protocol';
+import type { Migration, Problem } from '../core/model';
+import type { FolderStatus, MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
-import { showDryRun } from './dryRunView';
+import { dryRunReport, verifyReport } from './reportHtml';
+import type { ReportView } from './reportView';
 
 /** Options tests and other extensions may pass instead of answering the prompts. */
 export interface ConfirmOptions {
@@ -25,6 +26,7 @@ export class MigrationCommands {
   constructor(
     private readonly model: MigrationsModel,
     private readonly reporter: Reporter,
+    private readonly reports: ReportView,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -48,12 +50,14 @@ export class MigrationCommands {
     if (!folder) return false;
     const status = await this.model.folderStatus(folder);
     if (status.errors.length) return this.reporter.outcome('Apply', { ok: false, error: [...status.errors] });
+    if (this.blockedByProblems(status)) return false;
     const pending = toApply(status.states);
     if (pending.length === 0) {
       this.reporter.info('No pending migrations: the database is up to date.');
       return true;
     }
-    if (!opts.confirmed && !(await confirm(`Apply ${pending.length} pending migration(s) to ${status.config?.databaseFile}?`, 'Apply'))) {
+    const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile) : 'the database';
+    if (!opts.confirmed && !(await confirm(`Apply ${plural(pending.length, 'pending migration')} to ${db}?`, 'Apply'))) {
       return false;
     }
     return this.applyUp('Applying migrations', folder, {});
@@ -61,6 +65,7 @@ export class MigrationCommands {
 
   private async applyOne(node: unknown): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
+    if (this.blockedByProblems(await this.model.folderStatus(node.folder))) return false;
     return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence });
   }
 
@@ -104,8 +109,8 @@ export class MigrationCommands {
 
   private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    if (!opts.confirmed && !(await confirmRollback(node.state.name, node.state.migration?.downPath))) return false;
     const only = node.state.sequence;
+    if (!opts.confirmed && !(await this.confirmRollback(node.folder, node.state, { only }))) return false;
     return this.withProgress(`Rolling back ${node.state.name}`, node.folder, (config, o) => engine.migrateDown(config, { only }, o));
   }
 
@@ -118,7 +123,7 @@ export class MigrationCommands {
       this.reporter.info('Nothing to roll back: no migration is applied.');
       return false;
     }
-    if (!opts.confirmed && !(await confirmRollback(last.name, last.migration?.downPath))) return false;
+    if (!opts.confirmed && !(await this.confirmRollback(folder, last, { steps: 1 }))) return false;
     return this.withProgress(`Rolling back ${last.name}`, folder, (config, o) => engine.migrateDown(config, { steps: 1 }, o));
   }
 
@@ -127,8 +132,41 @@ export class MigrationCommands {
     if (!folder) return false;
     const result = await this.model.write(folder, (config, o) => engine.dryRunUp(config, {}, o));
     if (!(await this.reporter.outcome('Dry run', result)) || !result.ok) return false;
-    await showDryRun(folder.name, result.value);
+    this.reports.show(dryRunReport(folder.name, result.value, 'up'));
     return true;
+  }
+
+  /** Files with errors are not used, so "up" would skip them: nothing is applied until they are fixed. */
+  private blockedByProblems(status: FolderStatus): boolean {
+    const blocking = status.problems.filter((p) => p.severity === 'error');
+    if (blocking.length === 0) return false;
+    const files = new Set(blocking.map((p) => p.file ?? '')).size;
+    const which = `${plural(files, 'migration file')} ${files === 1 ? 'has' : 'have'} ${files === 1 && blocking.length === 1 ? 'an error' : 'errors'}`;
+    this.reporter.refuse(`Cannot apply while ${which}: ${blocking[0].message}`, blocking[0]);
+    return true;
+  }
+
+  /**
+   * Asks with facts: the down plan runs first as a dry run on a copy, and the question says what it would
+   * really remove, and which later migrations stay applied when this one is not the last.
+   */
+  private async confirmRollback(folder: vscode.WorkspaceFolder, target: MigrationState, down: DownOptions): Promise<boolean> {
+    const preview = await this.model.write(folder, (config, o) => engine.dryRunDown(config, down, o));
+    const lines: string[] = [];
+    if (!preview.ok) {
+      lines.push(`The preview could not run: ${this.reporter.relative(preview.error[0].message)}`);
+    } else {
+      const failed = preview.value.outcomes.find((o) => !o.ok);
+      if (failed) lines.push(`The rollback would fail: ${this.reporter.relative(failed.error?.message ?? 'unknown error')}`);
+      else if (preview.value.dryRun) lines.push(...describeDataLoss(preview.value.dryRun.loss));
+    }
+    const states = (await this.model.folderStatus(folder)).states;
+    const later = appliedStates(states).filter((s) => s.sequence !== undefined && target.sequence !== undefined && s.sequence > target.sequence);
+    if (later.length) {
+      lines.push(`${later.map((s) => s.name).join(', ')} ${later.length === 1 ? 'was applied after it and stays' : 'were applied after it and stay'} applied.`);
+    }
+    lines.push('A backup is made first.');
+    return confirm(`Roll back ${target.name}?`, 'Roll Back', lines.join('\n'));
   }
 
   private async verify(arg: unknown): Promise<boolean> {
@@ -136,14 +174,17 @@ export class MigrationCommands {
     if (!folder) return false;
     const result = await this.model.query(folder, (config, o) => engine.verify(config, o));
     if (!(await this.reporter.outcome('Verify', result)) || !result.ok) return false;
-    const failed = (result.value.checks ?? []).filter((c) => !c.ok);
-    const summary = failed.length
-      ? `Verify found ${failed.length} problem(s): ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}`
-      : `Verify passed: ${(result.value.checks ?? []).map((c) => c.name).join(', ')} (engine: ${result.value.engine})`;
-    this.reporter.logProblem({ code: 'verify', severity: failed.length ? 'error' : 'info', message: summary });
-    if (failed.length) void vscode.window.showWarningMessage(summary);
-    else void vscode.window.showInformationMessage(summary);
-    return failed.length === 0;
+    const checks = result.value.checks ?? [];
+    const fileProblems: Problem[] = result.value.catalog.problems.filter((p) => p.severity === 'error');
+    const failed = checks.filter((c) => !c.ok);
+    const failures = failed.length + (fileProblems.length ? 1 : 0);
+    const summary = failures
+      ? `Verify: ${plural(failures, 'check')} failed: ${[...failed.map((c) => c.detail), ...fileProblems.map((p) => p.message)].join('; ')}`
+      : `Verify passed: ${plural(checks.length + 1, 'check')} (engine: ${result.value.engine})`;
+    this.reporter.logProblem({ code: 'verify', severity: failures ? 'error' : 'info', message: summary });
+    this.reports.show(verifyReport(folder.name, result.value, fileProblems));
+    if (failures) void vscode.window.showWarningMessage(this.reporter.relative(summary));
+    return failures === 0;
   }
 
   private async backup(arg: unknown): Promise<string | undefined> {
@@ -155,7 +196,7 @@ export class MigrationCommands {
       await this.reporter.outcome('Backup', made);
       return undefined;
     }
-    this.reporter.info(`Backed up to ${made.value.backup.path} (engine: ${made.value.engine})`);
+    this.reporter.info(`Backed up to ${vscode.workspace.asRelativePath(made.value.backup.path)} (engine: ${made.value.engine})`);
     return made.value.backup.path;
   }
 
@@ -166,7 +207,8 @@ export class MigrationCommands {
     if (!config) return false;
     const chosen = backupPath ?? (await pickBackup(config.databaseFile, config.backupsFolder));
     if (!chosen) return false;
-    if (!opts.confirmed && !(await confirm(`Replace ${config.databaseFile} with ${chosen}? The current file is backed up first.`, 'Restore'))) {
+    const rel = (p: string) => vscode.workspace.asRelativePath(p);
+    if (!opts.confirmed && !(await confirm(`Replace ${rel(config.databaseFile)} with ${rel(chosen)}? The current file is backed up first.`, 'Restore'))) {
       return false;
     }
     const result = await this.model.write(folder, async (c, options) => {
@@ -174,7 +216,7 @@ export class MigrationCommands {
       return restored.ok ? engine.status(c, options) : restored;
     });
     const okay = await this.reporter.outcome('Restore', result);
-    if (okay) this.reporter.info(`Restored ${config.databaseFile} from ${chosen}`);
+    if (okay) this.reporter.info(`Restored ${rel(config.databaseFile)} from ${rel(chosen)}`);
     return okay;
   }
 
@@ -187,19 +229,8 @@ export class MigrationCommands {
   }
 }
 
-async function confirm(message: string, action: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action;
-}
-
-/** Warns about data loss when the down file drops tables or columns. */
-async function confirmRollback(name: string, downPath: string | undefined): Promise<boolean> {
-  let warning = '';
-  if (downPath) {
-    const sql = await fs.readFile(downPath, 'utf8').catch(() => '');
-    const drops = splitStatements(sql).filter((s) => /^\s*(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+DROP\s+)/i.test(s.text));
-    if (drops.length) warning = `\n\nThe down file drops tables or columns (line ${drops.map((d) => d.line).join(', ')}): their data will be lost. A backup is made first.`;
-  }
-  return confirm(`Roll back ${name}?${warning}`, 'Roll Back');
+async function confirm(message: string, action: string, detail?: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
 }
 
 /** undefined: all of them; null: cancelled. */
@@ -216,7 +247,7 @@ async function pickBaselineTarget(migrations: readonly Migration[]): Promise<num
 async function pickBackup(dbPath: string, folder: string): Promise<string | undefined> {
   const backups = await listBackups(dbPath, folder);
   if (backups.length === 0) {
-    void vscode.window.showInformationMessage(`No backups in ${folder}`);
+    void vscode.window.showInformationMessage(`No backups in ${vscode.workspace.asRelativePath(folder)}`);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

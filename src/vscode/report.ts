@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OperationResult } from '../core/engine';
 import { engineLabel } from '../core/engine/facts';
@@ -35,7 +36,24 @@ export class Reporter {
 
   info(message: string): void {
     this.log.info(message);
-    void vscode.window.showInformationMessage(message);
+    void vscode.window.showInformationMessage(this.relative(message));
+  }
+
+  /** An action refused before it ran (the log gets the message too). */
+  refuse(message: string, problem: Problem): void {
+    this.logProblem({ ...problem, message });
+    void this.showFailure(message, problem);
+  }
+
+  /** Paths inside the workspace as the Explorer shows them; the log keeps them whole. */
+  relative(message: string): string {
+    let out = message;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const f of [...folders].sort((a, b) => b.uri.fsPath.length - a.uri.fsPath.length)) {
+      const prefix = f.uri.fsPath.endsWith(path.sep) ? f.uri.fsPath : f.uri.fsPath + path.sep;
+      out = out.split(prefix).join(folders.length > 1 ? `${f.name}${path.sep}` : '');
+    }
+    return out;
   }
 
   logProblem(p: Problem): void {
@@ -48,7 +66,7 @@ export class Reporter {
 
   private async showFailure(message: string, problem: Problem): Promise<void> {
     const actions = problem.file ? ['Open File', 'Show Output'] : ['Show Output'];
-    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    const choice = await vscode.window.showErrorMessage(this.relative(message), ...actions);
     if (choice === 'Open File' && problem.file) {
       const line = Math.max(0, (problem.line ?? 1) - 1);
       await vscode.window.showTextDocument(vscode.Uri.file(problem.file), { selection: new vscode.Range(line, 0, line, 0) });

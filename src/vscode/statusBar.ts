@@ -1,14 +1,31 @@
 import * as vscode from 'vscode';
 import { engineLabel } from '../core/engine/facts';
-import { lastApplied, toApply } from '../core/ledger/status';
-import type { MigrationsModel } from './model';
+import { summarize, type StatusSummary, type SummaryState } from '../core/ledger/summary';
+import type { FolderStatus, MigrationsModel } from './model';
 
-/** Shows the database's version and how many migrations are pending; a click applies them or shows the view. */
+/** Most urgent first: with several folders, the bar shows the worst. */
+const ORDER: readonly SummaryState[] = ['problems', 'failed', 'modified', 'pending', 'up to date'];
+
+const ICON: Record<SummaryState, string> = {
+  problems: '$(error)',
+  failed: '$(error)',
+  modified: '$(warning)',
+  pending: '$(database)',
+  'up to date': '$(database)',
+};
+
+/**
+ * The database's version and state in the status bar, and the same count as the views' badge, both from
+ * one `summarize` per folder; a click applies what is pending or shows the view.
+ */
 export class MigrationsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('sqliteMigrations.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly model: MigrationsModel) {
+  constructor(
+    private readonly model: MigrationsModel,
+    private readonly views: readonly vscode.TreeView<unknown>[] = [],
+  ) {
     this.item.name = 'SQLite Migrations';
     this.subscriptions = [model.onDidChange(() => void this.update())];
   }
@@ -17,26 +34,33 @@ export class MigrationsStatusBar implements vscode.Disposable {
     const all = await this.model.folders();
     const failed = all.find((f) => f.errors.length > 0);
     if (failed) {
-      this.item.text = '$(warning) Migrations: error';
+      this.item.text = '$(error) Migrations: error';
       this.item.tooltip = `${failed.folder.name}: ${failed.errors[0].message}`;
       this.item.command = 'sqliteMigrations.migrations.focus';
+      this.setBadge(1, `${failed.folder.name}: the status could not be read`);
       this.item.show();
       return;
     }
-    const folders = all.filter((f) => f.states.length > 0);
+    const folders = all.filter((f) => f.states.length > 0 || f.problems.some((p) => p.severity === 'error'));
     if (folders.length === 0) {
       this.item.hide();
+      this.setBadge(0, '');
       return;
     }
-    const pending = folders.reduce((n, f) => n + toApply(f.states).length, 0);
-    const versions = folders.map((f) => lastApplied(f.states)?.version).filter((v) => v !== undefined);
-    const version = versions.length ? versions.join(', ') : 'empty';
-    this.item.text = `$(database) ${version}${pending ? ` · ${pending} pending` : ''}`;
-    const engines = [...new Set(folders.map((f) => f.engine).filter((e) => e !== undefined))];
-    const engineLine = engines.length ? `\nEngine: ${engines.map((e) => engineLabel(e)).join(', ')}` : '';
-    this.item.tooltip = (pending ? `Database at ${version}; ${pending} pending migration(s). Click to apply them.` : `Database at ${version}; up to date.`) + engineLine;
-    this.item.command = pending ? 'sqliteMigrations.applyPending' : 'sqliteMigrations.migrations.focus';
+    const summaries = folders.map((f) => ({ folder: f, summary: summarize(f.states, f.problems) }));
+    const worst = [...summaries].sort((a, b) => ORDER.indexOf(a.summary.state) - ORDER.indexOf(b.summary.state))[0].summary;
+    const version = summaries.length === 1 ? (worst.version ?? 'empty') : summaries.map((s) => s.summary.version ?? 'empty').join(', ');
+    this.item.text = `${ICON[worst.state]} ${version} · ${worst.label}`;
+    this.item.tooltip = summaries.map((s) => folderTooltip(s.folder, s.summary, summaries.length > 1)).join('\n\n');
+    const applicable = worst.state === 'pending' || worst.state === 'failed';
+    this.item.command = applicable ? 'sqliteMigrations.applyPending' : 'sqliteMigrations.migrations.focus';
+    const badge = summaries.reduce((n, s) => n + s.summary.badge, 0);
+    this.setBadge(badge, summaries.map((s) => `${s.folder.folder.name}: ${s.summary.label}`).join('; '));
     this.item.show();
+  }
+
+  private setBadge(value: number, tooltip: string): void {
+    for (const view of this.views) view.badge = value > 0 ? { value, tooltip } : undefined;
   }
 
   get text(): string {
@@ -51,4 +75,12 @@ export class MigrationsStatusBar implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
+}
+
+function folderTooltip(status: FolderStatus, summary: StatusSummary, named: boolean): string {
+  const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile, named) : 'the database';
+  const head = `${db}: ${summary.version ? `version ${summary.version}` : 'empty'}, ${summary.label}`;
+  const engine = status.engine ? `Engine: ${engineLabel(status.engine)}` : undefined;
+  const action = summary.state === 'pending' || summary.state === 'failed' ? 'Click to apply.' : undefined;
+  return [head, ...summary.lines, engine, action].filter((l) => l !== undefined).join('\n');
 }

@@ -1,19 +1,24 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MigrationStatus, Problem } from '../core/model';
-import { toApply, type MigrationState } from '../core/ledger/status';
+import type { MigrationState } from '../core/ledger/status';
+import { summarize } from '../core/ledger/summary';
+import { compareFileNames } from '../core/migrations/catalog';
 import type { FolderStatus, MigrationsModel } from './model';
 
 /** Tree elements are plain values; `getTreeItem` turns them into what VS Code shows. */
 export type Node =
   | { readonly kind: 'folder'; readonly status: FolderStatus }
-  | { readonly kind: 'migration'; readonly folder: vscode.WorkspaceFolder; readonly state: MigrationState }
-  | { readonly kind: 'error'; readonly folder: vscode.WorkspaceFolder; readonly problem: Problem };
+  | { readonly kind: 'migration'; readonly folder: vscode.WorkspaceFolder; readonly state: MigrationState; readonly problems: readonly Problem[] }
+  | { readonly kind: 'error'; readonly folder: vscode.WorkspaceFolder; readonly problem: Problem }
+  /** A file named like a migration that is not used as one (duplicate sequence, bad name, undecodable, orphan down). */
+  | { readonly kind: 'file'; readonly folder: vscode.WorkspaceFolder; readonly file: string; readonly problems: readonly Problem[] };
 
 const ICONS: Record<MigrationStatus, [string, string]> = {
   applied: ['pass-filled', 'testing.iconPassed'],
   pending: ['circle-large-outline', 'charts.yellow'],
   failed: ['error', 'testing.iconFailed'],
-  rolled_back: ['discard', 'disabledForeground'],
+  rolled_back: ['debug-step-back', 'charts.purple'],
   modified: ['warning', 'list.warningForeground'],
   missing: ['question', 'list.errorForeground'],
 };
@@ -39,7 +44,10 @@ export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   async getChildren(node?: Node): Promise<Node[]> {
     if (node?.kind === 'folder') return folderChildren(node.status);
     if (node) return [];
-    const shown = (await this.model.folders()).filter((f) => f.states.length > 0 || f.errors.length > 0);
+    // A folder whose only files are unusable still shows them (with their problems), not "No migrations found".
+    const shown = (await this.model.folders()).filter(
+      (f) => f.states.length > 0 || f.errors.length > 0 || f.problems.some((p) => p.file !== undefined && p.severity !== 'info'),
+    );
     if (shown.length === 1) return folderChildren(shown[0]);
     return shown.map((status) => ({ kind: 'folder', status }));
   }
@@ -51,7 +59,9 @@ export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Dis
       case 'error':
         return errorItem(node.problem);
       case 'migration':
-        return migrationItem(node.state);
+        return migrationItem(node.state, node.problems);
+      case 'file':
+        return fileItem(node.file, node.problems);
     }
   }
 
@@ -61,10 +71,88 @@ export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 }
 
+/**
+ * Every file is in the tree: the migrations in order, and each file with a problem that keeps it from being
+ * one (a duplicate sequence, a bad name, ...) where its name sorts among them, with the problem.
+ */
 function folderChildren(status: FolderStatus): Node[] {
   const errors = status.errors.map((problem): Node => ({ kind: 'error', folder: status.folder, problem }));
-  const migrations = status.states.map((state): Node => ({ kind: 'migration', folder: status.folder, state }));
-  return [...errors, ...migrations];
+  const byFile = problemsByFile(status.problems);
+  const used = new Set<string>();
+  const migrations = status.states.map((state): [string, Node] => {
+    const files = [state.migration?.upPath, state.migration?.downPath].filter((f) => f !== undefined);
+    for (const f of files) used.add(f);
+    const problems = files.flatMap((f) => byFile.get(f) ?? []);
+    return [state.migration ? path.basename(state.migration.upPath) : `${state.name}.sql`, { kind: 'migration', folder: status.folder, state, problems }];
+  });
+  const files = [...byFile]
+    .filter(([file]) => !used.has(file))
+    .map(([file, problems]): [string, Node] => [path.basename(file), { kind: 'file', folder: status.folder, file, problems }]);
+  return [...errors, ...mergeByName(migrations, files)];
+}
+
+function problemsByFile(problems: readonly Problem[]): Map<string, Problem[]> {
+  const byFile = new Map<string, Problem[]>();
+  for (const p of problems) {
+    if (!p.file || p.severity === 'info') continue;
+    byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+  }
+  return byFile;
+}
+
+/** The migrations keep their order; each problem file goes before the first migration whose name sorts after it. */
+function mergeByName(migrations: readonly [string, Node][], files: readonly [string, Node][]): Node[] {
+  const out: Node[] = [];
+  const rest = [...files].sort((a, b) => compareFileNames(a[0], b[0]));
+  for (const [name, node] of migrations) {
+    while (rest.length && compareFileNames(rest[0][0], name) < 0) out.push(rest.shift()![1]);
+    out.push(node);
+  }
+  return [...out, ...rest.map(([, node]) => node)];
+}
+
+/** The words a narrow sidebar has room for; the whole message is in the tooltip. */
+const SHORT_PROBLEM: Record<string, string> = {
+  'duplicate-sequence': 'duplicate sequence',
+  'duplicate-version': 'duplicate version',
+  'bad-name': 'bad name',
+  'uppercase-extension': 'bad name',
+  'invalid-utf8': 'cannot be decoded',
+  'bad-header': 'bad header',
+  'missing-down': 'no down file',
+  'orphan-down': 'no up file',
+  'not-a-file': 'not a file',
+  'symlink-outside': 'link outside the folder',
+  unreadable: 'cannot be read',
+  'sequence-gap': 'sequence gap',
+  'version-order': 'version out of order',
+};
+
+export function shortProblem(p: Problem): string {
+  return SHORT_PROBLEM[p.code] ?? p.message;
+}
+
+function fileItem(file: string, problems: readonly Problem[]): vscode.TreeItem {
+  const item = new vscode.TreeItem(path.basename(file), vscode.TreeItemCollapsibleState.None);
+  const error = problems.some((p) => p.severity === 'error');
+  item.iconPath = new vscode.ThemeIcon(error ? 'error' : 'warning', new vscode.ThemeColor(error ? 'list.errorForeground' : 'list.warningForeground'));
+  item.description = problems.map(shortProblem).join(', ');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escapeMd(path.basename(file))}** — ${error ? 'not used' : 'warning'}\n\n`);
+  for (const p of problems) md.appendMarkdown(`$(${p.severity === 'error' ? 'error' : 'warning'}) ${escapeMd(p.message)}\n\n`);
+  md.supportThemeIcons = true;
+  item.tooltip = md;
+  item.contextValue = error ? 'file-error' : 'file-warning';
+  const uri = vscode.Uri.file(file);
+  item.resourceUri = uri;
+  item.id = `file:${file}`;
+  item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
+  item.accessibilityInformation = { label: `${path.basename(file)}, ${error ? 'error' : 'warning'}: ${problems.map((p) => p.message).join(' ')}` };
+  return item;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
 }
 
 function folderItem(status: FolderStatus): vscode.TreeItem {
@@ -72,8 +160,8 @@ function folderItem(status: FolderStatus): vscode.TreeItem {
   item.iconPath = vscode.ThemeIcon.Folder;
   item.resourceUri = status.folder.uri;
   item.contextValue = 'folder';
-  const pending = toApply(status.states).length;
-  item.description = pending ? `${pending} pending` : undefined;
+  const summary = summarize(status.states, status.problems);
+  item.description = summary.state === 'up to date' ? undefined : summary.label;
   return item;
 }
 
@@ -87,14 +175,14 @@ function errorItem(problem: Problem): vscode.TreeItem {
   return item;
 }
 
-function migrationItem(state: MigrationState): vscode.TreeItem {
+function migrationItem(state: MigrationState, problems: readonly Problem[]): vscode.TreeItem {
   const seq = state.migration?.sequenceText ?? (state.sequence === undefined ? '' : String(state.sequence));
   const item = new vscode.TreeItem(`${seq} ${state.description}`.trim(), vscode.TreeItemCollapsibleState.None);
-  item.description = state.version;
+  item.description = [state.version, ...problems.map(shortProblem)].join(' · ');
   const [icon, colour] = ICONS[state.status];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(colour));
   item.contextValue = `migration-${state.status}${state.migration?.downPath ? '-down' : ''}`;
-  item.tooltip = tooltip(state);
+  item.tooltip = tooltip(state, problems);
   item.id = `${state.name}@${state.version}`;
   if (state.migration) {
     const uri = vscode.Uri.file(state.migration.upPath);
@@ -105,14 +193,38 @@ function migrationItem(state: MigrationState): vscode.TreeItem {
   return item;
 }
 
-function tooltip(state: MigrationState): vscode.MarkdownString {
+/** What the ledger row's time means depends on the status: only an applied migration was "applied at" it. */
+const WHEN: Record<MigrationStatus, string | undefined> = {
+  applied: 'Applied at',
+  modified: 'Applied at',
+  missing: 'Applied at',
+  failed: 'Failed at',
+  rolled_back: 'Rolled back at',
+  pending: undefined,
+};
+
+/** One sentence per status on what it means and what to do. */
+const MEANING: Record<MigrationStatus, string> = {
+  applied: 'In the database.',
+  pending: 'Not applied yet: Apply Pending Migrations applies it.',
+  failed: 'The last attempt failed and was rolled back; nothing of it is in the database. Fix the file and apply it again.',
+  rolled_back: 'Rolled back: not in the database. Apply Pending Migrations applies it again.',
+  modified: 'Applied, but the file changed since: compare it with the applied text, revert it, or move the edit into a new migration.',
+  missing: 'Applied, but its file is gone: the database has changes no file describes.',
+};
+
+function tooltip(state: MigrationState, problems: readonly Problem[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
+  md.supportThemeIcons = true;
   md.appendMarkdown(`**${state.name}** — ${LABELS[state.status]}\n\n`);
+  md.appendMarkdown(`${MEANING[state.status]}\n\n`);
+  for (const p of problems) md.appendMarkdown(`$(${p.severity === 'error' ? 'error' : 'warning'}) ${escapeMd(p.message)}\n\n`);
   md.appendMarkdown(`Version: \`${state.version}\`\n\n`);
-  if (state.row && state.status !== 'pending') {
-    md.appendMarkdown(`Applied at: ${state.row.appliedAt} UTC\n\n`);
-    if (state.row.executionTimeMs !== null) md.appendMarkdown(`Execution time: ${state.row.executionTimeMs} ms\n\n`);
-    if (state.row.checksum) md.appendMarkdown(`Applied checksum: \`${state.row.checksum.slice(0, 16)}…\`\n\n`);
+  const when = WHEN[state.status];
+  if (state.row && when) {
+    md.appendMarkdown(`${when}: ${state.row.appliedAt} UTC\n\n`);
+    if (state.row.executionTimeMs !== null && state.status !== 'failed') md.appendMarkdown(`Execution time: ${state.row.executionTimeMs} ms\n\n`);
+    if (state.row.checksum && state.status !== 'failed') md.appendMarkdown(`Applied checksum: \`${state.row.checksum.slice(0, 16)}…\`\n\n`);
   }
   if (state.migration) md.appendMarkdown(`File checksum: \`${state.migration.checksum.slice(0, 16)}…\``);
   return md;

@@ -27,6 +27,16 @@ function run(command, args, options = {}) {
   }
 }
 
+/** apt's own output only when it fails: a warm run prints nothing, a cold one a line or two. */
+function runQuiet(command, args, options) {
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    process.stderr.write(`${result.stdout}${result.stderr}`);
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
+}
+
 function missingAptPackages() {
   return APT_PACKAGES.filter((name) => {
     try {
@@ -44,10 +54,11 @@ function ensureSystemPackages() {
   if (process.getuid && process.getuid() !== 0) {
     throw new Error(`missing Debian packages ${missing.join(', ')}: run "apt-get install -y ${APT_PACKAGES.join(' ')}" as root`);
   }
-  log(`installing ${APT_PACKAGES.join(', ')} with apt-get`);
+  log(`installing ${missing.join(', ')} with apt-get (nothing else is upgraded)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', '--no-upgrade', ...APT_PACKAGES], { env });
+  runQuiet('apt-get', ['update', '-qq'], { env });
+  // --no-upgrade: packages already installed stay as they are; only what is missing (and what it needs) comes in.
+  runQuiet('apt-get', ['install', '-y', '-qq', '--no-upgrade', ...missing], { env });
 }
 
 /** What the installed node_modules were built from: the lockfile and the Node that built the native modules. */

@@ -52,9 +52,13 @@ function multirootWorkspaceFile(copy) {
 }
 
 /** Starts a code-server for one phase, runs `body(server)`, and always stops it; keeps its log. */
-async function withServer(ctx, phase, trust, body, settings = {}) {
+async function withServer(ctx, phase, trust, body, settings = {}, serverOptions = {}) {
   const output = [];
-  const server = await startServer({ userSettings: { ...TRUST_SETTINGS[trust], ...settings }, onOutput: (text) => output.push(text) });
+  const server = await startServer({
+    userSettings: { ...TRUST_SETTINGS[trust], ...settings },
+    onOutput: (text) => output.push(text),
+    ...serverOptions,
+  });
   ctx.onCleanup(server.stop);
   try {
     return await body(server, output);
@@ -131,14 +135,14 @@ function uiModules(paths) {
 }
 
 /**
- * Runs one UI module against a freshly opened workbench (trusted workspace, extension loaded from
- * the repo). The module exports `async (ctx) => void` (or `run`) and throws to fail, e.g. with
+ * Runs one UI module against a freshly opened workbench (trusted workspace, extension linked from the
+ * repo, no smoke-test driver: notifications show as a user sees them). The module exports `async (ctx) => void` (or `run`) and throws to fail, e.g. with
  * node:assert. Its ctx: { page, workspace, port, origin, url, repoRoot, screenshot(label) => path }.
  */
 async function runUiModule(ctx, server, file) {
   const name = path.basename(file, '.js');
   const workspace = copyFixture(ctx.options.fixture, ctx.scratch);
-  const url = server.url({ folder: workspace, extensionDevelopmentPath: REPO_ROOT });
+  const url = server.url({ folder: workspace });
   const page = await newPage(ctx.browser);
   const screenshot = async (label) => {
     const shot = path.join(ctx.artifacts, `${name}-${label}.png`);
@@ -172,7 +176,7 @@ function runUiTests(ctx) {
     const counts = { passed, failed: files.length - passed, skipped: 0 };
     console.log(`ui: ${counts.passed} passed, ${counts.failed} failed`);
     return { code: counts.failed === 0 ? 0 : 1, counts };
-  });
+  }, {}, { smokeTestDriver: false, installExtension: REPO_ROOT });
 }
 
 module.exports = { runSuite, runUiTests };

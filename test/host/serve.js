@@ -48,6 +48,9 @@ async function main() {
   const server = await startServer({
     port: options.port,
     userSettings: { 'security.workspace.trust.enabled': Boolean(options.untrusted) },
+    // VS Code as a user gets it: no smoke-test driver (it hides every notification), the extension installed.
+    smokeTestDriver: false,
+    installExtension: REPO_ROOT,
     onOutput: options.verbose ? (text) => process.stdout.write(text) : undefined,
   });
   const stop = async () => {
@@ -58,7 +61,7 @@ async function main() {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   console.log(`Workspace: ${workspace.folder}${options.inPlace ? '' : ' (a copy; removed on exit)'}`);
-  console.log(`Open in a browser: ${server.url({ folder: workspace.folder, extensionDevelopmentPath: REPO_ROOT })}`);
+  console.log(`Open in a browser: ${server.url({ folder: workspace.folder })}`);
   console.log('Press Ctrl-C to stop.');
 }
 

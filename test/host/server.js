@@ -61,6 +61,16 @@ function workbenchUrl(port, { folder, workspace, extensionDevelopmentPath, exten
   return `http://${HOST}:${port}/?${query}`;
 }
 
+/**
+ * Without the smoke-test driver the workbench ignores the URL's payload, so a development extension is
+ * put where VS Code looks for installed ones: a link in the extensions folder, named as an install would be.
+ */
+function linkExtension(extensionsDir, extensionPath) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}`;
+  fs.symlinkSync(path.resolve(extensionPath), path.join(extensionsDir, `${id}-${manifest.version}`), 'dir');
+}
+
 function prepareDataDir(userSettings) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-migrations-host-'));
   const userDataDir = path.join(root, 'user-data');
@@ -74,8 +84,8 @@ function prepareDataDir(userSettings) {
   return { root, userDataDir, extensionsDir, config };
 }
 
-function serverArgs(port, dirs) {
-  return [
+function serverArgs(port, dirs, smokeTestDriver) {
+  const args = [
     CODE_SERVER,
     '--config', dirs.config,
     '--auth', 'none',
@@ -86,8 +96,11 @@ function serverArgs(port, dirs) {
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--vscode-option', 'enable-smoke-test-driver',
   ];
+  // The driver lets the URL's payload load the extension and its tests, but also hides every notification
+  // toast: test runs want it, a person trying the extension must not get it.
+  if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  return args;
 }
 
 async function waitUntilHealthy(port, child, timeoutMs) {
@@ -130,8 +143,10 @@ function killGroup(child, graceMs) {
 
 /**
  * Starts code-server and waits until it answers.
+ * `smokeTestDriver` (default true) is what test runs use; `installExtension` links an extension folder into
+ * the extensions dir, for a workbench without the driver (the demo) that must still load it.
  * @param {{ port?: number, userSettings?: object, onOutput?: (text: string) => void, keepData?: boolean,
- *   startTimeoutMs?: number }} [options]
+ *   startTimeoutMs?: number, smokeTestDriver?: boolean, installExtension?: string }} [options]
  * @returns {Promise<{ port: number, origin: string, userDataDir: string, logsDir: string,
  *   url: (open: object) => string, stop: () => Promise<void> }>}
  */
@@ -141,8 +156,9 @@ async function startServer(options = {}) {
   }
   const port = options.port ?? (await freePort());
   const dirs = prepareDataDir(options.userSettings ?? {});
+  if (options.installExtension) linkExtension(dirs.extensionsDir, options.installExtension);
   const onOutput = options.onOutput ?? (() => {});
-  const child = spawn(NODE_BIN, serverArgs(port, dirs), {
+  const child = spawn(NODE_BIN, serverArgs(port, dirs, options.smokeTestDriver ?? true), {
     cwd: dirs.root,
     detached: true, // own process group, so stop() reaches the extension hosts too
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,15 +68,21 @@ suite('Tree view and commands', () => {
     assert.deepEqual(await query("SELECT name FROM pragma_table_info('users') ORDER BY cid"), [['id'], ['name']]);
   });
 
-  test('Dry Run opens a report and leaves the database file alone', async () => {
+  test('Dry Run opens one report view, replaced when run again, and leaves the database file alone', async () => {
     await vscode.commands.executeCommand('sqliteMigrations.apply', await migrationNode('001_create_users'));
     const before = fs.readFileSync(dbPath());
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.dryRun'), true);
-    const doc = vscode.window.activeTextEditor?.document;
-    assert.ok(doc);
-    assert.match(doc.getText(), /# Dry run/);
-    assert.match(doc.getText(), /002_add_user_email \| 002 \| ok/);
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.dryRun'), true);
+    // The workbench tells the extension host about new tabs a moment after the panel is created.
+    const reportTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sqliteMigrations.report'))
+        .map((t) => t.label);
+    await eventually(() => assert.deepEqual(reportTabs(), [`Dry Run: ${folder().name}`]), 'one report view, reused');
+    assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.isUntitled).map((d) => d.uri.toString()), [], 'no untitled document');
     assert.deepEqual(fs.readFileSync(dbPath()), before);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Verify passes on a healthy database', async () => {

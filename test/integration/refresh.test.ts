@@ -20,12 +20,12 @@ suite('Refresh and status bar', () => {
     await vscode.commands.executeCommand('sqliteMigrations.apply', (await (await api()).tree.getChildren())[0]);
     await eventually(() => assert.equal(bar.text, '$(database) 001 · 1 pending'), 'the status bar after applying 001');
     await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true });
-    await eventually(() => assert.equal(bar.text, '$(database) 002'), 'the status bar when up to date');
+    await eventually(() => assert.equal(bar.text, '$(database) 002 · up to date'), 'the status bar when up to date');
   });
 });
 
 suite('Naming problems as diagnostics', () => {
-  const bad = 'migrations/003_Bad-Name.sql';
+  const bad = 'migrations/003 bad name.sql';
   const orphan = 'migrations/004_lonely.down.sql';
   setup(() => resetWorkspace([bad, orphan]));
   suiteTeardown(() => resetWorkspace([bad, orphan]));
@@ -39,7 +39,7 @@ suite('Naming problems as diagnostics', () => {
       assert.equal(forFile(orphan).length, 1);
     }, 'diagnostics on both files');
     assert.equal(forFile(bad)[0].severity, vscode.DiagnosticSeverity.Error);
-    assert.match(forFile(bad)[0].message, /003_Bad-Name\.sql/);
+    assert.match(forFile(bad)[0].message, /003 bad name\.sql/);
     assert.equal(forFile(orphan)[0].severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), false);
   });

@@ -194,7 +194,7 @@ describe('CLI', () => {
     const before = fs.readFileSync(db);
     const run = cli(root, ['dry-run']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /002_add_tags \(1\.1\.0\) applied/);
+    assert.match(run.stdout, /002_add_tags \(1\.1\.0\) would apply \(\d+ ms on the copy\)/);
     assert.match(run.stdout, /Tables created: tags/);
     assert.deepEqual(fs.readFileSync(db), before);
     assert.equal(cliJson(root, ['status']).json.migrations[1].status, 'pending');

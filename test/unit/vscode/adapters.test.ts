@@ -10,6 +10,7 @@ import { MigrationCommands } from '../../../src/vscode/commands';
 import { ChecksumDiagnostics } from '../../../src/vscode/diagnostics';
 import { MigrationsModel } from '../../../src/vscode/model';
 import { Reporter } from '../../../src/vscode/report';
+import { ReportView } from '../../../src/vscode/reportView';
 import { MigrationsStatusBar } from '../../../src/vscode/statusBar';
 import { MigrationsTree } from '../../../src/vscode/tree';
 import { ENGINE } from '../helpers/engines';
@@ -47,7 +48,8 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
   const folder = () => fake.folders[0] as unknown as vscode.WorkspaceFolder;
   const db = () => path.join(root, 'data', 'app.db');
   const commands = () => {
-    disposables.push(...new MigrationCommands(model, new Reporter(window.createOutputChannel() as never)).register());
+    const reports = new ReportView();
+    disposables.push(reports, ...new MigrationCommands(model, new Reporter(window.createOutputChannel() as never), reports).register());
     return (id: string, ...args: unknown[]) => fake.commands.get(`sqliteMigrations.${id}`)?.(...args) as Promise<unknown>;
   };
 
@@ -136,7 +138,7 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.answer = 'Apply';
     await run('applyPending');
     await bar.update();
-    assert.equal(bar.text, '$(database) 002');
+    assert.equal(bar.text, '$(database) 002 · up to date');
     assert.match(bar.tooltip, new RegExp(`Engine: ${ENGINE === 'native' ? 'native' : 'sql\\.js'}`));
     fake.answer = 'Roll Back';
     await run('rollbackLast');
@@ -145,7 +147,7 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.settings['sqliteMigrations.databaseFile'] = '../outside.db';
     model.invalidate();
     await bar.update();
-    assert.equal(bar.text, '$(warning) Migrations: error');
+    assert.equal(bar.text, '$(error) Migrations: error');
     assert.match(bar.tooltip, /outside the workspace folder/);
   });
 
@@ -168,5 +170,106 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.equal(warnings(two).length, 1);
     assert.equal(warnings(one).length, 1, 'the first file still warns');
     assert.match(warnings(one)[0].message, /Migration 001 was applied on 2025-10-19 14:30:00 UTC with a different checksum/);
+  });
+
+  it('Roll Back asks with what the down plan would really remove: the table and its rows', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_seed_projects.sql'), 'INSERT INTO projects (id) VALUES (1), (2), (3);\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_seed_projects.down.sql'), 'DELETE FROM projects;\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    fake.shown = [];
+    fake.answer = undefined; // dismissed: nothing is rolled back
+    assert.equal(await run('rollbackLast'), false);
+    assert.equal(fake.shown[0].message, 'Roll back 003_seed_projects?\n\nDeletes 3 rows from projects (3 before, 0 after).\nA backup is made first.');
+    assert.equal(sqlite3(db(), 'SELECT count(*) FROM projects;'), '3\n', 'the preview ran on a copy');
+  });
+
+  it('an out-of-order rollback names the later migrations that stay applied, and "no data is removed" when so', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const first = (await tree.getChildren()).find((n) => n.kind === 'migration' && n.state.name === '001_projects');
+    fake.shown = [];
+    fake.answer = undefined;
+    assert.equal(await run('rollback', first), false);
+    assert.equal(
+      fake.shown[0].message,
+      'Roll back 001_projects?\n\nDrops table projects (0 rows).\nNo data is removed.\n002_tasks was applied after it and stays applied.\nA backup is made first.',
+    );
+  });
+
+  it('shows both files of a duplicate sequence in the tree with the error, and Apply refuses with the reason', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '002_other.sql'), 'CREATE TABLE other (id INTEGER);\n');
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const nodes = await tree.getChildren();
+    const items = nodes.map((n) => tree.getTreeItem(n));
+    assert.deepEqual(items.map((i) => [i.label, i.description]), [
+      ['001 Projects', '001'],
+      ['002_other.sql', 'duplicate sequence'],
+      ['002_tasks.sql', 'duplicate sequence'],
+    ]);
+    assert.equal((items[1].iconPath as { id: string }).id, 'error');
+    assert.match((items[2].tooltip as { value: string }).value, /002\\?_tasks\.sql has the same sequence as 002\\?_other\.sql/);
+    const bar = new MigrationsStatusBar(model);
+    disposables.push(bar);
+    await bar.update();
+    assert.equal(bar.text, '$(error) empty · 2 problems');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), false);
+    assert.match(fake.shown.at(-1)!.message, /^Cannot apply while 2 migration files have errors: 002_other\.sql has the same sequence as 002_tasks\.sql; neither is used until one is renumbered\.$/);
+    assert.equal(fs.existsSync(db()), false, 'nothing was applied');
+  });
+
+  it('Dry Run and Verify open one report view, replaced in place when run again', async () => {
+    const run = commands();
+    assert.equal(await run('dryRun'), true);
+    assert.equal(await run('dryRun'), true);
+    assert.equal(fake.panels.length, 1, 'one view, reused');
+    assert.match(fake.panels[0].html, /<h1>Dry run: /);
+    assert.match(fake.panels[0].html, /<td>001_projects<\/td><td>001<\/td><td><span class="ok">would apply<\/span><\/td>/);
+    fake.answer = 'Apply';
+    await run('applyPending');
+    assert.equal(await run('verify'), true);
+    assert.equal(fake.panels.length, 1);
+    assert.equal(fake.panels[0].title.startsWith('Verify: '), true);
+    assert.match(fake.panels[0].html, /foreign key check<\/td><td>Every row that refers to a row of another table/);
+    fake.panels[0].dispose();
+    assert.equal(await run('dryRun'), true);
+    assert.equal(fake.panels.length, 2, 'a closed view is opened anew');
+  });
+
+  it('a failed migration says so: its tooltip has "Failed at", never "Applied at", and the status bar counts it', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_broken.sql'), 'INSERT INTO no_such_table (id) VALUES (1);\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_broken.down.sql'), 'SELECT 1;\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), false);
+    assert.match(fake.shown.at(-1)!.message, /^003_broken failed: 003_broken\.sql:1: no such table: no_such_table/);
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const node = (await tree.getChildren()).find((n) => n.kind === 'migration' && n.state.name === '003_broken')!;
+    const tooltip = (tree.getTreeItem(node).tooltip as { value: string }).value;
+    assert.match(tooltip, /Failed at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    assert.doesNotMatch(tooltip, /Applied at/);
+    const bar = new MigrationsStatusBar(model);
+    disposables.push(bar);
+    await bar.update();
+    assert.equal(bar.text, '$(error) 002 · 1 failed');
+    assert.match(bar.tooltip, /^\S*data\/app\.db: version 002, 1 failed\n1 to apply: 1 failed\.\nEngine: /);
+  });
+
+  it('a folder whose only migration file has a bad name still shows that file with its problem', async () => {
+    for (const name of Object.keys(FILES)) fs.rmSync(path.join(root, name));
+    fs.writeFileSync(path.join(root, 'migrations', '1-create.sql'), 'CREATE TABLE a (id INTEGER);\n');
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const items = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
+    assert.deepEqual(items.map((i) => [i.label, i.description]), [['1-create.sql', 'bad name']]);
+    assert.match((items[0].tooltip as { value: string }).value, /an underscore must follow the sequence/);
   });
 });

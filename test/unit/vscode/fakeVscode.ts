@@ -128,6 +128,8 @@ export const fake = {
   onDidChangeTextDocument: new EventEmitter<{ document: { uri: Uri; getText(): string } }>(),
   /** What the diagnostic collection holds, by file. */
   diagnostics: new Map<string, Diagnostic[]>(),
+  /** Webview panels created (the report view), open or closed. */
+  panels: [] as FakePanel[],
   /** Commands registered, by id, so a test can run them as the palette would. */
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   reset(): void {
@@ -138,6 +140,7 @@ export const fake = {
     this.shown = [];
     this.logged = [];
     this.documents = [];
+    this.panels = [];
     this.diagnostics.clear();
   },
   folder(dir: string, index = 0): FakeFolder {
@@ -176,12 +179,52 @@ export const workspace = {
 
 function show(kind: 'info' | 'warning' | 'error') {
   return async (message: string, ...items: unknown[]) => {
-    fake.shown.push({ kind, message });
+    // A modal's detail is shown under its message: recorded as one text, a blank line between.
+    const detail = (items[0] as { detail?: string } | undefined)?.detail;
+    fake.shown.push({ kind, message: detail ? `${message}\n\n${detail}` : message });
     return items.some((i) => i === fake.answer) ? fake.answer : undefined;
   };
 }
 
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+}
+
+/** A webview panel: its title and html as set, whether it is still open. */
+export class FakePanel {
+  html = '';
+  open = true;
+  reveals = 0;
+  private readonly disposed = new EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+  readonly webview = {
+    cspSource: 'fake-csp',
+    set html(value: string) {
+      this.owner.html = value;
+    },
+    get html(): string {
+      return this.owner.html;
+    },
+    owner: this as FakePanel,
+  };
+  constructor(public title: string) {}
+  reveal(): void {
+    this.reveals++;
+  }
+  dispose(): void {
+    this.open = false;
+    this.disposed.fire();
+  }
+}
+
 export const window = {
+  createWebviewPanel(_viewType: string, title: string) {
+    const panel = new FakePanel(title);
+    fake.panels.push(panel);
+    return panel;
+  },
   showInformationMessage: show('info'),
   showWarningMessage: show('warning'),
   showErrorMessage: show('error'),
