@@ -5,7 +5,7 @@ import * as engine from '../core/engine';
 import { lastApplied, toApply } from '../core/ledger/status';
 import type { Migration } from '../core/model';
 import type { UpOptions } from '../core/run/protocol';
-import { splitStatements } from '../core/sql/script';
+import { splitStatements, vetScript } from '../core/sql/script';
 import type { MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
@@ -195,9 +195,12 @@ async function confirm(message: string, action: string): Promise<boolean> {
 async function confirmRollback(name: string, downPath: string | undefined): Promise<boolean> {
   let warning = '';
   if (downPath) {
-    const sql = await fs.readFile(downPath, 'utf8').catch(() => '');
+    const text = await fs.readFile(downPath, 'utf8').catch(() => null);
+    const sql = text ?? '';
+    const vetted = vetScript(sql, { label: downPath });
     const drops = splitStatements(sql).filter((s) => /^\s*(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+DROP\s+)/i.test(s.text));
-    if (drops.length) warning = `\n\nThe down file drops tables or columns (line ${drops.map((d) => d.line).join(', ')}): their data will be lost. A backup is made first.`;
+    if (text !== null && vetted.ok && vetted.value.run.length === 0) warning = '\n\nThe down file has no statements: nothing is undone, the migration is only marked rolled back.';
+    else if (drops.length) warning = `\n\nThe down file drops tables or columns (line ${drops.map((d) => d.line).join(', ')}): their data will be lost. A backup is made first.`;
   }
   return confirm(`Roll back ${name}?${warning}`, 'Roll Back');
 }

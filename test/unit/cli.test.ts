@@ -80,6 +80,23 @@ describe('CLI', () => {
     assert.match(down.stdout, /Backup: .*app\.db_\d{8}T\d{9}Z\.db/);
   });
 
+  it('an empty up file and an empty down file are both no-ops that exit 0 with an info line; a missing down file exits 2', () => {
+    writeFile(root, 'migrations/003_nothing.sql', '-- intentionally empty\n');
+    writeFile(root, 'migrations/003_nothing.down.sql', '');
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /003_nothing\.sql: info: .*no-op/);
+    const down = cli(root, ['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stderr, /003_nothing\.down\.sql: info: .*no-op/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'rolled_back\n');
+    writeFile(root, 'migrations/004_no_down.sql', 'CREATE TABLE t4 (x);\n');
+    assert.equal(cli(root, ['up']).code, 0);
+    const missing = cli(root, ['down']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /004_no_down has no down file/);
+  });
+
   it('exits 1 on a failing migration, names file and line, and keeps schema and data as they were', () => {
     writeFile(root, 'migrations/003_broken.sql', 'CREATE TABLE ok_table (id INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n');
     assert.equal(cli(root, ['up', '--to', '2']).code, 0);

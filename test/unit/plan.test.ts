@@ -146,8 +146,10 @@ describe('plan: planDown', () => {
     assert.ok(!refused.ok);
     assert.equal(refused.error.code, 'no-down');
     assert.match(refused.error.message, /002's file is missing and no down SQL was recorded/);
+    // An empty down file recorded as such is a no-op, like the file; null means there was no down file.
     const blank = planDown(withMissing, { knownDownSql: () => '   \n' });
-    assert.ok(!blank.ok);
+    assert.ok(blank.ok);
+    assert.ok(!planDown(withMissing, { knownDownSql: () => null }).ok);
     const known = planDown(withMissing, { knownDownSql: (v) => (v === '002' ? 'DROP TABLE t2;' : undefined) });
     assert.ok(known.ok);
     assert.deepEqual(names(known.value.steps), ['002']);

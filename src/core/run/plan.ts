@@ -113,7 +113,8 @@ function downSource(s: MigrationState, known: DownPlanOptions['knownDownSql']): 
     return ok(s.status === 'modified' ? [planProblem('modified-rollback', `${s.name}: ${why}.`, s, 'warning')] : []);
   }
   const recorded = known?.(s.version);
-  if (typeof recorded === 'string' && recorded.trim().length > 0) {
+  // An empty recorded down (the down file was empty when applied) is a no-op like the file itself; null: there was none.
+  if (typeof recorded === 'string') {
     const gone = s.migration ? 'has no down file' : 'file is missing';
     return ok([planProblem('down-from-ledger', `${s.name} ${gone}; using the down SQL recorded when it was applied.`, s, 'info')]);
   }
