@@ -97,6 +97,24 @@ describe('CLI', () => {
     assert.match(missing.stderr, /004_no_down has no down file/);
   });
 
+  it('migrates a database with old orphan rows, warning with table and count; verify still fails; a migration adding one fails', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    sqlite3(db, "INSERT INTO tags (project_id, tag) VALUES (99, 'orphan');");
+    writeFile(root, 'migrations/003_tag_index.sql', 'CREATE INDEX idx_tags_tag ON tags(tag);\n');
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /warning: The database already has foreign key violations \(1: tags: 1 row \(missing projects rows\)\)/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'applied\n');
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /foreign_key_check.*tags rowid 1 references missing projects row/);
+    writeFile(root, 'migrations/004_more_orphans.sql', "INSERT INTO tags (project_id, tag) VALUES (98, 'new orphan');\n");
+    const worse = cli(root, ['up']);
+    assert.equal(worse.code, 1);
+    assert.match(worse.stderr, /004_more_orphans\.sql: error: PRAGMA foreign_key_check is not empty after it ran \(tags rowid 2 references missing projects row\)/);
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM tags;'), '1\n');
+  });
+
   it('exits 1 on a failing migration, names file and line, and keeps schema and data as they were', () => {
     writeFile(root, 'migrations/003_broken.sql', 'CREATE TABLE ok_table (id INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n');
     assert.equal(cli(root, ['up', '--to', '2']).code, 0);

@@ -13,6 +13,11 @@ export interface RunContext {
   readonly clock?: () => number;
   /** Told as each migration ends, before the next begins: a run stopped later still knows what committed. */
   readonly onOutcome?: (outcome: MigrationOutcome) => void;
+  /**
+   * The database had no foreign key violations when the run began (the task checked), so no migration needs
+   * a full foreign_key_check before it to tell its own violations from older ones. Unset: each one runs it.
+   */
+  readonly keysClean?: boolean;
 }
 
 export interface MigrationOutcome {
@@ -60,6 +65,8 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
       const written = { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql };
       return ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'applied', record: written }, where, () => recordApplied(db, written));
     },
+    warnings,
+    keysClean: ctx.keysClean,
   });
   if (error && NOTHING_RAN.has(error.code)) {
     return refused(head, error);
@@ -119,6 +126,8 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
       return rollbackRefusal(db, m, where);
     },
     finish: () => ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'rolled_back' }, where, () => markRolledBack(db, m.version)),
+    warnings,
+    keysClean: ctx.keysClean,
   });
   const executionTimeMs = error && NOTHING_RAN.has(error.code) ? 0 : timer.stop();
   return { ...head, ok: !error, executionTimeMs, warnings, error };
