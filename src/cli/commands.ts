@@ -27,7 +27,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
+const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   try {
@@ -74,7 +74,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
 }
 
 function upOptions(args: CliArgs) {
-  return { to: args.to, only: args.only, allowExistingSchema: args.allowExistingSchema };
+  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema };
 }
 
 function downOptions(args: CliArgs) {

@@ -5,6 +5,7 @@ import * as engine from '../core/engine';
 import { lastApplied, toApply } from '../core/ledger/status';
 import type { Migration } from '../core/model';
 import type { UpOptions } from '../core/run/protocol';
+import { changedApplied, describeChanged } from '../core/run/plan';
 import { splitStatements, vetScript } from '../core/sql/script';
 import type { MigrationsModel } from './model';
 import { isMigrationNode, pickFolder } from './pick';
@@ -14,6 +15,8 @@ import { showDryRun } from './dryRunView';
 /** Options tests and other extensions may pass instead of answering the prompts. */
 export interface ConfirmOptions {
   readonly confirmed?: boolean;
+  /** Apply although applied migrations' files were edited or removed since (the "Apply Anyway" answer). */
+  readonly allowModified?: boolean;
 }
 
 export interface BaselineArgs extends ConfirmOptions {
@@ -31,7 +34,7 @@ export class MigrationCommands {
     const r = vscode.commands.registerCommand;
     return [
       r('sqliteMigrations.applyPending', (arg?: unknown, opts?: ConfirmOptions) => this.applyPending(arg, opts)),
-      r('sqliteMigrations.apply', (node: unknown) => this.applyOne(node)),
+      r('sqliteMigrations.apply', (node: unknown, opts?: ConfirmOptions) => this.applyOne(node, opts)),
       r('sqliteMigrations.rollback', (node: unknown, opts?: ConfirmOptions) => this.rollbackOne(node, opts)),
       r('sqliteMigrations.rollbackLast', (arg?: unknown, opts?: ConfirmOptions) => this.rollbackLast(arg, opts)),
       r('sqliteMigrations.dryRun', (arg?: unknown) => this.dryRun(arg)),
@@ -53,15 +56,17 @@ export class MigrationCommands {
       this.reporter.info('No pending migrations: the database is up to date.');
       return true;
     }
-    if (!opts.confirmed && !(await confirm(`Apply ${pending.length} pending migration(s) to ${status.config?.databaseFile}?`, 'Apply'))) {
-      return false;
-    }
-    return this.applyUp('Applying migrations', folder, {});
+    const allowModified = await confirmApply(`Apply ${pending.length} pending migration(s) to ${status.config?.databaseFile}?`, status.states, opts, true);
+    if (allowModified === undefined) return false;
+    return this.applyUp('Applying migrations', folder, { allowModified });
   }
 
-  private async applyOne(node: unknown): Promise<boolean> {
+  private async applyOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence });
+    const states = (await this.model.folderStatus(node.folder)).states;
+    const allowModified = await confirmApply(`Apply ${node.state.name}?`, states, opts, false);
+    if (allowModified === undefined) return false;
+    return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence, allowModified });
   }
 
   /**
@@ -189,6 +194,18 @@ export class MigrationCommands {
 
 async function confirm(message: string, action: string): Promise<boolean> {
   return (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action;
+}
+
+/**
+ * Flyway's validate-on-migrate, as the CLI's --allow-modified: when applied migrations' files were edited or
+ * removed, the modal names them and only "Apply Anyway" applies. Undefined: not confirmed; else allowModified.
+ */
+async function confirmApply(question: string, states: Parameters<typeof changedApplied>[0], opts: ConfirmOptions, ask: boolean): Promise<boolean | undefined> {
+  const changed = changedApplied(states);
+  if (opts.confirmed) return opts.allowModified ?? false;
+  if (changed.length === 0) return !ask || (await confirm(question, 'Apply')) ? false : undefined;
+  const warning = `\n\nApplied migrations changed since they were applied: ${describeChanged(changed)}. The folder no longer matches the database.`;
+  return (await confirm(question + warning, 'Apply Anyway')) ? true : undefined;
 }
 
 /** Warns about data loss when the down file drops tables or columns. */

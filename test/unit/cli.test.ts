@@ -149,6 +149,30 @@ describe('CLI', () => {
     assert.match(verify.stdout, /✗/);
   });
 
+  it('up refuses (exit 1) while applied files were edited or removed, naming them all, unless --allow-modified', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    writeFile(root, 'migrations/001_initial_schema.sql', CREATE_PROJECTS + '-- an edit\n');
+    const refused = cli(root, ['up']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error: Applied migrations changed since they were applied: 001_initial_schema \(file edited\)\. Nothing was run/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '0\n');
+    assert.equal(cli(root, ['dry-run']).code, 1);
+    const json = cliJson(root, ['up']);
+    assert.deepEqual([json.code, json.json.problems.map((p: any) => p.code)], [1, ['applied-changed']]);
+    const allowed = cli(root, ['up', '--allow-modified']);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stderr, /warning: Applying although applied migrations changed/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '1.1.0';"), 'applied\n');
+    // A removed applied file is refused the same way, listed with the edited one.
+    fs.rmSync(path.join(root, 'migrations', '002_add_tags.sql'));
+    fs.rmSync(path.join(root, 'migrations', '002_add_tags.down.sql'));
+    writeFile(root, 'migrations/003_more.sql', 'CREATE TABLE more (x);\n');
+    const both = cli(root, ['up']);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /001_initial_schema \(file edited\), 002_add_tags \(file missing\)/);
+    assert.equal(cli(root, ['down', '--allow-modified']).code, 2, '--allow-modified is for up and dry-run');
+  });
+
   it('verify fails on migration files that up would refuse, naming them', () => {
     assert.equal(cli(root, ['up']).code, 0);
     writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
