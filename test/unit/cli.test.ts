@@ -173,14 +173,56 @@ describe('CLI', () => {
     assert.equal(cli(root, ['down', '--allow-modified']).code, 2, '--allow-modified is for up and dry-run');
   });
 
-  it('verify fails on migration files that up would refuse, naming them', () => {
+  it('verify exits 2 on migration files that up would refuse, naming them', () => {
     assert.equal(cli(root, ['up']).code, 0);
     writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
     const verify = cli(root, ['verify']);
-    assert.equal(verify.code, 1);
+    assert.equal(verify.code, 2);
     assert.match(verify.stderr, /002_duplicate\.sql: error: .*same sequence/);
     const json = cliJson(root, ['verify']);
     assert.equal(json.json.ok, false);
+  });
+
+  it('status, up, verify and dry-run exit 2 on naming errors, naming the file', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /002_duplicate\.sql: error: /, command);
+    }
+    const json = cliJson(root, ['status']);
+    assert.equal(json.code, 2);
+    assert.equal(json.json.ok, false);
+    assert.ok(json.json.migrations.length >= 1, 'the status is still reported');
+    assert.match(json.json.problems.map((p: any) => p.file).join(), /002_duplicate\.sql/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM schema_migrations WHERE status = 'applied';"), '1\n', 'up ran nothing');
+  });
+
+  it('status, up, verify and dry-run exit 2 when the migrations folder is missing or a file; up creates no database', () => {
+    fs.rmSync(path.join(root, 'migrations'), { recursive: true });
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /error: The migrations folder .* does not exist/, command);
+    }
+    assert.equal(fs.existsSync(db), false);
+    writeFile(root, 'migrations', 'not a folder\n');
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /migrations: error: (.* )?is not a folder/, command);
+    }
+  });
+
+  it('verify exits 2 on a database file that does not exist, and creates none', () => {
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 2);
+    assert.match(verify.stderr, /app\.db: error: .*does not exist: there is nothing to verify/);
+    assert.equal(cliJson(root, ['verify']).code, 2);
+    assert.equal(fs.existsSync(db), false);
+    assert.equal(cli(root, ['up']).code, 0);
+    assert.equal(cli(root, ['verify']).code, 0);
   });
 
   it('reads paths from .vscode/settings.json (JSON with comments)', () => {
