@@ -17,6 +17,8 @@ export interface CliArgs {
   readonly steps?: number;
   readonly only?: number;
   readonly down: boolean;
+  /** up / dry-run: apply although applied migrations' files were edited or removed since. */
+  readonly allowModified: boolean;
   readonly bump: 'major' | 'minor' | 'patch';
   readonly timeLimitSeconds?: number;
   readonly memoryLimitMB?: number;
@@ -46,6 +48,7 @@ const OPTIONS = {
   steps: { type: 'string' },
   only: { type: 'string' },
   down: { type: 'boolean' },
+  'allow-modified': { type: 'boolean' },
   bump: { type: 'string' },
   'time-limit': { type: 'string' },
   'memory-limit': { type: 'string' },
@@ -100,6 +103,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     verbose: values.verbose ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
+    allowModified: values['allow-modified'] ?? false,
     bump,
     ...numbers,
   };
@@ -149,6 +153,9 @@ function checkCombination(args: CliArgs): string | undefined {
   }
   if (args.allowExistingSchema && args.command !== 'up' && args.command !== 'dry-run') return '--allow-existing-schema only applies to "up" (and "dry-run")';
   if ((args.only !== undefined || args.steps !== undefined) && args.command === 'baseline') return '"baseline" takes --to SEQ only';
+  if (args.allowModified && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) {
+    return '--allow-modified only applies to "up" (and "dry-run")';
+  }
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -161,9 +168,11 @@ export const HELP = `Usage: sqlite-migrations <command> [options]
 
 Commands:
   status                 list every migration and its status
-  up [--to SEQ|--only SEQ] [--allow-existing-schema]
-                         apply pending migrations (all, up to SEQ, or just SEQ); a database
-                         with tables but no schema_migrations is refused unless allowed
+  up [--to SEQ|--only SEQ] [--allow-modified] [--allow-existing-schema]
+                         apply pending migrations (all, up to SEQ, or just SEQ); refused
+                         while an applied migration's file was edited or removed, unless
+                         --allow-modified; a database with tables but no schema_migrations
+                         is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
   new <description> [--bump major|minor|patch]

@@ -8,6 +8,7 @@ import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
 import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, type Problem } from '../core/model';
+import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
@@ -27,7 +28,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy']);
+const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   try {
@@ -74,7 +75,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
 }
 
 function upOptions(args: CliArgs) {
-  return { to: args.to, only: args.only, allowExistingSchema: args.allowExistingSchema };
+  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema };
 }
 
 function downOptions(args: CliArgs) {
@@ -119,21 +120,41 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
   const r = result.value;
   const failedChecks = (r.checks ?? []).filter((c) => !c.ok).length;
   const failedOutcomes = r.outcomes.filter((o) => !o.ok).length;
-  // As a CI gate, verify also fails on migration files that "up" would refuse.
-  const badFiles = kind === 'verify' ? r.catalog.problems.filter((p) => p.severity === 'error').length : 0;
-  const code = failedChecks || failedOutcomes || badFiles ? EXIT_FAILED : EXIT_OK;
+  const unusable = unusableInput(r, args);
+  const code = unusable.length ? EXIT_USAGE : failedChecks || failedOutcomes ? EXIT_FAILED : EXIT_OK;
+  // A missing folder is only "info" to the editor (a new project); here it is what makes the exit code 2.
+  const catalogProblems = r.catalog.problems.map((p) => (unusable.includes(p) ? { ...p, severity: 'error' as const } : p));
+  const extra = unusable.filter((p) => !r.catalog.problems.includes(p));
   if (args.json) {
-    const body = kind === 'status' ? statusJson(r) : { ok: code === EXIT_OK, ...operationJson(r) };
+    const failed = unusable.length ? { ok: false, problems: [...catalogProblems, ...extra] } : {};
+    const body = kind === 'status' ? { ...statusJson(r), ...failed } : { ok: code === EXIT_OK, ...operationJson(r), problems: [...catalogProblems, ...extra] };
     io.out(JSON.stringify({ engine: r.engine, ...body }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
   // A baseline's own note is its result, printed with the report.
   const notes = r.notes.filter((n) => n.code !== 'baselined');
-  const problems = [...r.catalog.problems, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
+  const problems = [...catalogProblems, ...extra, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
   return code;
+}
+
+/** Commands that, as CI gates, exit 2 on a migrations folder they cannot read or that has naming errors. */
+const GATES: ReadonlySet<CliArgs['command']> = new Set(['status', 'up', 'verify', 'dry-run']);
+
+/**
+ * Input CI must not take for success: no migrations folder (or a file in its place), migration files
+ * `up` would refuse, and for `verify` a database file that does not exist (there is nothing to verify).
+ */
+function unusableInput(r: engine.OperationResult, args: CliArgs): Problem[] {
+  if (!GATES.has(args.command)) return [];
+  const out = r.catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error');
+  const missingDb = r.notes.find((n) => n.code === 'no-database');
+  if (args.command === 'verify' && missingDb?.file) {
+    out.push(problem('no-database', `${missingDb.file} does not exist: there is nothing to verify.`, { file: missingDb.file }));
+  }
+  return out;
 }
 
 function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint): string {
@@ -177,7 +198,6 @@ function operationJson(r: engine.OperationResult) {
     checks: r.checks,
     dryRun: r.dryRun,
     notes: r.notes,
-    problems: r.catalog.problems,
     ...statusJson(r),
   };
 }

@@ -97,6 +97,11 @@ async function runUnguarded(config: EngineConfig, task: Task, options: Operation
   if (changesDatabase(task) && blocking.length) {
     return fail(blocking);
   }
+  // "up" without a migrations folder would create an empty database and report success: most likely a wrong path.
+  const noFolder = catalog.problems.find((p) => p.code === 'folder-missing');
+  if (task.kind === 'up' && noFolder) {
+    return fail([{ ...noFolder, severity: 'error', message: `${noFolder.message.replace(/ yet\.$/, '.')} Nothing to apply; check sqliteMigrations.migrationsFolder or --dir.` }]);
+  }
   const engines = chooser(options);
   const known = engines.known(config.engine);
   if (task.kind === 'status' && options.ledgerCache && known) {

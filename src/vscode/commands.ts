@@ -4,6 +4,7 @@ import * as engine from '../core/engine';
 import { appliedStates, lastApplied, toApply, type MigrationState } from '../core/ledger/status';
 import { plural } from '../core/ledger/summary';
 import { describeDataLoss } from '../core/run/dataloss';
+import { changedApplied, describeChanged } from '../core/run/plan';
 import type { DownOptions, UpOptions } from '../core/run/protocol';
 import type { Migration, Problem } from '../core/model';
 import type { FolderStatus, MigrationsModel } from './model';
@@ -15,6 +16,8 @@ import type { ReportView } from './reportView';
 /** Options tests and other extensions may pass instead of answering the prompts. */
 export interface ConfirmOptions {
   readonly confirmed?: boolean;
+  /** Apply although applied migrations' files were edited or removed since (the "Apply Anyway" answer). */
+  readonly allowModified?: boolean;
 }
 
 export interface BaselineArgs extends ConfirmOptions {
@@ -33,7 +36,7 @@ export class MigrationCommands {
     const r = vscode.commands.registerCommand;
     return [
       r('sqliteMigrations.applyPending', (arg?: unknown, opts?: ConfirmOptions) => this.applyPending(arg, opts)),
-      r('sqliteMigrations.apply', (node: unknown) => this.applyOne(node)),
+      r('sqliteMigrations.apply', (node: unknown, opts?: ConfirmOptions) => this.applyOne(node, opts)),
       r('sqliteMigrations.rollback', (node: unknown, opts?: ConfirmOptions) => this.rollbackOne(node, opts)),
       r('sqliteMigrations.rollbackLast', (arg?: unknown, opts?: ConfirmOptions) => this.rollbackLast(arg, opts)),
       r('sqliteMigrations.dryRun', (arg?: unknown) => this.dryRun(arg)),
@@ -57,16 +60,18 @@ export class MigrationCommands {
       return true;
     }
     const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile) : 'the database';
-    if (!opts.confirmed && !(await confirm(`Apply ${plural(pending.length, 'pending migration')} to ${db}?`, 'Apply'))) {
-      return false;
-    }
-    return this.applyUp('Applying migrations', folder, {});
+    const allowModified = await confirmApply(`Apply ${plural(pending.length, 'pending migration')} to ${db}?`, status.states, opts, true);
+    if (allowModified === undefined) return false;
+    return this.applyUp('Applying migrations', folder, { allowModified });
   }
 
-  private async applyOne(node: unknown): Promise<boolean> {
+  private async applyOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    if (this.blockedByProblems(await this.model.folderStatus(node.folder))) return false;
-    return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence });
+    const status = await this.model.folderStatus(node.folder);
+    if (this.blockedByProblems(status)) return false;
+    const allowModified = await confirmApply(`Apply ${node.state.name}?`, status.states, opts, false);
+    if (allowModified === undefined) return false;
+    return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence, allowModified });
   }
 
   /**
@@ -231,6 +236,18 @@ export class MigrationCommands {
 
 async function confirm(message: string, action: string, detail?: string): Promise<boolean> {
   return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+}
+
+/**
+ * Flyway's validate-on-migrate, as the CLI's --allow-modified: when applied migrations' files were edited or
+ * removed, the modal names them and only "Apply Anyway" applies. Undefined: not confirmed; else allowModified.
+ */
+async function confirmApply(question: string, states: Parameters<typeof changedApplied>[0], opts: ConfirmOptions, ask: boolean): Promise<boolean | undefined> {
+  const changed = changedApplied(states);
+  if (opts.confirmed) return opts.allowModified ?? false;
+  if (changed.length === 0) return !ask || (await confirm(question, 'Apply')) ? false : undefined;
+  const warning = `\n\nApplied migrations changed since they were applied: ${describeChanged(changed)}. The folder no longer matches the database.`;
+  return (await confirm(question + warning, 'Apply Anyway')) ? true : undefined;
 }
 
 /** undefined: all of them; null: cancelled. */

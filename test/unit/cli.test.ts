@@ -80,6 +80,41 @@ describe('CLI', () => {
     assert.match(down.stdout, /Backup: .*app\.db_\d{8}T\d{9}Z\.db/);
   });
 
+  it('an empty up file and an empty down file are both no-ops that exit 0 with an info line; a missing down file exits 2', () => {
+    writeFile(root, 'migrations/003_nothing.sql', '-- intentionally empty\n');
+    writeFile(root, 'migrations/003_nothing.down.sql', '');
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /003_nothing\.sql: info: .*no-op/);
+    const down = cli(root, ['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stderr, /003_nothing\.down\.sql: info: .*no-op/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'rolled_back\n');
+    writeFile(root, 'migrations/004_no_down.sql', 'CREATE TABLE t4 (x);\n');
+    assert.equal(cli(root, ['up']).code, 0);
+    const missing = cli(root, ['down']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /004_no_down has no down file/);
+  });
+
+  it('migrates a database with old orphan rows, warning with table and count; verify still fails; a migration adding one fails', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    sqlite3(db, "INSERT INTO tags (project_id, tag) VALUES (99, 'orphan');");
+    writeFile(root, 'migrations/003_tag_index.sql', 'CREATE INDEX idx_tags_tag ON tags(tag);\n');
+    const up = cli(root, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /warning: The database already has foreign key violations \(1: tags: 1 row \(missing projects rows\)\)/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'applied\n');
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /foreign_key_check.*tags rowid 1 references missing projects row/);
+    writeFile(root, 'migrations/004_more_orphans.sql', "INSERT INTO tags (project_id, tag) VALUES (98, 'new orphan');\n");
+    const worse = cli(root, ['up']);
+    assert.equal(worse.code, 1);
+    assert.match(worse.stderr, /004_more_orphans\.sql: error: PRAGMA foreign_key_check is not empty after it ran \(tags rowid 2 references missing projects row\)/);
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM tags;'), '1\n');
+  });
+
   it('exits 1 on a failing migration, names file and line, and keeps schema and data as they were', () => {
     writeFile(root, 'migrations/003_broken.sql', 'CREATE TABLE ok_table (id INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n');
     assert.equal(cli(root, ['up', '--to', '2']).code, 0);
@@ -114,14 +149,80 @@ describe('CLI', () => {
     assert.match(verify.stdout, /✗/);
   });
 
-  it('verify fails on migration files that up would refuse, naming them', () => {
+  it('up refuses (exit 1) while applied files were edited or removed, naming them all, unless --allow-modified', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    writeFile(root, 'migrations/001_initial_schema.sql', CREATE_PROJECTS + '-- an edit\n');
+    const refused = cli(root, ['up']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error: Applied migrations changed since they were applied: 001_initial_schema \(file edited\)\. Nothing was run/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '0\n');
+    assert.equal(cli(root, ['dry-run']).code, 1);
+    const json = cliJson(root, ['up']);
+    assert.deepEqual([json.code, json.json.problems.map((p: any) => p.code)], [1, ['applied-changed']]);
+    const allowed = cli(root, ['up', '--allow-modified']);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stderr, /warning: Applying although applied migrations changed/);
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '1.1.0';"), 'applied\n');
+    // A removed applied file is refused the same way, listed with the edited one.
+    fs.rmSync(path.join(root, 'migrations', '002_add_tags.sql'));
+    fs.rmSync(path.join(root, 'migrations', '002_add_tags.down.sql'));
+    writeFile(root, 'migrations/003_more.sql', 'CREATE TABLE more (x);\n');
+    const both = cli(root, ['up']);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /001_initial_schema \(file edited\), 002_add_tags \(file missing\)/);
+    assert.equal(cli(root, ['down', '--allow-modified']).code, 2, '--allow-modified is for up and dry-run');
+  });
+
+  it('verify exits 2 on migration files that up would refuse, naming them', () => {
     assert.equal(cli(root, ['up']).code, 0);
     writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
     const verify = cli(root, ['verify']);
-    assert.equal(verify.code, 1);
+    assert.equal(verify.code, 2);
     assert.match(verify.stderr, /002_duplicate\.sql: error: .*same sequence/);
     const json = cliJson(root, ['verify']);
     assert.equal(json.json.ok, false);
+  });
+
+  it('status, up, verify and dry-run exit 2 on naming errors, naming the file', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    writeFile(root, 'migrations/002_duplicate.sql', 'SELECT 1;\n');
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /002_duplicate\.sql: error: /, command);
+    }
+    const json = cliJson(root, ['status']);
+    assert.equal(json.code, 2);
+    assert.equal(json.json.ok, false);
+    assert.ok(json.json.migrations.length >= 1, 'the status is still reported');
+    assert.match(json.json.problems.map((p: any) => p.file).join(), /002_duplicate\.sql/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM schema_migrations WHERE status = 'applied';"), '1\n', 'up ran nothing');
+  });
+
+  it('status, up, verify and dry-run exit 2 when the migrations folder is missing or a file; up creates no database', () => {
+    fs.rmSync(path.join(root, 'migrations'), { recursive: true });
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /error: The migrations folder .* does not exist/, command);
+    }
+    assert.equal(fs.existsSync(db), false);
+    writeFile(root, 'migrations', 'not a folder\n');
+    for (const command of ['status', 'up', 'verify', 'dry-run']) {
+      const run = cli(root, [command]);
+      assert.equal(run.code, 2, command);
+      assert.match(run.stderr, /migrations: error: (.* )?is not a folder/, command);
+    }
+  });
+
+  it('verify exits 2 on a database file that does not exist, and creates none', () => {
+    const verify = cli(root, ['verify']);
+    assert.equal(verify.code, 2);
+    assert.match(verify.stderr, /app\.db: error: .*does not exist: there is nothing to verify/);
+    assert.equal(cliJson(root, ['verify']).code, 2);
+    assert.equal(fs.existsSync(db), false);
+    assert.equal(cli(root, ['up']).code, 0);
+    assert.equal(cli(root, ['verify']).code, 0);
   });
 
   it('reads paths from .vscode/settings.json (JSON with comments)', () => {

@@ -135,4 +135,53 @@ describe(`fkscope: which tables a migration must foreign-key-check (${ENGINE})`,
       assert.equal(contents(), before);
     });
   }
+
+  describe('foreign keys as SQLite judges them', () => {
+    /** Old orphan rows, written with enforcement off the way another program could have left them. */
+    function addOrphans(): void {
+      db.exec("PRAGMA foreign_keys = OFF; INSERT INTO tasks VALUES (20, 98, 'orphan'), (21, 99, 'orphan too'); PRAGMA foreign_keys = ON;");
+    }
+
+    it('applies an unrelated migration on a database with old orphan rows', () => {
+      addOrphans();
+      const outcome = applyMigration(db, makeMigration(1, 'index', 'CREATE INDEX idx_notes ON notes(body);'), null, ctx);
+      assert.equal(outcome.ok, true, outcome.error?.message);
+    });
+
+    it('applies a migration that writes or rebuilds the table that holds them, as long as it adds none', () => {
+      addOrphans();
+      assert.equal(applyMigration(db, makeMigration(1, 'write', "INSERT INTO tasks VALUES (12, 1, 'c'); UPDATE tasks SET project_id = 2 WHERE id = 10;"), null, ctx).ok, true);
+      // A rebuild without INTEGER PRIMARY KEY renumbers rowids: the old orphans still count as old.
+      const rebuild = 'CREATE TABLE t2 (id INTEGER, project_id INTEGER REFERENCES projects(id), title TEXT); INSERT INTO t2 SELECT * FROM tasks ORDER BY id DESC; DROP TABLE tasks; ALTER TABLE t2 RENAME TO tasks;';
+      const outcome = applyMigration(db, makeMigration(2, 'rebuild', 'DROP TABLE tags; ' + rebuild), null, ctx);
+      assert.equal(outcome.ok, true, outcome.error?.message);
+      assert.equal(db.all('PRAGMA foreign_key_check').length, 2);
+    });
+
+    it('fails a migration that adds a violation on a database with old ones, naming only the new one', () => {
+      addOrphans();
+      const before = contents();
+      const outcome = applyMigration(db, makeMigration(1, 'more', "DELETE FROM tasks WHERE id = 20; INSERT INTO tasks VALUES (22, 97, 'new orphan');"), null, ctx);
+      assert.deepEqual([outcome.ok, outcome.error?.code], [false, 'foreign-key-violations']);
+      assert.match(outcome.error?.message ?? '', /tasks rowid 22 references missing projects row/);
+      assert.doesNotMatch(outcome.error?.message ?? '', /rowid 21/);
+      assert.equal(contents(), before);
+    });
+
+    it('applies a foreign key naming a table a later migration creates, with a warning, and the later one without', () => {
+      const first = applyMigration(db, makeMigration(1, 'comments', 'CREATE TABLE comments (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id));'), null, ctx);
+      assert.equal(first.ok, true, first.error?.message);
+      const warning = first.warnings.find((w) => w.code === 'foreign-key-dangling');
+      assert.equal(warning?.severity, 'warning');
+      assert.match(warning?.message ?? '', /comments\.author_id references authors/);
+      const second = applyMigration(db, makeMigration(2, 'authors', 'CREATE TABLE authors (id INTEGER PRIMARY KEY);'), null, ctx);
+      assert.equal(second.ok, true, second.error?.message);
+      assert.deepEqual(second.warnings, []);
+    });
+
+    it('still fails rows that point at a table that does not exist', () => {
+      const outcome = applyMigration(db, makeMigration(1, 'comments', 'CREATE TABLE comments (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id));\nINSERT INTO comments VALUES (1, 5);'), null, ctx);
+      assert.deepEqual([outcome.ok, outcome.error?.code], [false, 'foreign-key-violations']);
+    });
+  });
 });

@@ -37,9 +37,32 @@ const names = (list: readonly { name: string }[]) => list.map((x) => x.name);
 
 describe('plan: planUp', () => {
   it('applies pending, failed and rolled-back migrations in order; applied, modified and missing are left alone', () => {
-    const plan = planUp(states({ 1: 'applied', 2: 'modified', 3: 'failed', 4: 'rolled_back', 5: '-', 6: 'missing' }), {});
+    const plan = planUp(states({ 1: 'applied', 2: 'modified', 3: 'failed', 4: 'rolled_back', 5: '-', 6: 'missing' }), { allowModified: true });
     assert.ok(plan.ok);
     assert.deepEqual(names(plan.value.steps), ['003_m3', '004_m4', '005_m5']);
+    assert.deepEqual([plan.value.notes[0].code, plan.value.notes[0].severity], ['applied-changed', 'warning']);
+  });
+
+  it('refuses while applied files were edited or removed, naming them all (validate on migrate), also with --to and --only', () => {
+    const s = states({ 1: 'applied', 2: 'modified', 3: '-', 4: 'missing' });
+    for (const opts of [{}, { to: 3 }, { only: 3 }]) {
+      const plan = planUp(s, opts);
+      assert.ok(!plan.ok, JSON.stringify(opts));
+      assert.equal(plan.error.code, 'applied-changed');
+      assert.match(plan.error.message, /002_m2 \(file edited\), 004 \(file missing\)\. Nothing was run: .*--allow-modified/);
+      assert.equal(plan.error.file, '/virtual/migrations/002_m2.sql');
+    }
+    const allowed = planUp(s, { allowModified: true });
+    assert.ok(allowed.ok);
+    assert.deepEqual(names(allowed.value.steps), ['003_m3']);
+  });
+
+  it('does not count a failed row whose file is gone, nor a rolled-back one, as changed', () => {
+    const files = [m(1), m(2)];
+    const rows = [row('001', 'applied', files[0].checksum), row('002', 'rolled_back', 'edited'), row('009', 'failed', 'x')];
+    const plan = planUp(mergeStatus(files, rows), {});
+    assert.ok(plan.ok, JSON.stringify(plan));
+    assert.deepEqual(names(plan.value.steps), ['002_m2']);
   });
 
   it('stops at --to (inclusive)', () => {
@@ -91,7 +114,7 @@ describe('plan: planUp', () => {
   ];
   for (const t of bad) {
     it(`refuses ${t.name}`, () => {
-      const plan = planUp(states({ 1: 'applied', 2: 'modified', 3: '-' }), t.opts);
+      const plan = planUp(states({ 1: 'applied', 2: 'modified', 3: '-' }), { ...t.opts, allowModified: true });
       assert.ok(!plan.ok);
       assert.equal(plan.error.code, t.code);
       assert.match(plan.error.message, t.message);
@@ -146,8 +169,10 @@ describe('plan: planDown', () => {
     assert.ok(!refused.ok);
     assert.equal(refused.error.code, 'no-down');
     assert.match(refused.error.message, /002's file is missing and no down SQL was recorded/);
+    // An empty down file recorded as such is a no-op, like the file; null means there was no down file.
     const blank = planDown(withMissing, { knownDownSql: () => '   \n' });
-    assert.ok(!blank.ok);
+    assert.ok(blank.ok);
+    assert.ok(!planDown(withMissing, { knownDownSql: () => null }).ok);
     const known = planDown(withMissing, { knownDownSql: (v) => (v === '002' ? 'DROP TABLE t2;' : undefined) });
     assert.ok(known.ok);
     assert.deepEqual(names(known.value.steps), ['002']);

@@ -324,31 +324,41 @@ describe(`runner (${ENGINE})`, () => {
       assert.equal(scalar(db, 'PRAGMA legacy_alter_table'), 1);
     });
 
-    it('records an empty migration as applied, with a warning', () => {
+    it('records an empty migration as applied, with an info line', () => {
       const outcome = up(db, makeMigration(1, 'nothing', '-- nothing yet\nBEGIN;\nCOMMIT;\n'));
       assert.equal(outcome.ok, true);
-      assert.deepEqual(outcome.warnings.map((w) => w.code), ['empty-migration']);
+      assert.deepEqual(outcome.warnings.map((w) => [w.code, w.severity]), [['empty-migration', 'info']]);
       assert.deepEqual(ledger(db), [[1, '001', 'applied']]);
     });
   });
 
   describe('rolling back', () => {
-    it('refuses without a down file, with an empty or comment-only one, or one with only transaction control and ledger writes', () => {
+    it('refuses without a down file, and runs nothing', () => {
       up(db, m001);
       up(db, m002);
       const before = dumpDatabase(db);
-      const cases: [string | null, string][] = [
-        [null, 'no-down'],
-        ['', 'empty-down'],
-        ['-- nothing to undo\n/* really */\n', 'empty-down'],
-        ["BEGIN TRANSACTION;\nUPDATE schema_migrations SET status = 'rolled_back' WHERE version = '1.1.0';\nCOMMIT;", 'empty-down'],
-      ];
-      for (const [downSql, code] of cases) {
-        const outcome = down(db, m002, downSql);
-        assert.deepEqual([outcome.ok, outcome.error?.code], [false, code], String(downSql));
-        assert.match(outcome.error?.message ?? '', /002_add_task_priority/);
-      }
+      const outcome = down(db, m002, null);
+      assert.deepEqual([outcome.ok, outcome.error?.code], [false, 'no-down']);
+      assert.match(outcome.error?.message ?? '', /002_add_task_priority/);
       assert.equal(dumpDatabase(db), before);
+    });
+
+    it('rolls back as a no-op, with an info line, when the down file is empty, comments only, or only transaction control and ledger writes', () => {
+      up(db, m001);
+      up(db, m002);
+      const schema = dumpDatabase(db, ['schema_migrations', 'schema_migrations_sql']);
+      const cases = ['', '-- nothing to undo\n/* really */\n', "BEGIN TRANSACTION;\nUPDATE schema_migrations SET status = 'rolled_back' WHERE version = '1.1.0';\nCOMMIT;"];
+      for (const downSql of cases) {
+        const outcome = down(db, m002, downSql);
+        assert.equal(outcome.ok, true, `${JSON.stringify(downSql)}: ${outcome.error?.message}`);
+        const notes = outcome.warnings.filter((w) => w.code === 'empty-down');
+        assert.deepEqual(notes.map((w) => w.severity), ['info'], JSON.stringify(downSql));
+        assert.match(notes[0].message, /no-op/);
+        assert.equal(scalar(db, "SELECT status FROM schema_migrations WHERE version = '1.1.0'"), 'rolled_back');
+        assert.equal(dumpDatabase(db, ['schema_migrations', 'schema_migrations_sql']), schema, 'nothing but the ledger changed');
+        // The schema still has 002's column, so the next case starts from the row marked applied again.
+        db.run("UPDATE schema_migrations SET status = 'applied' WHERE version = '1.1.0'");
+      }
     });
 
     it('refuses to roll back what is not applied: pending, failed or already rolled back', () => {

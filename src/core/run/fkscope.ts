@@ -43,15 +43,46 @@ export function snapshotSchema(db: Connection): SchemaSnapshot {
   return schema;
 }
 
-/** Foreign keys whose parent table does not exist: invisible to foreign_key_check while the child is empty. */
-export function danglingReferences(db: Connection, schema: SchemaSnapshot): string[] {
-  const out: string[] = [];
+/** A foreign key whose parent table does not exist: invisible to foreign_key_check while the child is empty. */
+export interface DanglingReference {
+  readonly table: string;
+  readonly column: string;
+  readonly parent: string;
+}
+
+export function danglingReferences(db: Connection, schema: SchemaSnapshot): DanglingReference[] {
+  const out: DanglingReference[] = [];
   for (const table of schema.values()) {
     for (const key of foreignKeysOf(db, table)) {
-      if (schema.get(key.parent.toLowerCase())?.type !== 'table') out.push(`${table.name}.${key.column} references ${key.parent}`);
+      if (schema.get(key.parent.toLowerCase())?.type !== 'table') out.push({ table: table.name, column: key.column, parent: key.parent });
     }
   }
   return out;
+}
+
+export function danglingText(d: DanglingReference): string {
+  return `${d.table}.${d.column} references ${d.parent}`;
+}
+
+/**
+ * Whether a dangling reference used to name another table that existed: an ALTER TABLE ... RENAME
+ * repointed it (the rename-first rebuild), which breaks a working schema. A reference to a table that
+ * was never there (one a later migration creates) or was dropped is what SQLite itself allows.
+ */
+export function wasRepointed(db: Connection, before: SchemaSnapshot, d: DanglingReference): boolean {
+  const was = before.get(d.table.toLowerCase());
+  if (!was) return false;
+  return foreignKeysOf(db, was).some((k) => k.column.toLowerCase() === d.column.toLowerCase()
+    && k.parent.toLowerCase() !== d.parent.toLowerCase() && before.get(k.parent.toLowerCase())?.type === 'table');
+}
+
+/** Tables added, dropped, renamed or rebuilt: their rows are new, so everything referring to them is checked. */
+export function rebuiltTables(before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
+  const rebuilt = new Set<string>();
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    if (before.get(name)?.storage !== after.get(name)?.storage) rebuilt.add(name);
+  }
+  return rebuilt;
 }
 
 export function foreignKeyScope(db: Connection, before: SchemaSnapshot, after: SchemaSnapshot, statements: readonly string[]): string[] {
@@ -111,15 +142,6 @@ function foreignKeysOf(db: Connection, table: SchemaEntry): ForeignKey[] {
     memo.set(table.sql, keys);
   }
   return keys;
-}
-
-/** Tables added, dropped, renamed or rebuilt: their rows are new, so everything referring to them is checked. */
-function rebuiltTables(before: SchemaSnapshot, after: SchemaSnapshot): Set<string> {
-  const rebuilt = new Set<string>();
-  for (const name of new Set([...before.keys(), ...after.keys()])) {
-    if (before.get(name)?.storage !== after.get(name)?.storage) rebuilt.add(name);
-  }
-  return rebuilt;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface UpPlanOptions {
   readonly to?: number;
   /** Apply just this one, even out of order (reported in the notes). */
   readonly only?: number;
+  /** Apply even when applied migrations' files changed or are gone (then a warning); refused otherwise. */
+  readonly allowModified?: boolean;
 }
 
 export interface DownPlanOptions {
@@ -24,17 +26,49 @@ export interface DownPlanOptions {
   readonly knownDownSql?: (version: string) => string | null | undefined;
 }
 
-/** Pending, failed and rolled-back migrations in sequence order; applied and modified ones are left alone. */
+/**
+ * Pending, failed and rolled-back migrations in sequence order; applied and modified ones are left alone.
+ * Refused while an applied migration's file was edited or removed, unless `allowModified`.
+ */
 export function planUp(states: readonly MigrationState[], opts: UpPlanOptions): Result<{ steps: Migration[]; notes: Problem[] }> {
   if (opts.to !== undefined && opts.only !== undefined) {
     return fail(planProblem('bad-options', 'Give at most one of --to and --only.'));
   }
   const bad = badNumber('to', opts.to, 0) ?? badNumber('only', opts.only, 0);
   if (bad) return fail(bad);
-  if (opts.only !== undefined) {
-    return planOneUp(states, opts.only);
+  const changed = validateApplied(states, opts.allowModified === true);
+  if (!changed.ok) return changed;
+  const plan = opts.only !== undefined ? planOneUp(states, opts.only) : planAll(states, opts.to);
+  return plan.ok ? ok({ steps: plan.value.steps, notes: [...changed.value, ...plan.value.notes] }) : plan;
+}
+
+/**
+ * Flyway's validate-on-migrate: applied migrations whose file was edited or removed since mean the folder no
+ * longer describes the database, so nothing is applied on top of them unless the caller says so.
+ */
+function validateApplied(states: readonly MigrationState[], allow: boolean): Result<Problem[]> {
+  const changed = changedApplied(states);
+  if (changed.length === 0) return ok([]);
+  const list = describeChanged(changed);
+  const first = changed.find((s) => s.migration)?.migration?.upPath;
+  if (allow) {
+    return ok([problem('applied-changed', `Applying although applied migrations changed since they were applied: ${list}.`, { severity: 'warning', file: first })]);
   }
-  const to = opts.to;
+  const fix = 'restore the files, or accept the edit (Accept New Checksum in the editor), or run up with --allow-modified';
+  return fail(problem('applied-changed', `Applied migrations changed since they were applied: ${list}. Nothing was run: ${fix}.`, { file: first }));
+}
+
+/** Applied migrations whose file was edited (modified) or removed (missing) since. */
+export function changedApplied(states: readonly MigrationState[]): MigrationState[] {
+  return states.filter((s) => s.status === 'modified' || (s.status === 'missing' && s.row?.status === 'applied'));
+}
+
+/** "002_add_tags (file edited), 003_x (file missing)" */
+export function describeChanged(changed: readonly MigrationState[]): string {
+  return changed.map((s) => `${s.name} (${s.status === 'modified' ? 'file edited' : 'file missing'})`).join(', ');
+}
+
+function planAll(states: readonly MigrationState[], to: number | undefined): Result<{ steps: Migration[]; notes: Problem[] }> {
   if (to !== undefined && !states.some((s) => s.sequence === to && s.migration)) {
     return fail(planProblem('unknown-sequence', `There is no migration file with sequence ${to}.`));
   }
@@ -113,7 +147,8 @@ function downSource(s: MigrationState, known: DownPlanOptions['knownDownSql']): 
     return ok(s.status === 'modified' ? [planProblem('modified-rollback', `${s.name}: ${why}.`, s, 'warning')] : []);
   }
   const recorded = known?.(s.version);
-  if (typeof recorded === 'string' && recorded.trim().length > 0) {
+  // An empty recorded down (the down file was empty when applied) is a no-op like the file itself; null: there was none.
+  if (typeof recorded === 'string') {
     const gone = s.migration ? 'has no down file' : 'file is missing';
     return ok([planProblem('down-from-ledger', `${s.name} ${gone}; using the down SQL recorded when it was applied.`, s, 'info')]);
   }

@@ -15,6 +15,8 @@ export interface UpOptions {
   readonly only?: number;
   /** Apply even though the database has tables of its own and no ledger (else refused: see `baseline`). */
   readonly allowExistingSchema?: boolean;
+  /** Apply even when applied migrations' files were edited or removed since (Flyway's validate-on-migrate otherwise refuses). */
+  readonly allowModified?: boolean;
 }
 
 export interface BaselineOptions {

@@ -13,6 +13,11 @@ export interface RunContext {
   readonly clock?: () => number;
   /** Told as each migration ends, before the next begins: a run stopped later still knows what committed. */
   readonly onOutcome?: (outcome: MigrationOutcome) => void;
+  /**
+   * The database had no foreign key violations when the run began (the task checked), so no migration needs
+   * a full foreign_key_check before it to tell its own violations from older ones. Unset: each one runs it.
+   */
+  readonly keysClean?: boolean;
 }
 
 export interface MigrationOutcome {
@@ -39,7 +44,7 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
   const where = { file: m.upPath, label: basename(m.upPath) };
   const script = vetScript(m.sql, where);
   if (!script.ok) return refused(head, script.error);
-  const warnings = [...script.value.warnings, ...emptyWarning(script.value, where)];
+  const warnings = [...script.value.warnings, ...emptyNote(script.value, where, 'empty-migration', 'it is recorded as applied')];
   const appliedAt = sqliteDateTime(ctx.now());
   const timer = startTimer(ctx);
   const record = { version: m.version, description: m.description, checksum: m.checksum, appliedAt };
@@ -60,6 +65,8 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
       const written = { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql };
       return ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'applied', record: written }, where, () => recordApplied(db, written));
     },
+    warnings,
+    keysClean: ctx.keysClean,
   });
   if (error && NOTHING_RAN.has(error.code)) {
     return refused(head, error);
@@ -100,7 +107,10 @@ function alreadyApplied(m: Migration, where: Where): Problem {
   return migrationProblem('already-applied', `${where.label}: version ${m.version} is already applied (another run may have applied it meanwhile); nothing was run.`, where);
 }
 
-/** Runs the down SQL in one transaction and marks the row 'rolled_back'; refuses when there is nothing to run. */
+/**
+ * Runs the down SQL in one transaction and marks the row 'rolled_back'. A down file with no statements
+ * (empty, comments only) is a deliberate no-op, as in golang-migrate and Diesel: only the row changes.
+ */
 export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext): MigrationOutcome {
   const head: Head = { version: m.version, name: m.name, direction: 'down' };
   const where = downWhere(m);
@@ -108,6 +118,7 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
   if ('code' in vetted) return refused(head, vetted);
   const timer = startTimer(ctx);
   let fingerprint: string | undefined;
+  const warnings = [...vetted.warnings, ...emptyNote(vetted, where, 'empty-down', `${m.name} is marked rolled back and nothing else changes`)];
   const error = inMigrationTransaction(db, vetted.run, where, {
     // Under the write lock, like applying: the plan's view of the ledger may be stale by now.
     check: () => {
@@ -115,9 +126,11 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
       return rollbackRefusal(db, m, where);
     },
     finish: () => ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'rolled_back' }, where, () => markRolledBack(db, m.version)),
+    warnings,
+    keysClean: ctx.keysClean,
   });
   const executionTimeMs = error && NOTHING_RAN.has(error.code) ? 0 : timer.stop();
-  return { ...head, ok: !error, executionTimeMs, warnings: vetted.warnings, error };
+  return { ...head, ok: !error, executionTimeMs, warnings, error };
 }
 
 function rollbackRefusal(db: Connection, m: DownTarget, where: Where): Problem | undefined {
@@ -168,20 +181,17 @@ function vetDown(m: DownTarget, where: Where): VettedScript | Problem {
     return migrationProblem('no-down', `${m.name} has no down file (${m.name}.down.sql), so it cannot be rolled back. Nothing was run.`, where);
   }
   const script = vetScript(m.downSql, where);
-  if (!script.ok) return script.error;
-  if (script.value.run.length === 0) {
-    return migrationProblem('empty-down', `${where.label} has no statements to run (only comments, transaction control or ledger writes), so ${m.name} cannot be rolled back. Nothing was run.`, where);
-  }
-  return script.value;
+  return script.ok ? script.value : script.error;
 }
 
 function downWhere(m: DownTarget): Where {
   return m.downPath ? { file: m.downPath, label: basename(m.downPath) } : { label: `${m.name}.down.sql (as recorded when it was applied)` };
 }
 
-function emptyWarning(script: VettedScript, where: Where): Problem[] {
+/** Up or down, a file with nothing to run (only comments, transaction control or ledger writes) is a no-op, said once as info. */
+function emptyNote(script: VettedScript, where: Where, code: 'empty-migration' | 'empty-down', what: string): Problem[] {
   if (script.run.length > 0) return [];
-  return [{ code: 'empty-migration', severity: 'warning', message: `${where.label}: has no statements to run; it is recorded as applied.`, file: where.file }];
+  return [{ code, severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${what}.`, file: where.file }];
 }
 
 function refused(head: Head, error: Problem): MigrationOutcome {

@@ -4,7 +4,7 @@ import { describeSqlite } from '../engine/facts';
 import { decodeSqlText } from '../migrations/checksum';
 import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
-import { foreignKeyViolations, integrityCheck } from './integrity';
+import { foreignKeyRows, integrityCheck, violationCounts, type Violation } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
@@ -27,8 +27,11 @@ export interface TaskEngine {
   scratchCopy(): Promise<Connection>;
   /** Before the first change is committed (native: back up through SQLite here). */
   beforeWrite(): Promise<Result<Partial<TaskResponse>>>;
-  /** After changes were committed: check the database (sql.js: export and verify the new bytes). */
-  afterWrite(): Promise<Result<Partial<TaskResponse>>>;
+  /**
+   * After changes were committed: check the database (sql.js: export and verify the new bytes). Foreign key
+   * violations count only beyond `keysBefore`, those the database had before the task.
+   */
+  afterWrite(keysBefore: readonly Violation[]): Promise<Result<Partial<TaskResponse>>>;
   /** After `beforeWrite` when nothing was committed after all (a refusal, a failed rollback): undo its preparations. */
   unchanged(): Promise<void>;
 }
@@ -39,18 +42,28 @@ const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum', 'baseline']
 /** Runs one task over an open database. Expected failures come back as values; a lock held too long too. */
 export async function runTask(engine: TaskEngine, req: TaskRequest, onOutcome?: RunContext['onOutcome']): Promise<TaskReply> {
   try {
+    let keysBefore: Violation[] = [];
     if (engine.existed && WRITING.has(req.task.kind)) {
       const precheck = checkBeforeUse(engine.conn);
       if (!precheck.ok) return precheck;
+      keysBefore = precheck.value;
     }
-    return await dispatch(engine, req, onOutcome);
+    const reply = await dispatch(engine, req, { keysBefore, onOutcome });
+    if (!reply.ok || keysBefore.length === 0) return reply;
+    return ok({ ...reply.value, notes: [olderViolations(keysBefore), ...reply.value.notes] });
   } catch (e) {
     if (isBusy(e)) return fail(problem('db-busy', busyMessage()));
     throw e;
   }
 }
 
-async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
+/** What a task run carries besides the request: the foreign key violations found before it, and who hears each outcome. */
+interface TaskRun {
+  readonly keysBefore: readonly Violation[];
+  readonly onOutcome?: RunContext['onOutcome'];
+}
+
+async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Promise<TaskReply> {
   const db = engine.conn;
   const task = req.task;
   switch (task.kind) {
@@ -69,23 +82,23 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, onOutcome: RunCont
       const refused = vetPlan(steps.value.steps) ?? moduleRefusal(db, steps.value.steps);
       if (refused) return withStates(db, req, { notes: steps.value.notes, outcomes: [refused] });
       const copy = await engine.scratchCopy();
-      const report = dryRun(copy, steps.value.steps, context(req));
+      const report = dryRun(copy, steps.value.steps, context(req, run));
       const notes = task.direction === 'up' ? [...unmanagedNote(db), ...steps.value.notes] : steps.value.notes;
       return withStates(db, req, { dryRun: report, notes, outcomes: report.outcomes });
     }
     case 'up':
     case 'down':
-      return migrate(engine, req, task.kind, task.options, onOutcome);
+      return migrate(engine, req, task.kind, task.options, run);
     case 'accept-checksum':
-      return acceptChecksumTask(engine, req, task.version);
+      return acceptChecksumTask(engine, req, task.version, run);
     case 'baseline':
-      return baselineTask(engine, req, task.options.to);
+      return baselineTask(engine, req, task.options.to, run);
     case 'describe':
       return ok({ outcomes: [], notes: [], states: [], facts: { node: process.versions.node, ...describeSqlite(db) } });
   }
 }
 
-async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions, onOutcome: RunContext['onOutcome']): Promise<TaskReply> {
+async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions, run: TaskRun): Promise<TaskReply> {
   const db = engine.conn;
   const unmanaged = direction === 'up' && !(options as UpOptions).allowExistingSchema ? unmanagedTables(db) : [];
   if (unmanaged.length) return fail(unmanagedProblem(unmanaged, 'error'));
@@ -100,7 +113,7 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
   const before = JSON.stringify(readLedger(db));
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
-  const outcomes = runPlan(db, steps, { ...context(req), onOutcome });
+  const outcomes = runPlan(db, steps, { ...context(req, run), onOutcome: run.onOutcome });
   // Every change a migration commits also changes the ledger; a refused step or a failed rollback
   // changes neither, and then there is nothing to check (nor, for sql.js, a file to rewrite).
   if (JSON.stringify(readLedger(db)) === before) {
@@ -111,12 +124,12 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
   if (!outcomes.some((o) => o.ok)) {
     await engine.unchanged();
     const { backup: _dropped, ...rest } = prepared.value;
-    return await finishWrite(engine, req, { ...rest, outcomes, notes, unbackedUp: true });
+    return await finishWrite(engine, req, run, { ...rest, outcomes, notes, unbackedUp: true });
   }
-  return await finishWrite(engine, req, { ...prepared.value, outcomes, notes });
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes, notes });
 }
 
-async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string): Promise<TaskReply> {
+async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string, run: TaskRun): Promise<TaskReply> {
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
   const changed = acceptChecksum(engine.conn, version, req.migrations);
@@ -124,10 +137,10 @@ async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version:
     await engine.unchanged();
     return changed;
   }
-  return await finishWrite(engine, req, { ...prepared.value, outcomes: [], notes: [] });
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [] });
 }
 
-async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined): Promise<TaskReply> {
+async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
   const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDown);
@@ -137,7 +150,7 @@ async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | u
   }
   const names = recorded.value.map((m) => m.name);
   const note = problem('baselined', `Recorded ${names.length} migration${names.length === 1 ? '' : 's'} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}.`, { severity: 'info' });
-  return await finishWrite(engine, req, { ...prepared.value, outcomes: [], notes: [note] });
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [note] });
 }
 
 /** A database with tables of its own and no ledger yet: said as a warning by status and dry runs. */
@@ -147,10 +160,10 @@ function unmanagedNote(db: Connection): Problem[] {
 }
 
 /** States are read before the engine's check, which for sql.js frees the connection to make room for the export. */
-async function finishWrite(engine: TaskEngine, req: TaskRequest, partial: Partial<TaskResponse>): Promise<TaskReply> {
+async function finishWrite(engine: TaskEngine, req: TaskRequest, run: TaskRun, partial: Partial<TaskResponse>): Promise<TaskReply> {
   const states = readStates(engine.conn, req);
   if (!states.ok) return states;
-  const checked = await engine.afterWrite();
+  const checked = await engine.afterWrite(run.keysBefore);
   if (!checked.ok) return checked;
   const notes = [...(partial.notes ?? []), ...(checked.value.notes ?? [])];
   return ok({ outcomes: [], ...partial, ...checked.value, notes, changed: true, states: states.value });
@@ -206,23 +219,30 @@ function readDown(m: Migration): string | null {
   }
 }
 
-function context(req: TaskRequest): RunContext {
+function context(req: TaskRequest, run: TaskRun): RunContext {
   const started = Date.now();
-  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now() };
+  // Without a check before the run (a database created by it), there is nothing older to tell apart.
+  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now(), keysClean: run.keysBefore.length === 0 };
 }
 
-/** A corrupt file is refused instead of migrated; a foreign ledger is refused before anything runs. */
-function checkBeforeUse(db: Connection): Result<void> {
+/**
+ * A corrupt file is refused instead of migrated; a foreign ledger is refused before anything runs. Foreign
+ * key violations already there are returned: migrations are judged only on the ones they add.
+ */
+function checkBeforeUse(db: Connection): Result<Violation[]> {
   const integrity = integrityCheck(db);
   if (!integrity.ok) {
     return fail(problem('db-corrupt', `The database failed PRAGMA integrity_check (${integrity.detail}); restore it from a backup before migrating.`));
   }
-  const violations = foreignKeyViolations(db);
-  if (violations.length) {
-    return fail(problem('db-foreign-keys', `The database already has foreign key violations (${violations.slice(0, 5).join('; ')}); fix them before migrating.`));
-  }
+  const violations = foreignKeyRows(db);
   const shape = inspectLedger(db);
-  return shape.ok ? ok(undefined) : shape;
+  return shape.ok ? ok(violations) : shape;
+}
+
+function olderViolations(violations: readonly Violation[]): Problem {
+  const message = `The database already has foreign key violations (${violations.length}: ${violationCounts(violations)}). ` +
+    'Migrations fail only on violations they add; "verify" reports these until they are fixed.';
+  return problem('db-foreign-keys', message, { severity: 'warning' });
 }
 
 export function busyMessage(): string {

@@ -5,8 +5,8 @@ import { errorMessage, isBusy, scalar, type Connection } from '../engine/connect
 import { inspectLedger, ledgerFingerprint } from '../ledger/ledger';
 import type { Problem } from '../model';
 import type { SqlStatement } from '../sql/script';
-import { danglingReferences, foreignKeyScope, snapshotSchema, type SchemaSnapshot } from './fkscope';
-import { foreignKeyViolations } from './integrity';
+import { danglingReferences, danglingText, foreignKeyScope, rebuiltTables, snapshotSchema, wasRepointed, type SchemaSnapshot } from './fkscope';
+import { beyond, foreignKeyRows, violationText, type Violation } from './integrity';
 import { problem, type ProblemCode } from '../problems';
 
 export interface Where {
@@ -19,6 +19,13 @@ export interface TransactionSteps {
   readonly check: () => Problem | undefined;
   /** Runs last, before COMMIT: the ledger write. */
   readonly finish: () => Problem | void;
+  /** Where warnings go (a foreign key naming a table that does not exist yet). */
+  readonly warnings: Problem[];
+  /**
+   * True when the database is known to have no foreign key violations (the task checked before the run, and
+   * every migration since kept it so): nothing to compare with. Otherwise the full check runs before too.
+   */
+  readonly keysClean?: boolean;
 }
 
 /**
@@ -39,9 +46,8 @@ export function inMigrationTransaction(db: Connection, statements: readonly SqlS
     const error = guardedProblem(() => {
       const refusal = steps.check();
       if (refusal) return refusal;
-      const schema = snapshotSchema(db);
-      const danglingBefore = new Set(danglingReferences(db, schema));
-      return runStatements(db, statements, where) ?? checkKeys(db, schema, danglingBefore, statements, where) ?? finishWith(steps.finish, where);
+      const before: KeysBefore = { schema: snapshotSchema(db), violations: steps.keysClean ? [] : foreignKeyRows(db) };
+      return runStatements(db, statements, where) ?? checkKeys(db, before, statements, where, steps.warnings) ?? finishWith(steps.finish, where);
     }, where);
     if (error) {
       rollbackQuietly(db);
@@ -94,17 +100,36 @@ function runStatements(db: Connection, statements: readonly SqlStatement[], wher
   return undefined;
 }
 
-function checkKeys(db: Connection, before: SchemaSnapshot, danglingBefore: ReadonlySet<string>, statements: readonly SqlStatement[], where: Where): Problem | undefined {
+interface KeysBefore {
+  readonly schema: SchemaSnapshot;
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Foreign keys as SQLite judges them, on the tables the migration could affect: it fails only on rows
+ * that violate a foreign key and did not before it ran. A key naming a table that does not exist is a
+ * warning (SQLite allows it; a later migration may create the table), unless a rename repointed it.
+ */
+function checkKeys(db: Connection, before: KeysBefore, statements: readonly SqlStatement[], where: Where, warnings: Problem[]): Problem | undefined {
   const after = snapshotSchema(db);
-  const violations = foreignKeyViolations(db, foreignKeyScope(db, before, after, statements.map((s) => s.text)));
-  if (violations.length) {
-    const shown = violations.slice(0, 5).join('; ') + (violations.length > 5 ? `; and ${violations.length - 5} more` : '');
+  const scope = foreignKeyScope(db, before.schema, after, statements.map((s) => s.text));
+  const rebuilt = rebuiltTables(before.schema, after);
+  const added = beyond(foreignKeyRows(db, scope), before.violations, (t) => rebuilt.has(t.toLowerCase()));
+  if (added.length) {
+    const texts = added.map(violationText);
+    const shown = texts.slice(0, 5).join('; ') + (texts.length > 5 ? `; and ${texts.length - 5} more` : '');
     return migrationProblem('foreign-key-violations', `${where.label}: PRAGMA foreign_key_check is not empty after it ran (${shown}); rolled back.`, where);
   }
-  const dangling = danglingReferences(db, after).filter((d) => !danglingBefore.has(d));
-  if (dangling.length) {
+  const old = new Set(danglingReferences(db, before.schema).map(danglingText));
+  const dangling = danglingReferences(db, after).filter((d) => !old.has(danglingText(d)));
+  const repointed = dangling.filter((d) => wasRepointed(db, before.schema, d));
+  if (repointed.length) {
     const why = 'a rename probably repointed them; rebuild with "create new_X, copy, drop X, rename new_X to X" instead';
-    return migrationProblem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${dangling.join('; ')}): ${why}. Rolled back.`, where);
+    return migrationProblem('foreign-key-dangling', `${where.label}: foreign keys now point at tables that do not exist (${repointed.map(danglingText).join('; ')}): ${why}. Rolled back.`, where);
+  }
+  if (dangling.length) {
+    const text = `${where.label}: foreign keys name tables that do not exist (yet): ${dangling.map(danglingText).join('; ')}. SQLite allows this; rows can be added to those tables only once the tables they name exist.`;
+    warnings.push(problem('foreign-key-dangling', text, { severity: 'warning', file: where.file }));
   }
   return undefined;
 }

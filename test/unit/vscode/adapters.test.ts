@@ -81,6 +81,22 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.match(fake.shown[0].message, /^Apply 1 pending migration/);
   });
 
+  it('Apply asks "Apply Anyway" when applied files were edited since, names them, and applies only on that answer', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    await run('applyPending');
+    fs.writeFileSync(path.join(root, 'migrations', '001_projects.sql'), PAIR('projects').up + '-- edited\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_tags.sql'), PAIR('tags').up);
+    model.invalidate();
+    fake.shown = [];
+    assert.equal(await run('applyPending'), false, '"Apply" is not an answer to this question');
+    assert.match(fake.shown[0].message, /001_projects \(file edited\)/);
+    assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '0\n');
+    fake.answer = 'Apply Anyway';
+    assert.equal(await run('applyPending'), true);
+    assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'tags';"), '1\n');
+  });
+
   it('a status read that fails is shown, logged once, and read again next time instead of being kept', async () => {
     const migrations = path.join(root, 'migrations');
     fs.renameSync(migrations, migrations + '-real');

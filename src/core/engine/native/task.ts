@@ -4,7 +4,7 @@ import * as path from 'path';
 import { placeBackup, pruneBackups, type BackupPlace, type CreatedBackup } from '../backups';
 import { errorMessage, scalar } from '../connection';
 import { fail, ok, type Problem, type Result } from '../../model';
-import { foreignKeyCheck, integrityCheck, quickCheck, type CheckResult } from '../../run/integrity';
+import { foreignKeyCheck, integrityCheck, quickCheck, type CheckResult, type Violation } from '../../run/integrity';
 import { changesDatabase, type TaskRequest, type TaskResponse } from '../../run/protocol';
 import { problem, type TaskEngine } from '../../run/tasks';
 import { NativeConnection } from './connection';
@@ -89,11 +89,11 @@ export class NativeTask implements TaskEngine {
    * SQLite wrote the pages itself, so on a large file quick_check stands in for integrity_check, and the
    * foreign keys are those each migration already checked on the tables it could affect. The output says so.
    */
-  async afterWrite(): Promise<Result<Partial<TaskResponse>>> {
+  async afterWrite(keysBefore: readonly Violation[]): Promise<Result<Partial<TaskResponse>>> {
     const pruned = this.pending ? await pruneBackups(this.req.file, this.backupPlace(), this.pending.path) : [];
     const backup = this.pending ? { ...this.pending, pruned } : undefined;
     const large = this.isLarge();
-    const checks = large ? [quickCheck(this.conn)] : [integrityCheck(this.conn), foreignKeyCheck(this.conn)];
+    const checks = large ? [quickCheck(this.conn)] : [integrityCheck(this.conn), foreignKeyCheck(this.conn, keysBefore)];
     const failed = checks.filter((c) => !c.ok);
     if (failed.length) return fail(afterWriteProblem(failed));
     const mb = Math.round(this.req.quickCheckAboveBytes / 1048576);

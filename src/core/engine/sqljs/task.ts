@@ -1,6 +1,6 @@
 import type { SqlJsStatic } from 'sql.js';
 import { fail, ok, type Result } from '../../model';
-import { checkIntegrity } from '../../run/integrity';
+import { checkIntegrity, type Violation } from '../../run/integrity';
 import type { TaskRequest, TaskResponse } from '../../run/protocol';
 import { problem, type TaskEngine } from '../../run/tasks';
 import { plainArray, SqlJsConnection } from './connection';
@@ -58,13 +58,13 @@ export class SqlJsTask implements TaskEngine {
     // nothing was prepared: the main thread backs up only when it replaces the file
   }
 
-  async afterWrite(): Promise<Result<Partial<TaskResponse>>> {
+  async afterWrite(keysBefore: readonly Violation[]): Promise<Result<Partial<TaskResponse>>> {
     const bytes = this.conn.export();
     // Its in-memory file is no longer needed: free it before the reopen makes another copy.
     this.conn.close();
     const reopened = new SqlJsConnection(new this.SQL.Database(bytes));
     try {
-      const failed = checkIntegrity(reopened).filter((c) => !c.ok);
+      const failed = checkIntegrity(reopened, keysBefore).filter((c) => !c.ok);
       if (failed.length) {
         const detail = failed.map((c) => `${c.name}: ${c.detail}`).join('; ');
         return fail(problem('verify-failed', `The migrated database did not pass verification (${detail}); the file was not changed.`));
