@@ -6,6 +6,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const { chooseFromContextMenu } = require('./lib/menus');
 const fs = require('fs');
 const path = require('path');
 
@@ -80,19 +81,6 @@ async function applyPending(page, count) {
 
 function migrationRow(view, label) {
   return view.locator(`.monaco-list-row[aria-label^="${label},"]`);
-}
-
-async function chooseFromContextMenu(page, target, item) {
-  const menu = page.locator('.context-view .monaco-menu');
-  for (let attempt = 1; ; attempt++) {
-    if (!(await menu.isVisible())) await target.click({ button: 'right' });
-    const entry = menu.getByRole('menuitem', { name: item, exact: true });
-    await entry.waitFor({ state: 'visible', timeout: SHORT });
-    await entry.click();
-    const closed = await menu.waitFor({ state: 'detached', timeout: 3000 }).then(() => true, () => false);
-    if (closed) return;
-    if (attempt === 5) throw new Error(`could not choose "${item}" from the context menu`);
-  }
 }
 
 async function openView(page) {

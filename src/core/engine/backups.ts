@@ -63,7 +63,8 @@ export function backupFolder(dbRealPath: string, folder?: string): string {
 export async function placeBackup(
   dbRealPath: string,
   opts: BackupPlace,
-  write: (temp: string) => Promise<void>,
+  /** Writes the copy; a failed Result (the source could not be read) ends the backup with that problem. */
+  write: (temp: string) => Promise<void | Result<unknown>>,
   verify: (temp: string) => Promise<Result<unknown>>,
 ): Promise<Result<CreatedBackup>> {
   const folder = backupFolder(dbRealPath, opts.folder);
@@ -75,7 +76,8 @@ export async function placeBackup(
     const newest = (await listOwn(dbRealPath, folder))[0];
     const start = Math.max(opts.now().getTime(), newest ? newest.createdAt.getTime() + 1 : 0);
     temp = tempNameFor(path.join(folder, backupName(base, start)), process.pid, randomName());
-    await write(temp);
+    const wrote = await write(temp);
+    if (wrote && !wrote.ok) return wrote;
     const size = (await fsp.stat(temp)).size;
     let damaged: string | undefined;
     const check = await verify(temp);

@@ -3,12 +3,12 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
-import { sha256OfBytes, sha256OfFile } from '../hash';
-import { mayChown, type Owner } from '../folders';
+import { sha256OfBytes } from '../hash';
+import type { Owner } from '../folders';
 import { fail, ok, type Result } from '../../model';
 import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
-import { checkSidecars } from './sidecars';
-import { checkInWorker } from './workerClient';
+import { writeCopy } from './copyFile';
+import { checkInWorker, snapshotInWorker } from './workerClient';
 
 export interface BackupOptions extends BackupPlace {
   /** What the caller already read with readDatabaseFile, so the backup is exactly those bytes. */
@@ -16,8 +16,7 @@ export interface BackupOptions extends BackupPlace {
   maxBytes?: number;
   /**
    * The SHA-256 of bytes that already passed integrity_check (the engine checks them in its worker before
-   * migrating): the backup is then verified by comparing hashes, instead of opening it with sql.js again
-   * on this thread, which in VS Code is the extension host's.
+   * migrating): the file must still hold them, and the copy is verified by its hash alone.
    */
   checkedSha256?: string;
   /** For the worker that checks a copy or a backup with sql.js (default: 10 minutes). */
@@ -27,7 +26,8 @@ export interface BackupOptions extends BackupPlace {
 const DEFAULT_CHECK_LIMIT_MS = 10 * 60 * 1000;
 
 export async function createBackup(dbRealPath: string, opts: BackupOptions): Promise<Result<CreatedBackup>> {
-  const source = await sourceBytes(dbRealPath, opts);
+  if (!opts.source) return backupInWorker(dbRealPath, opts);
+  const source = await sourceBytes(opts.source);
   if (!source.ok) {
     return source;
   }
@@ -36,47 +36,44 @@ export async function createBackup(dbRealPath: string, opts: BackupOptions): Pro
   return placeBackup(realPath, place, (temp) => writeCopy(temp, bytes, mode, owner), (temp) => verifyCopy(temp, realPath, sha256, opts));
 }
 
-/** The copy gets the database's permission bits, never wider, and (as root) its owner: a backup holds the same data. */
-async function writeCopy(temp: string, bytes: Uint8Array, mode: number, owner: Owner): Promise<void> {
-  const fh = await fsp.open(temp, 'wx', mode & 0o666);
-  try {
-    await fh.chmod(mode & 0o666);
-    if (mayChown()) await fh.chown(owner.uid, owner.gid);
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+/**
+ * A backup from the file on disk: a worker reads it until two reads agree (or, before a migration is written,
+ * checks they are the bytes that were migrated), writes the copy and verifies it, so this thread (in VS Code, the
+ * extension host's) never holds or hashes the bytes.
+ */
+async function backupInWorker(dbPath: string, opts: BackupOptions): Promise<Result<CreatedBackup>> {
+  const realPath = await fsp.realpath(dbPath).catch(() => path.resolve(dbPath));
+  const stat = await fsp.stat(realPath).catch(() => undefined);
+  if (!stat?.isFile()) {
+    return fail({ code: 'backup-no-database', severity: 'error', file: realPath, message: `There is nothing to back up: ${realPath} does not exist.` });
   }
+  const mode = stat.mode & 0o7777;
+  const owner = { uid: stat.uid, gid: stat.gid };
+  let checked: Result<unknown> = ok(undefined);
+  const write = async (temp: string): Promise<Result<unknown>> => {
+    const request = { file: dbPath, label: realPath, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, copyTo: temp, mode, owner, expectSha256: opts.checkedSha256 };
+    const made = await snapshotInWorker(request, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
+    if (!made.ok) return made;
+    if (made.value.writeError) throw Object.assign(new Error(made.value.writeError.message), made.value.writeError);
+    checked = made.value.check;
+    return ok(undefined);
+  };
+  return placeBackup(realPath, { ...opts, mode, owner }, write, async () => checked);
 }
 
-/**
- * The copy must hold exactly the bytes read. Bytes already checked are verified by their hash alone; anything
- * else is also opened and checked with sql.js, in a worker.
- */
+/** The copy must hold exactly the bytes read and pass integrity_check, checked with sql.js in a worker. */
 async function verifyCopy(copy: string, file: string, sha256: string, opts: BackupOptions): Promise<Result<unknown>> {
-  let copied: string;
-  if (opts.checkedSha256) {
-    copied = await sha256OfFile(copy);
-  } else {
-    const check = await checkInWorker({ file: copy, label: file, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
-    if (!check.ok) return fail({ ...check.error, file });
-    copied = check.value.sha256;
-  }
-  return copied === sha256
+  const check = await checkInWorker({ file: copy, label: file, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
+  if (!check.ok) return fail({ ...check.error, file });
+  return check.value.sha256 === sha256
     ? ok(undefined)
     : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were read.` });
 }
 
-async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number; owner: Owner; sha256: string }>> {
-  const source = opts.source ? ok(opts.source) : await readSettled(dbRealPath, opts.maxBytes ?? DEFAULT_MAX_BYTES);
-  if (!source.ok) {
-    return source;
-  }
-  const { bytes, snapshot } = source.value;
+/** Bytes the caller read (a restore's current file): exactly those are backed up. */
+async function sourceBytes(source: DatabaseRead): Promise<Result<{ bytes: Uint8Array; realPath: string; mode: number; owner: Owner; sha256: string }>> {
+  const { bytes, snapshot } = source;
   const file = snapshot.realPath;
-  if (opts.checkedSha256 && snapshot.exists && snapshot.sha256 !== opts.checkedSha256) {
-    return fail({ code: 'db-changed', severity: 'error', file, message: `${file} changed on disk since it was read; nothing was changed. Run the operation again.` });
-  }
   if (!bytes) {
     return fail({ code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` });
   }
@@ -85,30 +82,6 @@ async function sourceBytes(dbRealPath: string, opts: BackupOptions): Promise<Res
     return fail({ code: 'backup-source-modified', severity: 'error', file, message: `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).` });
   }
   return ok({ bytes, realPath: file, mode: snapshot.mode, owner: { uid: snapshot.uid, gid: snapshot.gid }, sha256: snapshot.sha256 });
-}
-
-/** How many times a file that keeps changing is read before the backup gives up. */
-const SETTLE_ATTEMPTS = 5;
-
-/**
- * Another program may commit while the file is read, and a read across a commit can mix two states that
- * each pass integrity_check. So the file is read until two reads in a row agree, with no unfinished
- * transaction (hot -journal, WAL) before either read or after the last.
- */
-export async function readSettled(dbPath: string, maxBytes: number): Promise<Result<DatabaseRead>> {
-  let previous = await readDatabaseFile(dbPath, { maxBytes });
-  for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
-    if (!previous.ok || !previous.value.bytes) return previous;
-    const again = await readDatabaseFile(dbPath, { maxBytes });
-    if (!again.ok) return again;
-    if (again.value.snapshot.sha256 === previous.value.snapshot.sha256) {
-      const after = await checkSidecars(again.value.snapshot.realPath);
-      return after.ok ? again : after;
-    }
-    previous = again;
-  }
-  const file = path.resolve(dbPath);
-  return fail({ code: 'db-changing', severity: 'error', file, message: `Not backed up: ${file} changed each of the ${SETTLE_ATTEMPTS + 1} times it was read (another program keeps writing to it). Try again when it is idle, or use the native engine, which copies it through SQLite's locks.` });
 }
 
 export async function restoreBackup(

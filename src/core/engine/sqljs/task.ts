@@ -26,6 +26,17 @@ export interface CheckRequest {
   readonly check: FileToRead;
 }
 
+/** Reads a database file consistently and writes a verified copy of it: a backup. */
+export interface SnapshotRequest {
+  readonly snapshot: FileToRead & {
+    readonly copyTo: string;
+    readonly mode: number;
+    readonly owner: { readonly uid: number; readonly gid: number };
+    /** The bytes must be these (already checked): then the copy is verified by its hash alone. */
+    readonly expectSha256?: string;
+  };
+}
+
 /**
  * A task over the database's bytes in sql.js's memory. Nothing here touches the file: the main thread
  * backs up the bytes it read and replaces the file with the verified export, after this returns.

@@ -5,15 +5,15 @@ import { missingDatabaseNote } from '../dbpath';
 import { fail, ok, type Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
 import { runTask } from '../../run/tasks';
-import { openAndCheck } from './checkBytes';
 import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
-import { SqlJsTask, type CheckRequest, type FileToRead, type SqlJsRequest } from './task';
+import { checkFile, snapshotToFile } from './snapshot';
+import { SqlJsTask, type CheckRequest, type SnapshotRequest, type SqlJsRequest } from './task';
 
-parentPort?.once('message', async (req: SqlJsRequest | CheckRequest) => {
+parentPort?.once('message', async (req: SqlJsRequest | CheckRequest | SnapshotRequest) => {
   let reply: Result<unknown>;
   try {
-    reply = 'check' in req ? await checkFile(req.check) : await runSqlJsTask(req);
+    reply = 'check' in req ? await checkFile(req.check) : 'snapshot' in req ? await snapshotToFile(req.snapshot) : await runSqlJsTask(req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     reply = fail({ code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` });
@@ -36,13 +36,4 @@ async function runSqlJsTask(req: SqlJsRequest): Promise<TaskReply> {
   } finally {
     task.close();
   }
-}
-
-/** Answers the SHA-256 of the bytes it checked, so the caller knows they are the ones it has or wrote. */
-async function checkFile(check: FileToRead): Promise<Result<{ sha256: string }>> {
-  const read = await readDatabaseFile(check.file, { maxBytes: check.maxBytes });
-  if (!read.ok) return read;
-  if (!read.value.bytes) return fail({ code: 'backup-missing', severity: 'error', file: check.file, message: `${check.file} does not exist.` });
-  const checked = openAndCheck(await loadSqlJs(), read.value.bytes, check.label ?? read.value.snapshot.realPath);
-  return checked.ok ? ok({ sha256: read.value.snapshot.sha256 }) : checked;
 }

@@ -2,7 +2,8 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
-import type { CheckRequest, FileToRead, SqlJsRequest } from './task';
+import type { Snapshot } from './snapshot';
+import type { CheckRequest, FileToRead, SnapshotRequest, SqlJsRequest } from './task';
 import { failWith, type ProblemCode } from '../../problems';
 
 /**
@@ -19,7 +20,12 @@ export function checkInWorker(check: FileToRead, timeLimitMs: number): Promise<R
   return inWorker<Result<{ sha256: string }>>({ check }, null, timeLimitMs);
 }
 
-function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
+/** A backup: a worker reads the file consistently, writes the copy to `copyTo` and verifies it. */
+export function snapshotInWorker(snapshot: SnapshotRequest['snapshot'], timeLimitMs: number): Promise<Result<Snapshot>> {
+  return inWorker<Result<Snapshot>>({ snapshot }, null, timeLimitMs);
+}
+
+function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest | SnapshotRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
   return new Promise((resolve) => {
     // The JavaScript heap is capped here; SQLite's own allocations inside sql.js by hard_heap_limit in the worker.
     const limit = 'memoryLimitMB' in req ? req.memoryLimitMB : undefined;
