@@ -1,5 +1,5 @@
-// Entry point of the worker thread (bundled as dist/worker.js): one request in, one reply out.
-// Everything here is O(database size), which is why it runs on this thread and not the caller's.
+// Entry point of the worker (bundled as dist/worker.js): one request in, one reply out. Everything here is
+// O(database size), which is why it runs here and not on the caller's thread.
 import { parentPort } from 'worker_threads';
 import { missingDatabaseNote } from '../dbpath';
 import { fail, ok, type Result } from '../../model';
@@ -10,17 +10,32 @@ import { loadSqlJs } from './load';
 import { checkFile, snapshotToFile } from './snapshot';
 import { SqlJsTask, type CheckRequest, type SnapshotRequest, type SqlJsRequest } from './task';
 
-parentPort?.once('message', async (req: SqlJsRequest | CheckRequest | SnapshotRequest) => {
-  let reply: Result<unknown>;
+type Request = SqlJsRequest | CheckRequest | SnapshotRequest;
+
+// As a worker thread (tasks over bytes handed over without a copy), or as a child process (backups: the file's
+// whole-size allocations then stay out of the caller's process, whose thread they would otherwise stall).
+if (parentPort) {
+  const port = parentPort;
+  port.once('message', async (req: Request) => {
+    const reply = await handle(req);
+    const bytes = reply.ok ? (reply.value as { bytes?: Uint8Array }).bytes : undefined;
+    port.postMessage(reply, bytes ? [bytes.buffer as ArrayBuffer] : []);
+  });
+} else if (process.send) {
+  process.once('message', async (req: Request) => {
+    const reply = await handle(req);
+    process.send?.(reply, () => process.disconnect?.());
+  });
+}
+
+async function handle(req: Request): Promise<Result<unknown>> {
   try {
-    reply = 'check' in req ? await checkFile(req.check) : 'snapshot' in req ? await snapshotToFile(req.snapshot) : await runSqlJsTask(req);
+    return 'check' in req ? await checkFile(req.check) : 'snapshot' in req ? await snapshotToFile(req.snapshot) : await runSqlJsTask(req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    reply = fail({ code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` });
+    return fail({ code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` });
   }
-  const bytes = reply.ok ? (reply.value as { bytes?: Uint8Array }).bytes : undefined;
-  parentPort?.postMessage(reply, bytes ? [bytes.buffer as ArrayBuffer] : []);
-});
+}
 
 async function runSqlJsTask(req: SqlJsRequest): Promise<TaskReply> {
   const source = req.read ? await readDatabaseFile(req.read.file, { maxBytes: req.read.maxBytes, skipHash: true }) : undefined;
