@@ -63,8 +63,11 @@ export function backupFolder(dbRealPath: string, folder?: string): string {
 export async function placeBackup(
   dbRealPath: string,
   opts: BackupPlace,
-  /** Writes the copy; a failed Result (the source could not be read) ends the backup with that problem. */
-  write: (temp: string) => Promise<void | Result<unknown>>,
+  /**
+   * Writes the copy; a failed Result (the source could not be read) ends the backup with that problem. It may
+   * answer whether the copy holds the same bytes as `newest` (the newest backup), having compared them itself.
+   */
+  write: (temp: string, newest: string | undefined) => Promise<void | Result<{ sameAsNewest?: boolean } | undefined | void>>,
   verify: (temp: string) => Promise<Result<unknown>>,
 ): Promise<Result<CreatedBackup>> {
   const folder = backupFolder(dbRealPath, opts.folder);
@@ -76,8 +79,9 @@ export async function placeBackup(
     const newest = (await listOwn(dbRealPath, folder))[0];
     const start = Math.max(opts.now().getTime(), newest ? newest.createdAt.getTime() + 1 : 0);
     temp = tempNameFor(path.join(folder, backupName(base, start)), process.pid, randomName());
-    const wrote = await write(temp);
+    const wrote = await write(temp, newest?.path);
     if (wrote && !wrote.ok) return wrote;
+    const answered = wrote?.ok ? wrote.value?.sameAsNewest : undefined;
     const size = (await fsp.stat(temp)).size;
     let damaged: string | undefined;
     const check = await verify(temp);
@@ -85,7 +89,7 @@ export async function placeBackup(
       damaged = check.error.message;
       if (!opts.allowDamaged) return fail({ ...check.error, message: `Not backed up: ${check.error.message}` });
     }
-    if (newest && !damaged && (await sameFileBytes(temp, newest.path))) {
+    if (newest && !damaged && (answered ?? (await sameFileBytes(temp, newest.path)))) {
       return ok({ ...newest, pruned: [], reused: true });
     }
     const placed = await commitTemp(temp, path.join(folder, backupName(base, start)), {

@@ -50,13 +50,13 @@ async function backupInWorker(dbPath: string, opts: BackupOptions): Promise<Resu
   const mode = stat.mode & 0o7777;
   const owner = { uid: stat.uid, gid: stat.gid };
   let checked: Result<unknown> = ok(undefined);
-  const write = async (temp: string): Promise<Result<unknown>> => {
-    const request = { file: dbPath, label: realPath, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, copyTo: temp, mode, owner, expectSha256: opts.checkedSha256 };
+  const write = async (temp: string, newest: string | undefined): Promise<Result<{ sameAsNewest: boolean }>> => {
+    const request = { file: dbPath, label: realPath, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, copyTo: temp, mode, owner, expectSha256: opts.checkedSha256, newest };
     const made = await snapshotInWorker(request, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
     if (!made.ok) return made;
     if (made.value.writeError) throw Object.assign(new Error(made.value.writeError.message), made.value.writeError);
     checked = made.value.check;
-    return ok(undefined);
+    return ok({ sameAsNewest: made.value.sameAsNewest });
   };
   return placeBackup(realPath, { ...opts, mode, owner }, write, async () => checked);
 }

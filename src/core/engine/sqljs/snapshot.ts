@@ -21,6 +21,8 @@ export async function checkFile(check: FileToRead): Promise<Result<{ sha256: str
 
 export interface Snapshot {
   readonly check: Result<unknown>;
+  /** The copy holds the same bytes as the newest backup. */
+  readonly sameAsNewest: boolean;
   /** Writing the copy failed: the error as thrown, for the caller to rethrow. */
   readonly writeError?: { readonly message: string; readonly code?: string; readonly path?: string };
 }
@@ -43,10 +45,11 @@ export async function snapshotToFile(req: SnapshotRequest['snapshot']): Promise<
   } catch (e) {
     // The caller words a failure to write into the backups folder (permission, full disk) as for any backup.
     const err = e as NodeJS.ErrnoException;
-    return ok({ check: ok(undefined), writeError: { message: err.message, code: err.code, path: err.path } });
+    return ok({ check: ok(undefined), sameAsNewest: false, writeError: { message: err.message, code: err.code, path: err.path } });
   }
   const copied = req.expectSha256 ? ok({ sha256: await sha256OfFile(req.copyTo) }) : await checkFile({ file: req.copyTo, label: file, maxBytes: req.maxBytes });
-  if (!copied.ok) return ok({ check: copied });
+  if (!copied.ok) return ok({ check: copied, sameAsNewest: false });
   const same = copied.value.sha256 === snapshot.sha256;
-  return ok({ check: same ? ok(undefined) : fail(problem('backup-mismatch', `the copy of ${file} differs from the bytes that were read.`, { file })) });
+  const sameAsNewest = same && req.newest !== undefined && (await sha256OfFile(req.newest).catch(() => '')) === snapshot.sha256;
+  return ok({ check: same ? ok(undefined) : fail(problem('backup-mismatch', `the copy of ${file} differs from the bytes that were read.`, { file })), sameAsNewest });
 }

@@ -34,6 +34,8 @@ export interface SnapshotRequest {
     readonly owner: { readonly uid: number; readonly gid: number };
     /** The bytes must be these (already checked): then the copy is verified by its hash alone. */
     readonly expectSha256?: string;
+    /** The newest backup: the answer says whether the copy holds the same bytes, so none is kept twice. */
+    readonly newest?: string;
   };
 }
 
