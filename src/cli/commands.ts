@@ -274,7 +274,7 @@ export function resolveBackup(given: string, cwd: string, backupsFolder: string)
   const inFolder = path.join(backupsFolder, given);
   if (path.basename(given) === given && fs.existsSync(inFolder)) return inFolder;
   const what = path.basename(given) === given ? `named ${given} here or in the backups folder ${backupsFolder}` : `at ${asGiven}`;
-  return { code: 'backup-missing', severity: 'error', message: `No backup ${what}; "sqlite-migrations backups" lists them.` };
+  return problem('backup-missing', `No backup ${what}; "sqlite-migrations backups" lists them.`);
 }
 
 async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {

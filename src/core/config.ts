@@ -4,6 +4,7 @@ import { parseJsonc } from './jsonc';
 import { fileSystemAdvice, isFileSystemError } from './fsErrors';
 import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
+import { problem } from './problems';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -109,7 +110,7 @@ export function settingsPathOutside(root: string, settings: UserSettings, file: 
   const config = resolveConfig(root, settings);
   const key = PATH_KEYS.find((k) => settings[k] !== undefined && !isInside(root, config[k]));
   if (!key) return undefined;
-  return { code: 'path-outside', severity: 'error', file, message: `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).` };
+  return problem('path-outside', `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
 }
 
 export function isInside(root: string, target: string): boolean {
@@ -128,7 +129,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
       return ok({});
     }
     if (isFileSystemError(e)) {
-      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file} cannot be read: ${fileSystemAdvice(e, file)}.` });
+      return fail(problem('bad-settings', `${file} cannot be read: ${fileSystemAdvice(e, file)}.`, { file }));
     }
     throw e;
   }
@@ -136,7 +137,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   try {
     parsed = parseJsonc(text);
   } catch (e) {
-    return fail({ code: 'bad-settings', severity: 'error', file, message: `${file}: not valid JSON: ${(e as Error).message}` });
+    return fail(problem('bad-settings', `${file}: not valid JSON: ${(e as Error).message}`, { file }));
   }
   return settingsFromObject(parsed, file);
 }
@@ -158,16 +159,16 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : 'number';
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
-      return fail({ code: 'bad-settings', severity: 'error', file, message });
+      return fail(problem('bad-settings', message, { file }));
     }
     const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);
     if (outOfRange) {
-      return fail({ code: 'bad-settings', severity: 'error', file, message: `${file}: ${outOfRange}` });
+      return fail(problem('bad-settings', `${file}: ${outOfRange}`, { file }));
     }
     const choices = CHOICES[key as keyof typeof CHOICES];
     if (choices && !choices.includes(value as string)) {
       const message = `${file}: "${SECTION}${key}" must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`;
-      return fail({ code: 'bad-settings', severity: 'error', file, message });
+      return fail(problem('bad-settings', message, { file }));
     }
     (settings as Record<string, unknown>)[key] = value;
   }

@@ -1,6 +1,7 @@
 // A file-system failure as one sentence: which path, what is wrong with it, what to do. Used wherever an
 // I/O error would otherwise reach the user as "internal error" and a stack trace.
 import type { Problem } from './model';
+import { problem } from './problems';
 
 /** Errors the operating system reports about a path (they carry a code and a syscall). */
 export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
@@ -38,7 +39,7 @@ export function fileSystemAdvice(e: NodeJS.ErrnoException, file: string): string
 /** The problem for an I/O error no code path expected; nothing it interrupted had been changed yet. */
 export function fileSystemProblem(e: NodeJS.ErrnoException, fallbackPath?: string): Problem {
   const file = e.path ?? fallbackPath ?? 'a file';
-  return { code: 'fs-error', severity: 'error', file: e.path ?? fallbackPath, message: `Could not ${verb(e.syscall)}: ${fileSystemAdvice(e, file)}.` };
+  return problem('fs-error', `Could not ${verb(e.syscall)}: ${fileSystemAdvice(e, file)}.`, { file: e.path ?? fallbackPath });
 }
 
 function verb(syscall: string | undefined): string {

@@ -12,6 +12,7 @@ import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
 import { dryRunReport, verifyReport } from './reportHtml';
 import type { ReportView } from './reportView';
+import { problem } from '../core/problems';
 
 /** Options tests and other extensions may pass instead of answering the prompts. */
 export interface ConfirmOptions {
@@ -186,7 +187,7 @@ export class MigrationCommands {
     const summary = failures
       ? `Verify: ${plural(failures, 'check')} failed: ${[...failed.map((c) => c.detail), ...fileProblems.map((p) => p.message)].join('; ')}`
       : `Verify passed: ${plural(checks.length + 1, 'check')} (engine: ${result.value.engine})`;
-    this.reporter.logProblem({ code: 'verify', severity: failures ? 'error' : 'info', message: summary });
+    this.reporter.logProblem(problem('verify', summary, { severity: failures ? 'error' : 'info' }));
     this.reports.show(verifyReport(folder.name, result.value, fileProblems));
     if (failures) void vscode.window.showWarningMessage(this.reporter.relative(summary));
     return failures === 0;

@@ -9,6 +9,7 @@ import type { Problem, Result } from '../core/model';
 import type { MigrationState } from '../core/ledger/status';
 import { SerialQueue } from './queue';
 import { folderConfig } from './settings';
+import { problem } from '../core/problems';
 
 /** What one workspace folder looks like now: its migrations, their status, and what is wrong. */
 export interface FolderStatus {
@@ -33,11 +34,7 @@ interface FolderEntry {
   applied: Map<string, Promise<{ upSql: string; downSql: string | null } | undefined>>;
 }
 
-export const UNTRUSTED: Problem = {
-  code: 'untrusted',
-  severity: 'error',
-  message: 'This workspace is not trusted: SQLite Migrations runs SQL from workspace files, so it only shows status until you trust the workspace.',
-};
+export const UNTRUSTED: Problem = problem('untrusted', 'This workspace is not trusted: SQLite Migrations runs SQL from workspace files, so it only shows status until you trust the workspace.');
 
 export type Operation<T = engine.OperationOutcome> = (config: EngineConfig, options: engine.OperationOptions) => Promise<T>;
 
@@ -131,7 +128,7 @@ export class MigrationsModel implements vscode.Disposable {
       return await this.readStatusOnce(folder, entry);
     } catch (e) {
       const message = `Could not read the migrations' status: ${e instanceof Error ? e.message : String(e)}`;
-      return { folder, states: [], problems: [], errors: [{ code: 'internal', severity: 'error', message }] };
+      return { folder, states: [], problems: [], errors: [problem('internal', message)] };
     }
   }
 

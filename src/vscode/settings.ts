@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
 import { fail, ok, type Result } from '../core/model';
+import { problem } from '../core/problems';
 
 export const SECTION = 'sqliteMigrations';
 
@@ -24,7 +25,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder'] as const).find((key) => !isInside(folder.uri.fsPath, config[key]));
   if (outside) {
     const message = `${SECTION}.${outside} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
-    return fail({ code: 'path-outside', severity: 'error', message });
+    return fail(problem('path-outside', message));
   }
   return ok(config);
 }

@@ -5,6 +5,7 @@ import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
+import { problem } from '../problems';
 
 export type WriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
 
@@ -174,13 +175,13 @@ async function syncFolder(dir: string): Promise<void> {
 
 function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempts?: number }, file: string, committed: boolean): Problem {
   if (committed) {
-    return { code: 'write-unconfirmed', severity: 'error', file, message: `${file} now holds the new contents, but making that durable failed: ${err.message}` };
+    return problem('write-unconfirmed', `${file} now holds the new contents, but making that durable failed: ${err.message}`, { file });
   }
   if (err.inUse) {
-    return { code: 'file-in-use', severity: 'error', file, message: `${file} is in use by another program (${err.code} after ${err.attempts} attempts to replace it). Close programs using it and try again; ${file} is unchanged.` };
+    return problem('file-in-use', `${file} is in use by another program (${err.code} after ${err.attempts} attempts to replace it). Close programs using it and try again; ${file} is unchanged.`, { file });
   }
   const why = isFileSystemError(err) && err.code !== 'EEXIST' ? fileSystemAdvice(err, err.code === 'ENOSPC' || err.code === 'EDQUOT' ? file : err.path ?? file) : err.message;
-  return { code: 'write-failed', severity: 'error', file, message: `Could not write ${file}: ${why}. ${file} is unchanged.` };
+  return problem('write-failed', `Could not write ${file}: ${why}. ${file} is unchanged.`, { file });
 }
 
 export async function removeQuietly(file: string): Promise<void> {

@@ -8,6 +8,7 @@ import { ensureFolder, type Owner } from './folders';
 import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 import { sameFileBytes } from './sameBytes';
+import { problem } from '../problems';
 
 /** What every backup needs to know, whichever engine makes the copy. */
 export interface BackupPlace {
@@ -112,7 +113,7 @@ function backupFailed(dbRealPath: string, folder: string, e: NodeJS.ErrnoExcepti
   const why = e.code === 'EACCES' || e.code === 'EPERM'
     ? `this user may not write to ${where}; give it write permission there, or choose another backups folder (sqliteMigrations.backupsFolder, CLI: --backups FOLDER)`
     : isFileSystemError(e) ? fileSystemAdvice(e, where) : (e as Error).message;
-  return { code: 'backup-failed', severity: 'error', file: dbRealPath, message: `Could not back up ${dbRealPath}: ${why}. Nothing was changed.` };
+  return problem('backup-failed', `Could not back up ${dbRealPath}: ${why}. Nothing was changed.`, { file: dbRealPath });
 }
 
 /** Removes this database's backups beyond the retention, never `created`, a protected one or one an earlier version named. */

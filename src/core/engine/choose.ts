@@ -5,6 +5,7 @@ import type { EngineName } from './connection';
 import { NativeChild } from './native/host';
 import { unavailable } from './native/operation';
 import { withoutNodeSqlite, type NativeProbe } from './native/probe';
+import { problem } from '../problems';
 
 export interface EngineChoice {
   readonly engine: EngineName;
@@ -59,5 +60,5 @@ export class EngineChooser {
 }
 
 function fallbackNote(probe: NativeProbe): Problem {
-  return { code: 'engine-fallback', severity: 'info', message: `Using the sql.js engine: ${probe.reason}.` };
+  return problem('engine-fallback', `Using the sql.js engine: ${probe.reason}.`, { severity: 'info' });
 }

@@ -4,7 +4,7 @@ import { constants as fsc, type Stats } from 'fs';
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { ok, type Problem, type Result } from '../model';
-import { failWith, type ProblemCode } from '../problems';
+import { failWith, problem, type ProblemCode } from '../problems';
 
 /** lstat/stat before anything is opened, so a FIFO is never opened and a folder never read; `stat` is absent when there is no file yet. */
 export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPath: string; stat?: Stats }>> {
@@ -15,14 +15,14 @@ export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPat
   }
   const realPath = await fsp.realpath(abs).catch(() => undefined);
   if (!realPath) {
-    return problem('db-broken-link', abs, `${abs} is a symbolic link to ${await fsp.readlink(abs).catch(() => '?')}, which does not exist or loops.`);
+    return failAt('db-broken-link', abs, `${abs} is a symbolic link to ${await fsp.readlink(abs).catch(() => '?')}, which does not exist or loops.`);
   }
   const stat = await fsp.stat(realPath);
   if (stat.isDirectory()) {
-    return problem('db-not-a-file', realPath, `${realPath} is a folder, not a database file.`);
+    return failAt('db-not-a-file', realPath, `${realPath} is a folder, not a database file.`);
   }
   if (!stat.isFile()) {
-    return problem('db-not-a-file', realPath, `${realPath} is not a regular file (a FIFO, socket or device), so it is not read.`);
+    return failAt('db-not-a-file', realPath, `${realPath} is not a regular file (a FIFO, socket or device), so it is not read.`);
   }
   if (stat.nlink > 1) {
     return hardLinks(realPath, stat.nlink);
@@ -31,7 +31,7 @@ export async function resolveDatabaseFile(abs: string): Promise<Result<{ realPat
 }
 
 export function hardLinks(file: string, count: number): Result<never> {
-  return problem('db-hard-links', file, `${file} has ${count} hard links; replacing it would leave the other names pointing at the old contents. Keep a single name (use a symbolic link instead) and try again.`);
+  return failAt('db-hard-links', file, `${file} has ${count} hard links; replacing it would leave the other names pointing at the old contents. Keep a single name (use a symbolic link instead) and try again.`);
 }
 
 /** For `.catch`: a missing file becomes `value`; any other error is rethrown. */
@@ -44,7 +44,7 @@ export function ifMissing<T>(value: T): (e: NodeJS.ErrnoException) => T {
   };
 }
 
-function problem(code: ProblemCode, file: string, message: string): Result<never> {
+function failAt(code: ProblemCode, file: string, message: string): Result<never> {
   return failWith(code, message, { file });
 }
 
@@ -81,7 +81,7 @@ async function readOnlyMode(realPath: string, exists: boolean): Promise<Problem 
 }
 
 function readOnly(file: string, message: string): Problem {
-  return { code: 'db-read-only', severity: 'error', file, message };
+  return problem('db-read-only', message, { file });
 }
 
 /**
@@ -105,7 +105,7 @@ async function nearestFolder(dir: string): Promise<string> {
 /** `down` or `baseline` on a database that does not exist. */
 export function noDatabase(file: string, task: 'down' | 'baseline' = 'down'): Problem {
   const nothing = task === 'down' ? 'there is nothing to roll back' : 'there is no existing database to baseline (the first "up" creates it)';
-  return { code: 'no-database', severity: 'error', file, message: `${file} does not exist: ${nothing}.` };
+  return problem('no-database', `${file} does not exist: ${nothing}.`, { file });
 }
 
 /** Tasks that need an existing database file. */
@@ -116,5 +116,5 @@ export function needsDatabase(kind: string): kind is 'down' | 'baseline' {
 /** Said when the database file did not exist: created by this operation, or by the first "up". */
 export function missingDatabaseNote(file: string, created: boolean): Problem {
   const message = created ? `${file} did not exist; it is created by this operation.` : `${file} does not exist yet; it is created by the first "up".`;
-  return { code: 'no-database', severity: 'info', file, message };
+  return problem('no-database', message, { severity: 'info', file });
 }

@@ -168,14 +168,14 @@ export async function statRegularFile(file: string, realRoot: string): Promise<R
   const relative = path.relative(realRoot, target);
   if (relative.split(path.sep)[0] === '..' || path.isAbsolute(relative)) {
     const message = `${path.basename(file)} is a symlink to ${target}, outside the migrations folder; it is not used.`;
-    return fail({ code: 'symlink-outside', severity: 'error', message, file });
+    return fail(problem('symlink-outside', message, { file }));
   }
   const stats = await fsp.stat(file, { bigint: true });
   return stats.isFile() ? ok(stats) : fail(notAFile(file, `a symlink to ${kindOf(stats)}`));
 }
 
 function notAFile(file: string, kind: string): Problem {
-  return { code: 'not-a-file', severity: 'error', message: `${path.basename(file)} is named like a migration but is ${kind}; it is not used.`, file };
+  return problem('not-a-file', `${path.basename(file)} is named like a migration but is ${kind}; it is not used.`, { file });
 }
 
 function kindOf(s: BigIntStats): string {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Problem } from '../model';
 import { parseSemver } from './semver';
+import { problem } from '../problems';
 
 /** What the up file's leading `-- version:` / `-- description:` comment lines say. */
 export interface MigrationHeader {
@@ -61,5 +62,5 @@ function readField(
 }
 
 function bad(file: string, line: number, reason: string): Problem {
-  return { code: 'bad-header', severity: 'error', message: `${basename(file)}:${line}: ${reason}.`, file, line };
+  return problem('bad-header', `${basename(file)}:${line}: ${reason}.`, { file, line });
 }

@@ -6,6 +6,7 @@ import { tableWrites } from '../sql/writes';
 import { triggerWrites } from './fkscope';
 import type { PlanStep } from './plan';
 import type { MigrationOutcome } from './runner';
+import { problem } from '../problems';
 
 /**
  * Refuses a plan before anything runs when it needs a virtual-table module (fts5, rtree, ...) that
@@ -33,13 +34,7 @@ function refusal(step: PlanStep, db: Connection, module: string, file: string | 
     ? { version: step.migration.version, name: step.migration.name, direction: 'up' as const }
     : { version: step.version, name: step.name, direction: 'down' as const };
   const label = file ? `${basename(file)}${line ? `:${line}` : ''}` : head.name;
-  const error: Problem = {
-    code: 'missing-module',
-    severity: 'error',
-    file,
-    line,
-    message: `${label}: needs the SQLite module ${module} (${why}), which this engine lacks; nothing was run. ${remedy(db)}`,
-  };
+  const error: Problem = problem('missing-module', `${label}: needs the SQLite module ${module} (${why}), which this engine lacks; nothing was run. ${remedy(db)}`, { file, line });
   return { ...head, ok: false, executionTimeMs: 0, warnings: [], error };
 }
 

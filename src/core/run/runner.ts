@@ -6,6 +6,7 @@ import type { PlanStep } from './plan';
 import { vetScript, type VettedScript } from '../sql/script';
 import { ledgerImage, readBackMismatch, type LedgerWrite } from '../ledger/readback';
 import { inMigrationTransaction, ledgerIntact, migrationProblem, type Where } from './transaction';
+import { problem } from '../problems';
 
 export interface RunContext {
   readonly now: () => Date;
@@ -89,7 +90,7 @@ function recordFailure(db: Connection, r: Parameters<typeof recordStatus>[1], wa
     if (!ledger.ok) return;
     recordStatus(db, r, 'failed');
   } catch (e) {
-    warnings.push({ code: 'ledger-write-failed', severity: 'warning', message: `${where.label}: its failure could not be recorded in schema_migrations (${errorMessage(e)}).`, file: where.file });
+    warnings.push(problem('ledger-write-failed', `${where.label}: its failure could not be recorded in schema_migrations (${errorMessage(e)}).`, { severity: 'warning', file: where.file }));
   }
 }
 

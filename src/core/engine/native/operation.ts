@@ -132,7 +132,7 @@ async function inspectTarget(dbPath: string, writes: boolean): Promise<Result<Ta
     }
     return ok({ realPath, existed: Boolean(stat), mode: stat ? stat.mode & 0o7777 : 0o644, owner: stat ? { uid: stat.uid, gid: stat.gid } : undefined });
   } catch (e) {
-    return fail({ code: 'db-unreadable', severity: 'error', file: abs, message: `Could not read ${abs}: ${(e as Error).message}` });
+    return fail(problem('db-unreadable', `Could not read ${abs}: ${(e as Error).message}`, { file: abs }));
   }
 }
 
@@ -147,11 +147,11 @@ async function readHead(file: string): Promise<Uint8Array> {
 }
 
 export function unavailable(reason: string | undefined): Problem {
-  return { code: 'native-unavailable', severity: 'error', message: `The native engine is not available here: ${reason ?? 'unknown reason'}. Use the sql.js engine (setting sqliteMigrations.engine, CLI --engine sqljs).` };
+  return problem('native-unavailable', `The native engine is not available here: ${reason ?? 'unknown reason'}. Use the sql.js engine (setting sqliteMigrations.engine, CLI --engine sqljs).`);
 }
 
 function unexpected(message: FromChild): Problem {
-  return { code: 'internal', severity: 'error', message: `Internal error: the native engine answered "${message.type}" to a task.` };
+  return problem('internal', `Internal error: the native engine answered "${message.type}" to a task.`);
 }
 
 /** A backup now, through SQLite (consistent even while other programs write). */
@@ -180,7 +180,7 @@ async function restoreWithChild(config: EngineConfig, backupFile: string, option
   if (!target.ok) return fail([target.error]);
   const source = await inspectTarget(backupFile, false);
   if (!source.ok) return fail([{ ...source.error, message: `Cannot restore: ${source.error.message}` }]);
-  if (!source.value.existed) return fail([{ code: 'backup-missing', severity: 'error', file: backupFile, message: `Cannot restore: the backup ${backupFile} does not exist.` }]);
+  if (!source.value.existed) return fail([problem('backup-missing', `Cannot restore: the backup ${backupFile} does not exist.`, { file: backupFile })]);
   const request = {
     file: target.value.realPath,
     mode: target.value.mode,
@@ -217,5 +217,5 @@ function nativeRequest(config: EngineConfig, task: Task, migrations: readonly Mi
 }
 
 function nothingToBackUp(file: string): Problem {
-  return { code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` };
+  return problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file });
 }

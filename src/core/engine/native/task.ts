@@ -98,7 +98,7 @@ export class NativeTask implements TaskEngine {
     if (failed.length) return fail(afterWriteProblem(failed));
     const mb = Math.round(this.req.quickCheckAboveBytes / 1048576);
     const notes: Problem[] = large
-      ? [{ code: 'quick-check', severity: 'info', file: this.req.file, message: `Checked with PRAGMA quick_check after the change, not integrity_check, and foreign keys only where each migration could have broken them: the file is over ${mb} MB and SQLite wrote its pages itself. "verify" runs the full checks.` }]
+      ? [problem('quick-check', `Checked with PRAGMA quick_check after the change, not integrity_check, and foreign keys only where each migration could have broken them: the file is over ${mb} MB and SQLite wrote its pages itself. "verify" runs the full checks.`, { severity: 'info', file: this.req.file })]
       : [];
     return ok({ notes, ...(backup ? { backup } : {}) });
   }

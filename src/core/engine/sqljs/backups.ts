@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../../model';
 import { DEFAULT_MAX_BYTES, readDatabaseFile, replaceDatabaseFile, type DatabaseRead, type ReadOptions, type WriteOptions } from './dbfile';
 import { writeCopy } from './copyFile';
 import { checkInWorker, snapshotInWorker } from './workerClient';
+import { problem } from '../../problems';
 
 export interface BackupOptions extends BackupPlace {
   /** What the caller already read with readDatabaseFile, so the backup is exactly those bytes. */
@@ -45,7 +46,7 @@ async function backupInWorker(dbPath: string, opts: BackupOptions): Promise<Resu
   const realPath = await fsp.realpath(dbPath).catch(() => path.resolve(dbPath));
   const stat = await fsp.stat(realPath).catch(() => undefined);
   if (!stat?.isFile()) {
-    return fail({ code: 'backup-no-database', severity: 'error', file: realPath, message: `There is nothing to back up: ${realPath} does not exist.` });
+    return fail(problem('backup-no-database', `There is nothing to back up: ${realPath} does not exist.`, { file: realPath }));
   }
   const mode = stat.mode & 0o7777;
   const owner = { uid: stat.uid, gid: stat.gid };
@@ -67,7 +68,7 @@ async function verifyCopy(copy: string, file: string, sha256: string, opts: Back
   if (!check.ok) return fail({ ...check.error, file });
   return check.value.sha256 === sha256
     ? ok(undefined)
-    : fail({ code: 'backup-mismatch', severity: 'error', file, message: `the copy of ${file} differs from the bytes that were read.` });
+    : fail(problem('backup-mismatch', `the copy of ${file} differs from the bytes that were read.`, { file }));
 }
 
 /** Bytes the caller read (a restore's current file): exactly those are backed up. */
@@ -75,11 +76,11 @@ async function sourceBytes(source: DatabaseRead): Promise<Result<{ bytes: Uint8A
   const { bytes, snapshot } = source;
   const file = snapshot.realPath;
   if (!bytes) {
-    return fail({ code: 'backup-no-database', severity: 'error', file, message: `There is nothing to back up: ${file} does not exist.` });
+    return fail(problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file }));
   }
   // sql.js writes into the array it is given, and a transfer to a worker empties it: back up only what was read.
   if ((await sha256OfBytes(bytes)) !== snapshot.sha256) {
-    return fail({ code: 'backup-source-modified', severity: 'error', file, message: `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).` });
+    return fail(problem('backup-source-modified', `Not backed up: the bytes read from ${file} were modified in memory after they were read (give sql.js a copy).`, { file }));
   }
   return ok({ bytes, realPath: file, mode: snapshot.mode, owner: { uid: snapshot.uid, gid: snapshot.gid }, sha256: snapshot.sha256 });
 }
@@ -125,7 +126,7 @@ async function readVerifiedBackup(backupPath: string, opts: ReadOptions & { time
   }
   if (!read.value.bytes) {
     const file = read.value.snapshot.realPath;
-    return fail({ code: 'backup-missing', severity: 'error', file, message: `Cannot restore: the backup ${file} does not exist.` });
+    return fail(problem('backup-missing', `Cannot restore: the backup ${file} does not exist.`, { file }));
   }
   const file = read.value.snapshot.realPath;
   const check = await checkInWorker({ file, maxBytes: opts.maxBytes }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);
@@ -133,7 +134,7 @@ async function readVerifiedBackup(backupPath: string, opts: ReadOptions & { time
     return fail({ ...check.error, message: `Cannot restore: ${check.error.message} Nothing was changed.` });
   }
   if (check.value.sha256 !== read.value.snapshot.sha256) {
-    return fail({ code: 'db-changed', severity: 'error', file, message: `Cannot restore: ${file} changed while it was being checked. Nothing was changed.` });
+    return fail(problem('db-changed', `Cannot restore: ${file} changed while it was being checked. Nothing was changed.`, { file }));
   }
   return read;
 }

@@ -6,6 +6,7 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { fail, ok, type Result } from '../../model';
+import { problem } from '../../problems';
 
 export interface Holder {
   readonly pid: number;
@@ -37,10 +38,5 @@ export async function checkNoHolders(realPath: string): Promise<Result<void>> {
   const holders = await openHolders(realPath);
   if (holders.length === 0) return ok(undefined);
   const who = holders.slice(0, 5).map((h) => `${h.command} (pid ${h.pid})`).join(', ');
-  return fail({
-    code: 'db-open-elsewhere',
-    severity: 'error',
-    file: realPath,
-    message: `${realPath} is open in ${who}, and the sql.js engine replaces the whole file, so that program would go on writing to the old one; nothing was changed. Close it, or use the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native), which works beside other programs through SQLite's own locks.`,
-  });
+  return fail(problem('db-open-elsewhere', `${realPath} is open in ${who}, and the sql.js engine replaces the whole file, so that program would go on writing to the old one; nothing was changed. Close it, or use the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native), which works beside other programs through SQLite's own locks.`, { file: realPath }));
 }

@@ -5,6 +5,7 @@ import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { isProcessAlive } from '../atomic';
 import { fail, ok, type Problem, type Result } from '../../model';
+import { problem } from '../../problems';
 
 export const LOCK_SUFFIX = '.sqlite-migrations.lock';
 const POLL_MS = 50;
@@ -61,10 +62,5 @@ async function readHolder(file: string): Promise<Holder | undefined> {
 
 function busy(file: string, holder: Holder | undefined): Problem {
   const who = holder ? `another sqlite-migrations run (pid ${holder.pid}, started ${holder.startedAt})` : 'another sqlite-migrations run';
-  return {
-    code: 'db-busy',
-    severity: 'error',
-    file,
-    message: `${who} is changing this database (it holds ${file}); nothing was changed. Try again when it has finished.`,
-  };
+  return problem('db-busy', `${who} is changing this database (it holds ${file}); nothing was changed. Try again when it has finished.`, { file });
 }

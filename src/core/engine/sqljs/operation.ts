@@ -100,7 +100,7 @@ async function write(config: EngineConfig, read: DatabaseRead, bytes: Uint8Array
   }
   const replaced = await replaceDatabaseFile(read, bytes, { onStep: options.onWriteStep });
   if (!replaced.ok) return fail([replaced.error]);
-  const notes = replaced.value.notes.map((message): Problem => ({ code: 'write-note', severity: 'info', message, file: read.snapshot.realPath }));
+  const notes = replaced.value.notes.map((message): Problem => (problem('write-note', message, { severity: 'info', file: read.snapshot.realPath })));
   return ok({ ...response, bytes: undefined, written: true, backup, notes: [...response.notes, ...notes] });
 }
 

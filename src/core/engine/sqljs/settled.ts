@@ -3,6 +3,7 @@ import * as path from 'path';
 import { fail, type Result } from '../../model';
 import { readDatabaseFile, type DatabaseRead } from './dbfile';
 import { checkSidecars } from './sidecars';
+import { problem } from '../../problems';
 
 /** How many times a file that keeps changing is read before the backup gives up. */
 const SETTLE_ATTEMPTS = 5;
@@ -25,5 +26,5 @@ export async function readSettled(dbPath: string, maxBytes: number): Promise<Res
     previous = again;
   }
   const file = path.resolve(dbPath);
-  return fail({ code: 'db-changing', severity: 'error', file, message: `Not backed up: ${file} changed each of the ${SETTLE_ATTEMPTS + 1} times it was read (another program keeps writing to it). Try again when it is idle, or use the native engine, which copies it through SQLite's locks.` });
+  return fail(problem('db-changing', `Not backed up: ${file} changed each of the ${SETTLE_ATTEMPTS + 1} times it was read (another program keeps writing to it). Try again when it is idle, or use the native engine, which copies it through SQLite's locks.`, { file }));
 }

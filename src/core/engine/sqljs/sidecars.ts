@@ -4,6 +4,7 @@
 import * as fsp from 'fs/promises';
 import type { Stats } from 'fs';
 import { fail, ok, type Result } from '../../model';
+import { problem } from '../../problems';
 
 const CHECKPOINT = 'PRAGMA wal_checkpoint(TRUNCATE)';
 
@@ -17,12 +18,7 @@ export async function checkSidecars(dbRealPath: string): Promise<Result<void>> {
   if (findings.length === 0) {
     return ok(undefined);
   }
-  return fail({
-    code: 'db-sidecar',
-    severity: 'error',
-    file: dbRealPath,
-    message: `${dbRealPath} cannot be read or replaced safely: ${findings.join(' ')} Nothing was changed.`,
-  });
+  return fail(problem('db-sidecar', `${dbRealPath} cannot be read or replaced safely: ${findings.join(' ')} Nothing was changed.`, { file: dbRealPath }));
 }
 
 async function walFinding(db: string): Promise<string | undefined> {

@@ -9,6 +9,7 @@ import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
 import { checkFile, snapshotToFile } from './snapshot';
 import { SqlJsTask, type CheckRequest, type SnapshotRequest, type SqlJsRequest } from './task';
+import { problem } from '../../problems';
 
 type Request = SqlJsRequest | CheckRequest | SnapshotRequest;
 
@@ -33,7 +34,7 @@ async function handle(req: Request): Promise<Result<unknown>> {
     return 'check' in req ? await checkFile(req.check) : 'snapshot' in req ? await snapshotToFile(req.snapshot) : await runSqlJsTask(req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return fail({ code: 'internal', severity: 'error', message: `Internal error in the migration worker: ${message}` });
+    return fail(problem('internal', `Internal error in the migration worker: ${message}`));
   }
 }
 
