@@ -186,7 +186,7 @@ Commands:
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
   new <description> [--bump major|minor|patch]
                          create the next numbered pair from migrations-template/
-  verify                 integrity, foreign keys, ledger, checksums and file names
+  verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
                          them: adopting a database that already has their schema
@@ -230,7 +230,8 @@ const COMMAND_HELP: Record<CommandName, string> = {
   status: `Usage: sqlite-migrations status
 
 Lists every migration with its sequence, version, status (applied, pending, failed, rolled_back,
-modified, missing) and when it was applied. Never creates or changes the database.
+modified, missing) and when it was applied, and warns when the database's schema differs from what its
+applied migrations produce. Never creates or changes the database.
 
 Example: sqlite-migrations status --db data/app.db`,
   up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema]
@@ -264,7 +265,8 @@ Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify
 
 Checks the database's integrity and foreign keys, the ledger, the applied checksums against the files,
-and the file names. Exits 1 when any check fails.
+the file names, and drift: the database's schema against the one its applied migrations produce on an
+empty scratch database. Exits 1 when any check fails.
 
 Example: sqlite-migrations verify --json`,
   'dry-run': `Usage: sqlite-migrations dry-run [--to SEQ | --only SEQ]
