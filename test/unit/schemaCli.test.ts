@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { resolveConfig } from '../../src/core/config';
 import { ENGINE } from './helpers/engines';
 import { hasSqlite3 } from './helpers/sqlite3';
 import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3, writeFile } from './helpers/workspace';
@@ -81,6 +82,27 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
     assert.match(fs.readFileSync(path.join(root, 'db', 'current.sql'), 'utf8'), /up to version 1\.1\.0/);
     assert.equal(fs.existsSync(schemaFile), false);
     assert.equal(cli(root, ['schema', '--check']).code, 0);
+  });
+
+  it('baseline rewrites the schema file too; a schemaFile outside the workspace in settings.json is refused (exit 2)', function () {
+    if (!hasSqlite3()) this.skip();
+    fs.mkdirSync(path.join(root, 'data'));
+    sqlite3(path.join(root, 'data', 'app.db'), 'CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL);');
+    assert.equal(cli(root, ['baseline', '--to', '1']).code, 0);
+    assert.match(fs.readFileSync(schemaFile, 'utf8'), /up to version 1\.0\.0 \(001_tasks\)[^]*CREATE TABLE tasks/);
+    assert.equal(cli(root, ['verify']).code, 0);
+    writeFile(root, '.vscode/settings.json', '{ "sqliteMigrations.schemaFile": "../elsewhere.sql" }');
+    const outside = cli(root, ['schema']);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /"sqliteMigrations\.schemaFile" resolves to .*elsewhere\.sql, outside the workspace folder/);
+  });
+
+  it('resolves the setting: beside the migrations folder by default, none for a migrations folder at the root, "" off', () => {
+    assert.equal(resolveConfig('/w', {}).schemaFile, path.resolve('/w/schema.sql'));
+    assert.equal(resolveConfig('/w', { migrationsFolder: 'docs/api/migrations' }).schemaFile, path.resolve('/w/docs/api/schema.sql'));
+    assert.equal(resolveConfig('/w', { migrationsFolder: '.' }).schemaFile, null);
+    assert.equal(resolveConfig('/w', { schemaFile: '' }).schemaFile, null);
+    assert.equal(resolveConfig('/w', { schemaFile: 'db/s.sql' }).schemaFile, path.resolve('/w/db/s.sql'));
   });
 
   describe('drift (with the sqlite3 shell changing the database by hand)', function () {
