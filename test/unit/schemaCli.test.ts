@@ -119,6 +119,18 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
       assert.doesNotMatch(cli(root, ['status']).stderr, /differs/);
     });
 
+    it('status on a database with tables but no ledger warns once (unmanaged), not again per table as drift', () => {
+      fs.mkdirSync(path.join(root, 'data'));
+      sqlite3(path.join(root, 'data', 'app.db'), 'CREATE TABLE a (id INTEGER); CREATE TABLE b (id INTEGER);');
+      const status = cli(root, ['status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stderr, /has 2 tables of its own \(a, b\) but no schema_migrations table/);
+      assert.doesNotMatch(status.stderr, /differs/);
+      const verify = cli(root, ['verify']);
+      assert.equal(verify.code, 1);
+      assert.match(verify.stdout, /schema_drift: .*table a exists in the database but in no migration; table b exists in the database but in no migration/);
+    });
+
     it('verify exits 1 and status warns, naming each difference in plain words', () => {
       assert.equal(cli(root, ['up']).code, 0);
       sqlite3(path.join(root, 'data', 'app.db'), 'CREATE INDEX idx_tasks_title ON tasks(title); ALTER TABLE tasks ADD COLUMN archived INTEGER; DROP INDEX idx_tags_tag;');

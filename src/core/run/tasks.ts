@@ -77,8 +77,10 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
     case 'status': {
       const ledger = readLedgerAndNames(db);
       if (!ledger.ok) return ledger;
-      const drift = task.drift ? await driftNote(engine, req) : [];
-      return ok({ outcomes: [], notes: [...unmanagedNote(db), ...drift], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
+      // A database with tables but no ledger is already said in one warning; drift would list each of its tables again.
+      const unmanaged = unmanagedNote(db);
+      const drift = task.drift && !unmanaged.length ? await driftNote(engine, req) : [];
+      return ok({ outcomes: [], notes: [...unmanaged, ...drift], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
     }
     case 'verify':
       return withStates(db, req, { checks: [...verifyDatabase(db, req.migrations), await driftCheck(engine, req)] });
