@@ -76,6 +76,13 @@ describe(`schema dump and drift (${ENGINE})`, () => {
     assert.equal(renderSchema(dumpSchema(await db(zFirst.join('\n'))), null), first);
   });
 
+  it('a statement whose text ends in a line comment still ends in a semicolon SQLite reads', async () => {
+    const conn = await db('CREATE TABLE t (a INTEGER -- the count\n);\nCREATE VIEW v AS SELECT a FROM t -- all of them\n;');
+    const text = renderSchema(dumpSchema(conn), null);
+    assert.match(text, /SELECT a FROM t -- all of them\n;\n$/);
+    assert.equal(renderSchema(dumpSchema(await db(text)), null), text);
+  });
+
   it('leaves out the shadow tables of an FTS5 table where the engine has FTS5', async function () {
     const probe = await db('');
     try {
