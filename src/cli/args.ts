@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'backup', 'backups', 'restore'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'backup', 'backups', 'restore'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -27,6 +27,10 @@ export interface CliArgs {
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
   readonly allowExistingSchema: boolean;
+  /** schema: write the schema to this file instead of printing it (with --check: the file to compare). */
+  readonly out?: string;
+  /** schema: compare the schema file with what the migrations produce instead of printing. */
+  readonly check: boolean;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
 }
@@ -57,6 +61,8 @@ const OPTIONS = {
   'busy-timeout': { type: 'string' },
   layout: { type: 'string' },
   'allow-existing-schema': { type: 'boolean' },
+  out: { type: 'string' },
+  check: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -104,6 +110,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
     allowModified: values['allow-modified'] ?? false,
+    out: values.out,
+    check: values.check ?? false,
     bump,
     ...numbers,
   };
@@ -156,6 +164,7 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.allowModified && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) {
     return '--allow-modified only applies to "up" (and "dry-run")';
   }
+  if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -177,10 +186,13 @@ Commands:
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
   new <description> [--bump major|minor|patch]
                          create the next numbered pair from migrations-template/
-  verify                 integrity, foreign keys, ledger, checksums and file names
+  verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
                          them: adopting a database that already has their schema
+  schema [--out FILE] [--check]
+                         the schema the applied migrations produce, as SQL; --check exits 1
+                         when the schema file (sqliteMigrations.schemaFile) differs
   backup                 back up the database now
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
@@ -218,7 +230,8 @@ const COMMAND_HELP: Record<CommandName, string> = {
   status: `Usage: sqlite-migrations status
 
 Lists every migration with its sequence, version, status (applied, pending, failed, rolled_back,
-modified, missing) and when it was applied. Never creates or changes the database.
+modified, missing) and when it was applied, and warns when the database's schema differs from what its
+applied migrations produce. Never creates or changes the database.
 
 Example: sqlite-migrations status --db data/app.db`,
   up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema]
@@ -252,7 +265,8 @@ Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify
 
 Checks the database's integrity and foreign keys, the ledger, the applied checksums against the files,
-and the file names. Exits 1 when any check fails.
+the file names, and drift: the database's schema against the one its applied migrations produce on an
+empty scratch database. Exits 1 when any check fails.
 
 Example: sqlite-migrations verify --json`,
   'dry-run': `Usage: sqlite-migrations dry-run [--to SEQ | --only SEQ]
@@ -272,6 +286,17 @@ them is already in schema_migrations.
   --to SEQ     record up to and including sequence SEQ (default: every migration present)
 
 Example: sqlite-migrations baseline --to 12, then sqlite-migrations up applies the rest`,
+  schema: `Usage: sqlite-migrations schema [--out FILE] [--check]
+
+Prints the schema the applied migrations produce: their files applied to an empty scratch database, dumped
+as one CREATE statement per object (tables, indexes, views, triggers; the ledger, sqlite_* and Litestream's
+tables left out), in a stable order, with a header naming the highest applied version.
+
+  --out FILE   write it to FILE instead of printing it
+  --check      compare it with the schema file (--out FILE, else sqliteMigrations.schemaFile, by default
+               schema.sql beside the migrations folder): exit 1 naming the first differing line, 0 when equal
+
+Example: sqlite-migrations schema --check`,
   backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention N]
 
 Backs up the database now, into the backups folder (default: backups/ beside the database).

@@ -10,6 +10,8 @@ import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, type Problem } from '../core/model';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
+import { renderSchema } from '../core/schema/dump';
+import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema/file';
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
@@ -28,7 +30,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
+const FAILURE_CODES = new Set(['replay-failed', 'time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   try {
@@ -48,7 +50,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   const options: engine.OperationOptions = { now: io.now, onWriteStep: io.onWriteStep, engines: new EngineChooser() };
   switch (args.command) {
     case 'status':
-      return report(await engine.status(cfg, options), args, io, 'status');
+      return report(await engine.status(cfg, options, true), args, io, 'status');
     case 'verify':
       return report(await engine.verify(cfg, options), args, io, 'verify');
     case 'up':
@@ -65,6 +67,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return report(await engine.baseline(cfg, { to: args.to }, options), args, io, 'baseline');
     case 'new':
       return newMigration(cfg, args, io);
+    case 'schema':
+      return schemaCommand(cfg, args, io, options);
     case 'backup':
       return backupNow(cfg, args, io, options);
     case 'backups':
@@ -237,6 +241,43 @@ export function templateDir(root: string): string {
     path.join(__dirname, '..', '..', '..', 'migrations-template'),
   ];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'up.sql'))) ?? candidates[1];
+}
+
+/** `schema`: print it, write it (--out), or compare it with the schema file (--check). */
+async function schemaCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
+  const file = args.out === undefined ? cfg.schemaFile : path.resolve(io.cwd, args.out);
+  if (args.check && !file) {
+    return reportProblems([problem('bad-options', 'sqliteMigrations.schemaFile is empty (no schema file is kept), so there is nothing to check; pass --out FILE to name one.')], args, io);
+  }
+  const result = await engine.schema(cfg, options);
+  if (!result.ok) return reportProblems(result.error, args, io, result.engine);
+  const r = result.value;
+  const unusable = r.catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error');
+  if (unusable.length) return reportProblems(unusable.map((p) => ({ ...p, severity: 'error' as const })), args, io, r.engine);
+  const text = renderSchema(r.schema?.objects ?? [], r.schema?.head ?? null);
+  const paint = painter(io.color);
+  if (args.check && file) {
+    const current = await readSchemaFile(file);
+    if (!current.ok) return reportProblems([current.error], args, io, r.engine);
+    const found = current.value === null ? undefined : firstDifference(current.value, text);
+    const difference = current.value === null
+      ? problem('schema-differs', `${file} does not exist; "sqlite-migrations schema --out ${file}" writes it.`, { file })
+      : found && problem('schema-differs', `differs from the schema the applied migrations produce at line ${found.line}: ${found.detail}. Run "sqlite-migrations schema --out ${file}" to rewrite it.`, { file, line: found.line });
+    if (args.json) io.out(JSON.stringify({ engine: r.engine, ok: !difference, file, difference: difference ?? null }, null, 2) + '\n');
+    else if (difference) io.err(problemLine(difference, paint) + '\n');
+    else io.out(`${file} matches the schema the applied migrations produce.\n${engineLine(r.engine, paint)}\n`);
+    return difference ? EXIT_FAILED : EXIT_OK;
+  }
+  if (args.out !== undefined && file) {
+    const written = await writeSchemaFile(file, text);
+    if (!written.ok) return reportProblems([{ ...written.error, severity: 'error' }], args, io, r.engine);
+    if (args.json) io.out(JSON.stringify({ engine: r.engine, ok: true, file, written: written.value }, null, 2) + '\n');
+    else io.out(`${written.value ? 'Wrote' : 'Unchanged:'} ${file}\n${engineLine(r.engine, paint)}\n`);
+    return EXIT_OK;
+  }
+  if (args.json) io.out(JSON.stringify({ engine: r.engine, ok: true, head: r.schema?.head ?? null, schema: text }, null, 2) + '\n');
+  else io.out(text);
+  return EXIT_OK;
 }
 
 async function backupNow(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {

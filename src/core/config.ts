@@ -24,6 +24,8 @@ export interface EngineConfig {
   readonly busyTimeoutMs: number;
   /** Whose file layout the migrations folder uses; `auto` reads it from the names. */
   readonly layout: LayoutSetting;
+  /** Where `up`, `down` and `baseline` write the schema the applied migrations produce; null: not kept. */
+  readonly schemaFile: string | null;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -43,9 +45,11 @@ export interface UserSettings {
   engine?: EngineSetting;
   busyTimeoutSeconds?: number;
   layout?: LayoutSetting;
+  /** Absent: `schema.sql` beside the migrations folder; empty: no schema file. */
+  schemaFile?: string;
 }
 
-export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder'>> = {
+export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
   databaseFile: 'data/app.db',
   migrationsFolder: 'migrations',
   backupRetention: 5,
@@ -84,10 +88,14 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
   const backupsFolder = settings.backupsFolder
     ? path.resolve(root, settings.backupsFolder)
     : path.join(path.dirname(databaseFile), 'backups');
+  const migrationsFolder = path.resolve(root, settings.migrationsFolder || DEFAULTS.migrationsFolder);
+  // The spec's layout keeps schema.sql beside the migrations folder.
+  const schemaFile = settings.schemaFile === undefined ? defaultSchemaFile(root, migrationsFolder) : settings.schemaFile ? path.resolve(root, settings.schemaFile) : null;
   return {
     root,
     databaseFile,
-    migrationsFolder: path.resolve(root, settings.migrationsFolder || DEFAULTS.migrationsFolder),
+    migrationsFolder,
+    schemaFile,
     backupsFolder,
     backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
@@ -100,7 +108,13 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
   };
 }
 
-const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const;
+/** `schema.sql` beside the migrations folder; none when that is outside the workspace (a migrations folder at its root). */
+function defaultSchemaFile(root: string, migrationsFolder: string): string | null {
+  const file = path.join(path.dirname(migrationsFolder), 'schema.sql');
+  return isInside(root, path.dirname(file)) && path.resolve(migrationsFolder) !== path.resolve(root) ? file : null;
+}
+
+const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const;
 
 /**
  * Paths from a workspace's settings must stay inside it: a cloned repository's settings.json must not
@@ -108,7 +122,7 @@ const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder'] as const
  */
 export function settingsPathOutside(root: string, settings: UserSettings, file: string): Problem | undefined {
   const config = resolveConfig(root, settings);
-  const key = PATH_KEYS.find((k) => settings[k] !== undefined && !isInside(root, config[k]));
+  const key = PATH_KEYS.find((k) => settings[k] !== undefined && config[k] !== null && !isInside(root, config[k]));
   if (!key) return undefined;
   return problem('path-outside', `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
 }
@@ -142,7 +156,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   return settingsFromObject(parsed, file);
 }
 
-const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout'] as const;
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
 const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
@@ -155,7 +169,8 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
   const values = parsed as Record<string, unknown>;
   for (const key of [...STRING_KEYS, ...NUMBER_KEYS]) {
     const value = values[SECTION + key];
-    if (value === undefined) continue;
+    // A null schemaFile is the editor's default: schema.sql beside the migrations folder.
+    if (value === undefined || (value === null && key === 'schemaFile')) continue;
     const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : 'number';
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
       const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;

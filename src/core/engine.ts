@@ -13,6 +13,9 @@ import { statesFromLedger } from './ledger/status';
 import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
 import { fileSystemProblem, isFileSystemError } from './fsErrors';
+import { problem } from './problems';
+import { renderSchema } from './schema/dump';
+import { writeSchemaFile } from './schema/file';
 import { changesDatabase, type BaselineOptions, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
@@ -38,8 +41,14 @@ export interface OperationOptions {
 
 export type OperationOutcome = Result<OperationResult, Problem[]> & { readonly engine?: EngineName };
 
-export function status(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
-  return run(config, { kind: 'status' }, options);
+/** `drift`: also compare the database's schema with the one its applied migrations produce (skips the ledger cache). */
+export function status(config: EngineConfig, options: OperationOptions = {}, drift = false): Promise<OperationOutcome> {
+  return run(config, drift ? { kind: 'status', drift } : { kind: 'status' }, options);
+}
+
+/** The schema the applied migrations produce, replayed on an empty scratch database (`schema` in the result). */
+export function schema(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'schema' }, options);
 }
 
 export function verify(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
@@ -78,7 +87,27 @@ export function acceptChecksum(config: EngineConfig, version: string, options: O
 
 /** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */
 async function run(config: EngineConfig, task: Task, options: OperationOptions): Promise<OperationOutcome> {
-  return orFileProblem(() => runUnguarded(config, task, options));
+  const result = await orFileProblem(() => runUnguarded(config, task, options));
+  if (!result.ok || !result.value.written || !config.schemaFile || !REWRITES_SCHEMA.has(task.kind)) return result;
+  const kept = await keepSchemaFile(config, config.schemaFile, options);
+  return kept ? ok({ ...result.value, notes: [...result.value.notes, kept] }) : result;
+}
+
+/** The operations after which the schema file is rewritten, when they changed the database. */
+const REWRITES_SCHEMA: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'baseline']);
+
+/**
+ * Rewrites the schema file from the migrations now applied. Done after the write, as its own read-only task,
+ * so the engines never touch it; a failure here is a warning, as the database itself is fine.
+ */
+async function keepSchemaFile(config: EngineConfig, file: string, options: OperationOptions): Promise<Problem | undefined> {
+  const dumped = await orFileProblem(() => runUnguarded(config, { kind: 'schema' }, options));
+  const why = (p: Problem) => problem('schema-write-failed', `${file} was not updated: ${p.message}`, { severity: 'warning', file });
+  if (!dumped.ok) return why(dumped.error[0]);
+  const s = dumped.value.schema;
+  if (!s) return undefined;
+  const written = await writeSchemaFile(file, renderSchema(s.objects, s.head));
+  return written.ok ? undefined : why(written.error);
 }
 
 /** An I/O error nobody expected (a folder that cannot be read, a link that loops) ends as a problem, not a throw. */

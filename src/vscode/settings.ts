@@ -20,9 +20,11 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     engine: oneOf(ENGINE_SETTINGS, c.get<string>('engine')),
     busyTimeoutSeconds: c.get<number>('busyTimeoutSeconds'),
     layout: oneOf(LAYOUT_SETTINGS, c.get<string>('layout')),
+    // null (the default): schema.sql beside the migrations folder; "": none.
+    schemaFile: c.get<string | null>('schemaFile') ?? undefined,
   };
   const config = resolveConfig(folder.uri.fsPath, settings);
-  const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder'] as const).find((key) => !isInside(folder.uri.fsPath, config[key]));
+  const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const).find((key) => config[key] !== null && !isInside(folder.uri.fsPath, config[key]));
   if (outside) {
     const message = `${SECTION}.${outside} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
     return fail(problem('path-outside', message));

@@ -216,7 +216,15 @@ describe('examples/dashboard-api: the spec\'s project, migrated by the CLI', fun
       const verify = cliJson(root, ['verify', '--root', root]);
       assert.equal(verify.code, 0, JSON.stringify(verify.json.checks));
       assert.deepEqual(verify.json.checks.filter((c: any) => !c.ok), []);
-      assert.equal(verify.json.checks.length, 6);
+      assert.equal(verify.json.checks.length, 7);
+    });
+
+    it('the committed schema.sql is the generated one: `up` left it as it was and `schema --check` exits 0', () => {
+      const file = path.join(root, 'docs', 'dashboard-api', 'schema.sql');
+      assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(EXAMPLE, 'docs', 'dashboard-api', 'schema.sql'), 'utf8'));
+      const check = cli(root, ['schema', '--check', '--root', root]);
+      assert.equal(check.code, 0, check.stderr);
+      assert.match(check.stdout, /schema\.sql matches the schema the applied migrations produce/);
     });
 
     it('docs/dashboard-api/schema.sql is exactly the schema the migrations produce', () => {

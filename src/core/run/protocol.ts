@@ -3,6 +3,7 @@
 import type { CreatedBackup } from '../engine/backups';
 import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
+import type { SchemaDump } from '../schema/applied';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
@@ -34,7 +35,10 @@ export interface DownOptions {
 }
 
 export type Task =
-  | { readonly kind: 'status' }
+  /** `drift`: also compare the database's schema with the one its applied migrations produce (a warning). */
+  | { readonly kind: 'status'; readonly drift?: boolean }
+  /** The schema the applied migrations produce, replayed on an empty scratch database. */
+  | { readonly kind: 'schema' }
   | { readonly kind: 'verify' }
   | { readonly kind: 'up'; readonly options: UpOptions }
   | { readonly kind: 'down'; readonly options: DownOptions }
@@ -80,6 +84,8 @@ export interface TaskResponse {
   readonly facts?: EngineFacts;
   readonly dryRun?: DryRunReport;
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
+  /** The `schema` task: what the applied migrations produce. */
+  readonly schema?: SchemaDump;
   /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */
   readonly ledger?: Ledger;
 }

@@ -14,6 +14,11 @@ import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
 import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
+import { appliedSchema } from '../schema/applied';
+import { dumpSchema } from '../schema/dump';
+import { schemaDrift } from '../schema/drift';
+import type { CheckResult } from './integrity';
+import type { OpenScratch } from './replay';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -34,6 +39,8 @@ export interface TaskEngine {
   afterWrite(keysBefore: readonly Violation[]): Promise<Result<Partial<TaskResponse>>>;
   /** After `beforeWrite` when nothing was committed after all (a refusal, a failed rollback): undo its preparations. */
   unchanged(): Promise<void>;
+  /** An empty in-memory database to replay migrations on (native: node:sqlite, which has FTS5); sql.js when absent. */
+  readonly emptyScratch?: OpenScratch;
 }
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */
@@ -70,10 +77,17 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
     case 'status': {
       const ledger = readLedgerAndNames(db);
       if (!ledger.ok) return ledger;
-      return ok({ outcomes: [], notes: unmanagedNote(db), states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
+      // A database with tables but no ledger is already said in one warning; drift would list each of its tables again.
+      const unmanaged = unmanagedNote(db);
+      const drift = task.drift && !unmanaged.length ? await driftNote(engine, req) : [];
+      return ok({ outcomes: [], notes: [...unmanaged, ...drift], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
     }
     case 'verify':
-      return withStates(db, req, { checks: verifyDatabase(db, req.migrations) });
+      return withStates(db, req, { checks: [...verifyDatabase(db, req.migrations), await driftCheck(engine, req)] });
+    case 'schema': {
+      const schema = await appliedSchema(db, req.migrations, engine.emptyScratch);
+      return schema.ok ? withStates(db, req, { schema: schema.value }) : schema;
+    }
     case 'applied-sql':
       return withStates(db, req, { appliedSql: readAppliedSql(db, task.version) });
     case 'dry-run': {
@@ -151,6 +165,34 @@ async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | u
   const names = recorded.value.map((m) => m.name);
   const note = problem('baselined', `Recorded ${names.length} migration${names.length === 1 ? '' : 's'} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}.`, { severity: 'info' });
   return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [note] });
+}
+
+/**
+ * The database's schema against the one its applied migrations produce on an empty scratch database. A database
+ * that does not exist has nothing to compare; a replay that cannot run says why instead of failing verify.
+ */
+async function schemaDifferences(engine: TaskEngine, req: TaskRequest): Promise<Result<string[], Problem>> {
+  if (!engine.existed) return ok([]);
+  const replayed = await appliedSchema(engine.conn, req.migrations, engine.emptyScratch);
+  if (!replayed.ok) return replayed;
+  return ok(schemaDrift(dumpSchema(engine.conn), replayed.value.objects));
+}
+
+async function driftCheck(engine: TaskEngine, req: TaskRequest): Promise<CheckResult> {
+  const found = await schemaDifferences(engine, req);
+  if (!found.ok) return { name: 'schema_drift', ok: true, detail: `not compared: ${found.error.message}` };
+  const d = found.value;
+  return d.length
+    ? { name: 'schema_drift', ok: false, detail: `the database's schema differs from what its applied migrations produce: ${d.join('; ')}` }
+    : { name: 'schema_drift', ok: true, detail: 'the schema is what the applied migrations produce' };
+}
+
+async function driftNote(engine: TaskEngine, req: TaskRequest): Promise<Problem[]> {
+  const found = await schemaDifferences(engine, req);
+  if (!found.ok) return [found.error];
+  const d = found.value;
+  if (!d.length) return [];
+  return [problem('schema-drift', `The database's schema differs from what its applied migrations produce (changed outside them?): ${d.join('; ')}.`, { severity: 'warning' })];
 }
 
 /** A database with tables of its own and no ledger yet: said as a warning by status and dry runs. */

@@ -49,6 +49,9 @@ export class NativeTask implements TaskEngine {
     this.conn = NativeConnection.open(sqlite, target, { busyTimeoutMs: req.busyTimeoutMs });
   }
 
+  /** Migrations are replayed on node:sqlite's own SQLite, which has FTS5 where sql.js does not. */
+  readonly emptyScratch = async (): Promise<NativeConnection> => NativeConnection.open(this.sqlite, ':memory:');
+
   async scratchCopy(): Promise<NativeConnection> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-migrations-dry-run-'));
     this.scratch.push(dir);

@@ -1,0 +1,44 @@
+import type { Connection } from '../engine/connection';
+import { readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
+import { statesFromLedger } from '../ledger/status';
+import { fail, ok, type Migration, type Problem, type Result } from '../model';
+import { problem } from '../problems';
+import { replayMigrations, type OpenScratch } from '../run/replay';
+import { dumpSchema, type SchemaHead, type SchemaObject } from './dump';
+
+export interface SchemaDump {
+  readonly objects: SchemaObject[];
+  /** The applied migration with the highest sequence, or null when none is applied. */
+  readonly head: SchemaHead | null;
+}
+
+/**
+ * The schema the database's applied migrations produce: their files (or, for an applied migration whose
+ * file is gone, the text the ledger kept) applied in sequence order to an empty scratch database, dumped.
+ */
+export async function appliedSchema(db: Connection, migrations: readonly Migration[], open?: OpenScratch): Promise<Result<SchemaDump, Problem>> {
+  const rows = readLedger(db);
+  if (!rows.ok) return rows;
+  const states = statesFromLedger(migrations, { rows: rows.value, names: [...readAppliedNames(db)] }).filter((s) => s.row?.status === 'applied');
+  const toReplay: Migration[] = [];
+  for (const s of states) {
+    const sql = s.migration?.sql ?? readAppliedSql(db, s.version)?.upSql;
+    if (sql === undefined) {
+      return fail(problem('replay-failed', `${s.name} is applied but neither its file nor its text in schema_migrations_sql remains, so the schema it produced is unknown.`, { severity: 'warning' }));
+    }
+    toReplay.push(s.migration ?? standIn(s.name, s.version, s.description, sql));
+  }
+  const replayed = await replayMigrations(toReplay, open);
+  if (!replayed.ok) return replayed;
+  try {
+    const last = toReplay[toReplay.length - 1];
+    return ok({ objects: dumpSchema(replayed.value), head: last ? { version: last.version, name: last.name } : null });
+  } finally {
+    replayed.value.close();
+  }
+}
+
+/** An applied migration whose file is gone, rebuilt from what the ledger kept so it can be replayed. */
+function standIn(name: string, version: string, description: string, sql: string): Migration {
+  return { sequence: 0, sequenceText: '', slug: name, name, version, description, upPath: `${name}.sql`, sql, checksum: '' };
+}

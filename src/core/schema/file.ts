@@ -1,0 +1,57 @@
+import * as fs from 'fs/promises';
+import * as path from 'path';
+import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
+import { fail, ok, type Problem, type Result } from '../model';
+import { problem } from '../problems';
+
+/** The schema file's text as compared: a Windows checkout's CRLF is not a difference. */
+function lines(text: string): string[] {
+  return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+}
+
+/** The first line where the file differs from what the migrations produce, or undefined when they are the same. */
+export function firstDifference(actual: string, expected: string): { readonly line: number; readonly detail: string } | undefined {
+  const a = lines(actual);
+  const e = lines(expected);
+  for (let i = 0; i < Math.max(a.length, e.length); i++) {
+    if (a[i] === e[i]) continue;
+    const detail = a[i] === undefined
+      ? `the file ends here; the migrations produce "${e[i]}"`
+      : e[i] === undefined
+        ? `the migrations produce nothing more; the file has "${a[i]}"`
+        : `the file has "${a[i]}", the migrations produce "${e[i]}"`;
+    return { line: i + 1, detail };
+  }
+  return undefined;
+}
+
+/** The file's text, or null when it does not exist. */
+export async function readSchemaFile(file: string): Promise<Result<string | null, Problem>> {
+  try {
+    return ok(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
+    if (isFileSystemError(e)) return fail(problem('schema-write-failed', `${file} cannot be read: ${fileSystemAdvice(e, file)}.`, { file }));
+    throw e;
+  }
+}
+
+/**
+ * Writes the schema file when its text changed: a temporary file beside it, renamed over it, so a crash
+ * leaves the old file or the new one. Returns whether it was written.
+ */
+export async function writeSchemaFile(file: string, text: string): Promise<Result<boolean, Problem>> {
+  const current = await readSchemaFile(file);
+  if (current.ok && current.value !== null && firstDifference(current.value, text) === undefined) return ok(false);
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(temp, text, 'utf8');
+    await fs.rename(temp, file);
+    return ok(true);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    if (isFileSystemError(e)) return fail(problem('schema-write-failed', `${file} could not be written: ${fileSystemAdvice(e, file)}.`, { file, severity: 'warning' }));
+    throw e;
+  }
+}
