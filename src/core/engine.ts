@@ -106,8 +106,8 @@ async function keepSchemaFile(config: EngineConfig, file: string, options: Opera
   if (!dumped.ok) return why(dumped.error[0]);
   const s = dumped.value.schema;
   if (!s) return undefined;
-  const written = await writeSchemaFile(file, renderSchema(s.objects, s.head));
-  return written.ok ? undefined : why(written.error);
+  const written = await writeSchemaFile(file, renderSchema(s.objects, s.head), true);
+  return written.ok ? undefined : written.error.code === 'schema-not-ours' ? written.error : why(written.error);
 }
 
 /** An I/O error nobody expected (a folder that cannot be read, a link that loops) ends as a problem, not a throw. */

@@ -24,7 +24,7 @@ export type ProblemCode =
   | 'write-failed' | 'write-unconfirmed' | 'write-note' | 'file-in-use' | 'backup-failed' | 'backup-mismatch'
   | 'backup-missing' | 'backup-no-database' | 'backup-source-modified' | 'backup-damaged' | 'restore-unsupported'
   // the schema file and drift
-  | 'replay-failed' | 'schema-drift' | 'schema-differs' | 'schema-write-failed'
+  | 'replay-failed' | 'schema-drift' | 'schema-differs' | 'schema-write-failed' | 'schema-not-ours'
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'
   // settings and the editor

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 import { problem } from '../problems';
+import { GENERATED_MARK } from './dump';
 
 /** The schema file's text as compared: a Windows checkout's CRLF is not a difference. */
 function lines(text: string): string[] {
@@ -38,11 +39,16 @@ export async function readSchemaFile(file: string): Promise<Result<string | null
 
 /**
  * Writes the schema file when its text changed: a temporary file beside it, renamed over it, so a crash
- * leaves the old file or the new one. Returns whether it was written.
+ * leaves the old file or the new one. Returns whether it was written. With `onlyOurs` (the rewrite after a
+ * migration, which nobody asked for by name) a file that this tool did not write is left alone, with a warning.
  */
-export async function writeSchemaFile(file: string, text: string): Promise<Result<boolean, Problem>> {
+export async function writeSchemaFile(file: string, text: string, onlyOurs = false): Promise<Result<boolean, Problem>> {
   const current = await readSchemaFile(file);
   if (current.ok && current.value !== null && firstDifference(current.value, text) === undefined) return ok(false);
+  if (onlyOurs && current.ok && current.value !== null && !current.value.includes(GENERATED_MARK)) {
+    const message = `${file} was not written by sqlite-migrations (it has no "${GENERATED_MARK}" line), so it was left as it is. Remove it to have it kept up to date, or set sqliteMigrations.schemaFile to another path (an empty string turns this off).`;
+    return fail(problem('schema-not-ours', message, { file, severity: 'warning' }));
+  }
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
