@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'backup', 'backups', 'restore'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'backup', 'backups', 'restore', 'test'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -27,6 +27,8 @@ export interface CliArgs {
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
   readonly allowExistingSchema: boolean;
+  /** test: where to write a JUnit XML report. */
+  readonly junit?: string;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
 }
@@ -57,6 +59,7 @@ const OPTIONS = {
   'busy-timeout': { type: 'string' },
   layout: { type: 'string' },
   'allow-existing-schema': { type: 'boolean' },
+  junit: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -99,6 +102,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     db: values.db,
     dir: values.dir,
     backups: values.backups,
+    junit: values.junit,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     down: values.down ?? false,
@@ -156,6 +160,7 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.allowModified && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) {
     return '--allow-modified only applies to "up" (and "dry-run")';
   }
+  if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -185,6 +190,9 @@ Commands:
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
                          (the current file is backed up first)
+  test [--junit FILE]    apply every migration from empty to a scratch in-memory database,
+                         run each one's NAME.test.sql after it and check every down file
+                         undoes its up file; the database file is never opened
 
 Options:
   --db FILE              database file (default: sqliteMigrations.databaseFile in
@@ -288,6 +296,27 @@ Puts a backup back in place of the database; the current file is backed up first
 path, or the name of a file in the backups folder (as "sqlite-migrations backups" lists them).
 
 Example: sqlite-migrations backups, then sqlite-migrations restore NAME with a name it listed`,
+  test: `Usage: sqlite-migrations test [--junit FILE] [--json]
+
+Applies every migration in order from empty to a scratch in-memory database (sql.js), runs each migration's
+test file (NAME.test.sql beside it; Diesel: test.sql in its folder) right after it inside a savepoint that is
+rolled back, then rolls back each migration that has a down file and checks the schema is exactly what it
+was before its up file ran. The database file is never opened.
+
+Annotations, each on the line before its statement:
+  -- expect: VALUE          one row, one column, equal to VALUE as text (NULL for null)
+  -- expect-rows: N        exactly N rows
+  -- expect-empty          no rows (e.g. PRAGMA foreign_key_check)
+  -- expect-error: TEXT    the statement fails with an error containing TEXT
+  -- expect-plan: TEXT     not run; its EXPLAIN QUERY PLAN contains TEXT
+A statement without an annotation is setup and must succeed.
+
+  --junit FILE   also write a JUnit XML report to FILE
+
+Exit codes: 0 all passed, 1 a test or reversibility check failed, 2 unusable input (a test file
+with an unknown annotation or a bad value, migration files with naming errors, no migrations folder).
+
+Example: sqlite-migrations test --junit reports/migrations.xml`,
 };
 
 export function commandHelp(command: CommandName): string {

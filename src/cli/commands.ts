@@ -13,6 +13,7 @@ import { createMigration } from '../core/migrations/scaffold';
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
+import { testCommand } from './test';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -71,6 +72,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return showBackups(cfg, args, io);
     case 'restore':
       return restore(cfg, args, io, options);
+    case 'test':
+      return testCommand(cfg, args, io);
   }
 }
 
