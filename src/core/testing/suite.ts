@@ -45,6 +45,13 @@ export function runSuite(db: Connection, migrations: readonly Migration[], ctx: 
     return true;
   });
   for (const o of outcomes) if (!o.ok && o.error) report.failures.push(o.error);
+  const last = outcomes[outcomes.length - 1];
+  const rest = migrations.length - outcomes.length;
+  if (last?.ok && rest > 0) {
+    // The up file could not run again on what its down file left: the later migrations have no state to build on.
+    const message = `Stopped after ${last.name}: it could not be applied again after its down file, so the ${rest} later migration${rest === 1 ? ' was' : 's were'} not tested.`;
+    report.failures.push(problem('not-reversible', message, { file: migrations[outcomes.length - 1].upPath }));
+  }
   return report;
 }
 
@@ -75,7 +82,8 @@ function checkReversible(db: Connection, m: Migration, downSql: string, before: 
   }
   const differences = schemaDifferences(before, schemaImage(db), label);
   const again = applyMigration(db, m, downSql, ctx);
-  if (!again.ok) differences.push(`${path.basename(m.upPath)} fails when applied again after ${label}: ${again.error?.message ?? 'it was refused'}`);
+  // After a down file that left something, the up file failing again is the same fault, not a second one.
+  if (!again.ok && differences.length === 0) differences.push(`${path.basename(m.upPath)} fails when applied again after ${label}: ${again.error?.message ?? 'it was refused'}`);
   return { result: differences.length ? failed(m, differences) : { migration: m.name, status: 'passed', differences: [] }, reapplied: again.ok };
 }
 
