@@ -34,6 +34,7 @@ function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
   if (args.junit) {
     const file = path.resolve(io.cwd, args.junit);
     try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, junitXml(r));
     } catch (e) {
       io.err(`sqlite-migrations: the JUnit report cannot be written to ${file}: ${(e as Error).message}\n`);

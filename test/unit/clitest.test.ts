@@ -1,0 +1,83 @@
+// `sqlite-migrations test` through the bundled CLI: exit codes, the human report, --json and --junit.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, cliJson, makeWorkspace, removeWorkspace } from './helpers/workspace';
+
+const BASE = {
+  'migrations/001_t.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nCREATE INDEX idx_t_v ON t(v);',
+  'migrations/001_t.down.sql': 'DROP TABLE t;',
+  'migrations/001_t.test.sql': "INSERT INTO t VALUES (1, 'a');\n-- expect: 1\nSELECT count(*) FROM t;\n-- expect-plan: idx_t_v\nSELECT id FROM t WHERE v = 'a';",
+};
+
+describe('cli test', () => {
+  const roots: string[] = [];
+  const ws = (files: Record<string, string>) => {
+    const root = makeWorkspace(files);
+    roots.push(root);
+    return root;
+  };
+  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+
+  it('exits 0 when every test and reversibility check passes, and never creates the database file', () => {
+    const root = ws(BASE);
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /pass {2}001_t\.test\.sql:3 {2}expect: 1/);
+    assert.match(run.stdout, /pass {2}001_t {2}reversible/);
+    assert.match(run.stdout, /3 of 3 passed\./);
+    assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
+  });
+
+  it('exits 1 on a failed assertion, naming the file, line, expected and actual', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect: 5\nSELECT count(*) FROM t;" });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /FAIL {2}001_t\.test\.sql:2 {2}expect: 5\n {8}expected: 5\n {8}actual: {3}0/);
+  });
+
+  it('exits 1 on a down file that leaves an index, in plain words', () => {
+    const root = ws({ ...BASE, 'migrations/002_i.sql': 'CREATE INDEX idx_t_id_v ON t(id, v);', 'migrations/002_i.down.sql': '-- forgot it' });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /002_i\.down\.sql leaves index idx_t_id_v/);
+  });
+
+  it('exits 2 on a test file with an unknown annotation, naming file:line', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': 'SELECT 1;\n-- expect-colums: 2\nSELECT 1;' });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /001_t\.test\.sql:2: error: unknown annotation "-- expect-colums"/);
+  });
+
+  it('exits 2 without a migrations folder, and on --junit given to another command', () => {
+    assert.equal(cli(ws({}), ['test']).code, 2);
+    const run = cli(ws(BASE), ['status', '--junit', 'x.xml']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--junit only applies to "test"/);
+  });
+
+  it('--json prints the engine, every assertion and every reversibility check', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect-rows: 0\nSELECT * FROM t;\n-- expect-error: NOT NULL\nINSERT INTO t VALUES (1, 'x');" });
+    const { code, json } = cliJson(root, ['test']);
+    assert.equal(code, 1);
+    assert.equal(json.engine, 'sqljs');
+    assert.deepEqual(json.tests, [
+      { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 2, name: 'expect-rows: 0', status: 'passed', expected: '0 rows', actual: '0 rows' },
+      { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 4, name: 'expect-error: NOT NULL', status: 'failed', expected: 'an error containing "NOT NULL"', actual: 'no error' },
+    ]);
+    assert.deepEqual(json.reversibility, [{ migration: '001_t', status: 'passed', differences: [] }]);
+  });
+
+  it('--junit writes JUnit XML with a failure at the test line and the reversibility case', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect: <a & b>\nSELECT 'x';", 'migrations/002_i.sql': 'CREATE VIEW v AS SELECT 1;', 'migrations/002_i.down.sql': '' });
+    const run = cli(root, ['test', '--junit', 'reports/junit.xml']);
+    assert.equal(run.code, 1, run.stderr);
+    const xml = fs.readFileSync(path.join(root, 'reports', 'junit.xml'), 'utf8');
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="sqlite-migrations test" tests="3" failures="2">/);
+    assert.match(xml, /<testsuite name="001_t" tests="2" failures="1" skipped="0">/);
+    assert.match(xml, /<testcase name="001_t\.test\.sql:2 expect: &lt;a &amp; b&gt;" classname="001_t" file="[^"]+001_t\.test\.sql" line="2"><failure message="expected: &lt;a &amp; b&gt;">expected: &lt;a &amp; b&gt;\nactual: x<\/failure><\/testcase>/);
+    assert.match(xml, /<testcase name="reversible" classname="001_t"\/>/);
+    assert.match(xml, /<testcase name="reversible" classname="002_i"><failure message="002_i\.down\.sql leaves view v">/);
+  });
+});
