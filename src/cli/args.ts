@@ -27,6 +27,8 @@ export interface CliArgs {
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
   readonly allowExistingSchema: boolean;
+  /** up / dry-run: apply without running the migrations' test files before each COMMIT. */
+  readonly skipTests: boolean;
   /** test: where to write a JUnit XML report. */
   readonly junit?: string;
   /** Stack traces of unexpected errors on stderr. */
@@ -59,6 +61,7 @@ const OPTIONS = {
   'busy-timeout': { type: 'string' },
   layout: { type: 'string' },
   'allow-existing-schema': { type: 'boolean' },
+  'skip-tests': { type: 'boolean' },
   junit: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -107,6 +110,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     verbose: values.verbose ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
+    skipTests: values['skip-tests'] ?? false,
     allowModified: values['allow-modified'] ?? false,
     bump,
     ...numbers,
@@ -160,6 +164,7 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.allowModified && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) {
     return '--allow-modified only applies to "up" (and "dry-run")';
   }
+  if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
   if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
@@ -173,8 +178,9 @@ export const HELP = `Usage: sqlite-migrations <command> [options]
 
 Commands:
   status                 list every migration and its status
-  up [--to SEQ|--only SEQ] [--allow-modified] [--allow-existing-schema]
-                         apply pending migrations (all, up to SEQ, or just SEQ); refused
+  up [--to SEQ|--only SEQ] [--allow-modified] [--allow-existing-schema] [--skip-tests]
+                         apply pending migrations (all, up to SEQ, or just SEQ), each one's
+                         NAME.test.sql run before its COMMIT unless --skip-tests; refused
                          while an applied migration's file was edited or removed, unless
                          --allow-modified; a database with tables but no schema_migrations
                          is refused unless --allow-existing-schema
@@ -229,7 +235,7 @@ Lists every migration with its sequence, version, status (applied, pending, fail
 modified, missing) and when it was applied. Never creates or changes the database.
 
 Example: sqlite-migrations status --db data/app.db`,
-  up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema]
+  up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema] [--skip-tests]
 
 Applies what is pending (also failed and rolled-back migrations), in order, each in its own transaction.
 A backup is made before the first change. A database that has tables of its own but no schema_migrations
@@ -238,6 +244,7 @@ is refused: see "sqlite-migrations baseline".
   --to SEQ                 apply up to and including sequence SEQ
   --only SEQ               apply just SEQ, even out of order
   --allow-existing-schema  apply on top of a database that has tables but no schema_migrations
+  --skip-tests             do not run each migration's test file (NAME.test.sql) before its COMMIT
 
 Example: sqlite-migrations up --to 3`,
   down: `Usage: sqlite-migrations down [--to SEQ | --steps N | --only SEQ]

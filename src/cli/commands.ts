@@ -78,7 +78,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
 }
 
 function upOptions(args: CliArgs) {
-  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema };
+  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema, skipTests: args.skipTests };
 }
 
 function downOptions(args: CliArgs) {

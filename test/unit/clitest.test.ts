@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, cliJson, makeWorkspace, removeWorkspace } from './helpers/workspace';
+import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3 } from './helpers/workspace';
 
 const BASE = {
   'migrations/001_t.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nCREATE INDEX idx_t_v ON t(v);',
@@ -79,5 +79,28 @@ describe('cli test', () => {
     assert.match(xml, /<testcase name="001_t\.test\.sql:2 expect: &lt;a &amp; b&gt;" classname="001_t" file="[^"]+001_t\.test\.sql" line="2"><failure message="expected: &lt;a &amp; b&gt;">expected: &lt;a &amp; b&gt;\nactual: x<\/failure><\/testcase>/);
     assert.match(xml, /<testcase name="reversible" classname="001_t"\/>/);
     assert.match(xml, /<testcase name="reversible" classname="002_i"><failure message="002_i\.down\.sql leaves view v">/);
+  });
+
+  it('up runs each test file before COMMIT: a passing test leaves no rows, a failing one fails the migration at its line', () => {
+    const root = ws({ ...BASE, 'migrations/002_u.sql': 'CREATE UNIQUE INDEX idx_t_v_unique ON t(v);', 'migrations/002_u.down.sql': 'DROP INDEX idx_t_v_unique;', 'migrations/002_u.test.sql': "-- expect-error: UNIQUE\nINSERT INTO t VALUES (9, 'same'), (10, 'same');\n-- expect: 0\nSELECT count(*) FROM t;" });
+    const up = cliJson(root, ['up']);
+    assert.equal(up.code, 0, JSON.stringify(up.json.outcomes));
+    const db = path.join(root, 'data', 'app.db');
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM t;').trim(), '0', "001's test inserted a row inside the migration's transaction; it must not be committed");
+
+    const failing = ws({ ...BASE, 'migrations/001_t.test.sql': "SELECT 1;\n-- expect: 7\nSELECT count(*) FROM t;" });
+    const run = cli(failing, ['up']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /001_t\.test\.sql:3: .*expect: 7: expected 7, actual 0; 001_t was rolled back/);
+    const failedDb = path.join(failing, 'data', 'app.db');
+    assert.equal(sqlite3(failedDb, "SELECT count(*) FROM sqlite_schema WHERE name = 't';").trim(), '0', 'the migration was rolled back');
+    assert.equal(sqlite3(failedDb, 'SELECT status FROM schema_migrations;').trim(), 'failed');
+
+    const dry = cli(failing, ['dry-run']);
+    assert.equal(dry.code, 1, 'a dry run runs the tests too');
+    const skipped = cli(failing, ['up', '--skip-tests']);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.equal(sqlite3(failedDb, 'SELECT status FROM schema_migrations;').trim(), 'applied');
+    assert.equal(cli(failing, ['status', '--skip-tests']).code, 2);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { isBusy, type Connection } from '../engine/connection';
 import { describeSqlite } from '../engine/facts';
 import { decodeSqlText } from '../migrations/checksum';
+import { migrationTestFailure } from '../testing/gate';
 import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
 import { foreignKeyRows, integrityCheck, violationCounts, type Violation } from './integrity';
@@ -222,7 +223,10 @@ function readDown(m: Migration): string | null {
 function context(req: TaskRequest, run: TaskRun): RunContext {
   const started = Date.now();
   // Without a check before the run (a database created by it), there is nothing older to tell apart.
-  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now(), keysClean: run.keysBefore.length === 0 };
+  const task = req.task;
+  // Applying (or its dry run) runs each migration's test file before its COMMIT, unless told not to.
+  const up = (task.kind === 'up' || (task.kind === 'dry-run' && task.direction === 'up')) && !task.options.skipTests;
+  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now(), keysClean: run.keysBefore.length === 0, ...(up ? { testMigration: migrationTestFailure } : {}) };
 }
 
 /**
