@@ -103,4 +103,19 @@ describe('cli test', () => {
     assert.equal(sqlite3(failedDb, 'SELECT status FROM schema_migrations;').trim(), 'applied');
     assert.equal(cli(failing, ['status', '--skip-tests']).code, 2);
   });
+
+  it("verify runs the newest applied migration's test file against the database, rolled back", () => {
+    const root = ws(BASE);
+    assert.equal(cli(root, ['up']).code, 0);
+    const db = path.join(root, 'data', 'app.db');
+    const passing = cliJson(root, ['verify']);
+    assert.equal(passing.code, 0, JSON.stringify(passing.json.checks));
+    assert.equal(passing.json.checks.find((c: any) => c.name === 'migration_tests').ok, true);
+    sqlite3(db, "INSERT INTO t VALUES (5, 'kept');");
+    const failing = cliJson(root, ['verify']);
+    assert.equal(failing.code, 1);
+    const check = failing.json.checks.find((c: any) => c.name === 'migration_tests');
+    assert.deepEqual(check, { name: 'migration_tests', ok: false, detail: '001_t.test.sql:3: expect: 1: expected 1, actual 2' });
+    assert.equal(sqlite3(db, 'SELECT group_concat(id) FROM t;').trim(), '5', "the test's own INSERT was rolled back");
+  });
 });

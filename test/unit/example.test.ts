@@ -226,7 +226,8 @@ describe('examples/dashboard-api: the spec\'s project, migrated by the CLI', fun
       const verify = cliJson(root, ['verify', '--root', root]);
       assert.equal(verify.code, 0, JSON.stringify(verify.json.checks));
       assert.deepEqual(verify.json.checks.filter((c: any) => !c.ok), []);
-      assert.equal(verify.json.checks.length, 6);
+      assert.equal(verify.json.checks.length, 7);
+      assert.deepEqual(verify.json.checks.at(-1), { name: 'migration_tests', ok: true, detail: "005_seed_demo_data.test.sql passes (the newest applied migration's tests, rolled back)" });
     });
 
     it('docs/dashboard-api/schema.sql is exactly the schema the migrations produce', () => {

@@ -1,5 +1,6 @@
 // `up` runs a migration's test file before its COMMIT: a failed assertion fails the migration like a failed
-// statement (rolled back, ledger 'failed'), with the test file's line, expected and actual.
+// statement (rolled back, ledger 'failed'), with the test file's line, expected and actual. `verify` runs the newest
+// applied migration's test file the same way, in a savepoint that is rolled back.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from '../engine/connection';
@@ -9,8 +10,14 @@ import { problem } from '../problems';
 import { parseTestFile } from './parse';
 import { runTestFile } from './run';
 
-/** The first failure of the migration's tests, or undefined when they pass (or it has none). */
+/** For `up`: the first failure of the migration's tests, said as a rollback, or undefined when they pass (or it has none). */
 export function migrationTestFailure(db: Connection, m: Migration): Problem | undefined {
+  const failed = firstTestFailure(db, m);
+  return failed && { ...failed, message: `${failed.message}; ${m.name} was rolled back (--skip-tests applies it without its tests).` };
+}
+
+/** The first failure of the migration's test file (unreadable, unparsable, or an assertion), or undefined when they pass. */
+export function firstTestFailure(db: Connection, m: Migration): Problem | undefined {
   if (!m.testPath) return undefined;
   const file = m.testPath;
   const label = path.basename(file);
@@ -18,14 +25,13 @@ export function migrationTestFailure(db: Connection, m: Migration): Problem | un
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    return problem('unreadable', `${label} cannot be read: ${(e as Error).message}; ${m.name} was rolled back.`, { file });
+    return problem('unreadable', `${label} cannot be read: ${(e as Error).message}`, { file });
   }
   const text = decodeSqlText(bytes, file);
   if (!text.ok) return text.error;
   const parsed = parseTestFile(text.value, file, label);
-  if (!parsed.ok) return { ...parsed.error, message: `${parsed.error.message} ${m.name} was rolled back.` };
+  if (!parsed.ok) return { ...parsed.error, message: parsed.error.message.replace(/\.$/, '') };
   const failed = runTestFile(db, parsed.value).find((r) => r.status === 'failed');
   if (!failed) return undefined;
-  const message = `${label}:${failed.line}: ${failed.name}: expected ${failed.expected}, actual ${failed.actual}; ${m.name} was rolled back (--skip-tests applies it without its tests).`;
-  return problem('test-failed', message, { file, line: failed.line });
+  return problem('test-failed', `${label}:${failed.line}: ${failed.name}: expected ${failed.expected}, actual ${failed.actual}`, { file, line: failed.line });
 }
