@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'backup', 'backups', 'restore'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'backup', 'backups', 'restore', 'test'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -31,6 +31,10 @@ export interface CliArgs {
   readonly out?: string;
   /** schema: compare the schema file with what the migrations produce instead of printing. */
   readonly check: boolean;
+  /** up / dry-run: apply without running the migrations' test files before each COMMIT. */
+  readonly skipTests: boolean;
+  /** test: where to write a JUnit XML report. */
+  readonly junit?: string;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
 }
@@ -63,6 +67,8 @@ const OPTIONS = {
   'allow-existing-schema': { type: 'boolean' },
   out: { type: 'string' },
   check: { type: 'boolean' },
+  'skip-tests': { type: 'boolean' },
+  junit: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -105,10 +111,12 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     db: values.db,
     dir: values.dir,
     backups: values.backups,
+    junit: values.junit,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
+    skipTests: values['skip-tests'] ?? false,
     allowModified: values['allow-modified'] ?? false,
     out: values.out,
     check: values.check ?? false,
@@ -165,6 +173,8 @@ function checkCombination(args: CliArgs): string | undefined {
     return '--allow-modified only applies to "up" (and "dry-run")';
   }
   if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
+  if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
+  if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -177,8 +187,9 @@ export const HELP = `Usage: sqlite-migrations <command> [options]
 
 Commands:
   status                 list every migration and its status
-  up [--to SEQ|--only SEQ] [--allow-modified] [--allow-existing-schema]
-                         apply pending migrations (all, up to SEQ, or just SEQ); refused
+  up [--to SEQ|--only SEQ] [--allow-modified] [--allow-existing-schema] [--skip-tests]
+                         apply pending migrations (all, up to SEQ, or just SEQ), each one's
+                         NAME.test.sql run before its COMMIT unless --skip-tests; refused
                          while an applied migration's file was edited or removed, unless
                          --allow-modified; a database with tables but no schema_migrations
                          is refused unless --allow-existing-schema
@@ -197,6 +208,9 @@ Commands:
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
                          (the current file is backed up first)
+  test [--junit FILE]    apply every migration from empty to a scratch in-memory database,
+                         run each one's NAME.test.sql after it and check every down file
+                         undoes its up file; the database file is never opened
 
 Options:
   --db FILE              database file (default: sqliteMigrations.databaseFile in
@@ -234,7 +248,7 @@ modified, missing) and when it was applied, and warns when the database's schema
 applied migrations produce. Never creates or changes the database.
 
 Example: sqlite-migrations status --db data/app.db`,
-  up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema]
+  up: `Usage: sqlite-migrations up [--to SEQ | --only SEQ] [--allow-existing-schema] [--skip-tests]
 
 Applies what is pending (also failed and rolled-back migrations), in order, each in its own transaction.
 A backup is made before the first change. A database that has tables of its own but no schema_migrations
@@ -243,6 +257,7 @@ is refused: see "sqlite-migrations baseline".
   --to SEQ                 apply up to and including sequence SEQ
   --only SEQ               apply just SEQ, even out of order
   --allow-existing-schema  apply on top of a database that has tables but no schema_migrations
+  --skip-tests             do not run each migration's test file (NAME.test.sql) before its COMMIT
 
 Example: sqlite-migrations up --to 3`,
   down: `Usage: sqlite-migrations down [--to SEQ | --steps N | --only SEQ]
@@ -313,6 +328,27 @@ Puts a backup back in place of the database; the current file is backed up first
 path, or the name of a file in the backups folder (as "sqlite-migrations backups" lists them).
 
 Example: sqlite-migrations backups, then sqlite-migrations restore NAME with a name it listed`,
+  test: `Usage: sqlite-migrations test [--junit FILE] [--json]
+
+Applies every migration in order from empty to a scratch in-memory database (sql.js), runs each migration's
+test file (NAME.test.sql beside it; Diesel: test.sql in its folder) right after it inside a savepoint that is
+rolled back, then rolls back each migration that has a down file and checks the schema is exactly what it
+was before its up file ran. The database file is never opened.
+
+Annotations, each on the line before its statement:
+  -- expect: VALUE          one row, one column, equal to VALUE as text (NULL for null)
+  -- expect-rows: N        exactly N rows
+  -- expect-empty          no rows (e.g. PRAGMA foreign_key_check)
+  -- expect-error: TEXT    the statement fails with an error containing TEXT
+  -- expect-plan: TEXT     not run; its EXPLAIN QUERY PLAN contains TEXT
+A statement without an annotation is setup and must succeed.
+
+  --junit FILE   also write a JUnit XML report to FILE
+
+Exit codes: 0 all passed, 1 a test or reversibility check failed, 2 unusable input (a test file
+with an unknown annotation or a bad value, migration files with naming errors, no migrations folder).
+
+Example: sqlite-migrations test --junit reports/migrations.xml`,
 };
 
 export function commandHelp(command: CommandName): string {

@@ -15,6 +15,7 @@ import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
+import { testCommand } from './test';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -75,11 +76,13 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return showBackups(cfg, args, io);
     case 'restore':
       return restore(cfg, args, io, options);
+    case 'test':
+      return testCommand(cfg, args, io);
   }
 }
 
 function upOptions(args: CliArgs) {
-  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema };
+  return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema, skipTests: args.skipTests };
 }
 
 function downOptions(args: CliArgs) {

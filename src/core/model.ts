@@ -30,6 +30,8 @@ export interface Migration {
   readonly sql: string;
   /** SHA-256 hex of `sql`. */
   readonly checksum: string;
+  /** Absolute path of the migration's test file (`NAME.test.sql` beside the up file; Diesel: `test.sql` in the folder), when there is one. */
+  readonly testPath?: string;
 }
 
 /** A row of the spec's `schema_migrations` table. */

@@ -46,6 +46,10 @@ const CHECKS: Record<string, { what: string; fix: string }> = {
     what: 'The files of applied migrations are unchanged since they were applied.',
     fix: 'Revert the edit (Revert to Applied Text) or move it into a new migration (Move Edit into a New Migration).',
   },
+  migration_tests: {
+    what: "The newest applied migration's test file (NAME.test.sql) passes against this database; its statements are rolled back.",
+    fix: 'Correct the data or schema in a new migration, or the test file if the check itself is wrong.',
+  },
 };
 
 export function dryRunReport(folderName: string, r: OperationResult, direction: 'up' | 'down'): Report {

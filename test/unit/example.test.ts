@@ -201,12 +201,22 @@ describe('examples/dashboard-api: the spec\'s project, migrated by the CLI', fun
     const settings = JSON.parse(fs.readFileSync(path.join(root, '.vscode', 'settings.json'), 'utf8'));
     assert.deepEqual(settings, { 'sqliteMigrations.databaseFile': 'data/dashboard.db', 'sqliteMigrations.migrationsFolder': 'docs/dashboard-api/migrations' });
     const files = fs.readdirSync(path.join(root, 'docs', 'dashboard-api', 'migrations')).sort();
-    assert.deepEqual(files, [...MIGRATIONS.flatMap((n) => [`${n}.down.sql`, `${n}.sql`]), 'README.md'].sort());
+    assert.deepEqual(files, [...MIGRATIONS.flatMap((n) => [`${n}.down.sql`, `${n}.sql`, `${n}.test.sql`]), 'README.md'].sort());
     assert.ok(fs.existsSync(path.join(root, 'docs', 'dashboard-api', 'schema.sql')));
     const status = cliJson(root, ['status', '--root', root]);
     assert.equal(status.code, 0, status.stderr);
     assert.deepEqual(status.json.migrations.map((m: any) => [m.name, m.version, m.status]), MIGRATIONS.map((n, i) => [n, VERSIONS[i], 'pending']));
     assert.equal(fs.existsSync(db), false);
+  });
+
+  it('`sqlite-migrations test` passes every test file (the spec\'s checks 1-7) and every down file is reversible', () => {
+    const run = cliJson(root, ['test', '--root', root]);
+    assert.equal(run.code, 0, JSON.stringify(run.json, null, 2));
+    const perMigration = MIGRATIONS.map((n) => run.json.tests.filter((t: any) => t.migration === n && t.status === 'passed').length);
+    assert.ok(perMigration.every((n) => n > 0), `every migration has passing tests: ${perMigration.join(', ')}`);
+    assert.ok(run.json.tests.some((t: any) => t.name === 'expect-plan: USING INDEX idx_tasks_priority_queue'));
+    assert.deepEqual(run.json.reversibility.map((r: any) => [r.migration, r.status]), MIGRATIONS.map((n) => [n, 'passed']));
+    assert.equal(fs.existsSync(db), false, 'the database file is never opened');
   });
 
   describe('after `up`', () => {
@@ -216,7 +226,8 @@ describe('examples/dashboard-api: the spec\'s project, migrated by the CLI', fun
       const verify = cliJson(root, ['verify', '--root', root]);
       assert.equal(verify.code, 0, JSON.stringify(verify.json.checks));
       assert.deepEqual(verify.json.checks.filter((c: any) => !c.ok), []);
-      assert.equal(verify.json.checks.length, 7);
+      assert.equal(verify.json.checks.length, 8);
+      assert.deepEqual(verify.json.checks.find((c: any) => c.name === 'migration_tests'), { name: 'migration_tests', ok: true, detail: "005_seed_demo_data.test.sql passes (the newest applied migration's tests, rolled back)" });
     });
 
     it('the committed schema.sql is the generated one: `up` left it as it was and `schema --check` exits 0', () => {

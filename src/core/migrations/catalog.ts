@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ChecksumCache, sha256Hex, statRegularFile, type LoadedSql } from './checksum';
 import { fail, ok, type Migration, type Problem, type Result, type Severity } from '../model';
 import { detectLayout, type ResolvedLayout } from './detect';
-import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting, type ParsedName } from './layouts';
+import { isDieselFolderName, isMigrationCandidate, testFileFor, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting, type ParsedName } from './layouts';
 import { descriptionFromSlug } from './naming';
 import { splitSections } from './sections';
 import { compareSemver, parseSemver } from './semver';
@@ -53,8 +53,21 @@ export async function discoverMigrations(folder: string, cache: ChecksumCache = 
   const checked = await mapLimit(entries, CONCURRENCY, (e) => inspect(e, realRoot, cache, problems));
   const present = checked.filter((e): e is Entry => e !== undefined);
   cache.retainOnly(root + path.sep, new Set(present.map((e) => e.file)));
-  const migrations = assemble(present, resolved.value, problems);
-  return { folder: root, layout: layoutOf(resolved.value, present), migrations, problems: sortProblems(problems, names, root) };
+  const layout = layoutOf(resolved.value, present);
+  const migrations = await withTests(assemble(present, resolved.value, problems), layout, new Set(listed.value.filter((d) => d.isFile()).map((d) => d.name)));
+  return { folder: root, layout, migrations, problems: sortProblems(problems, names, root) };
+}
+
+/**
+ * Each migration's test file, when one is there as a plain file. The folder's listing answers for the flat layouts,
+ * so a large folder costs no extra I/O; only Diesel's per-migration folders need a stat each.
+ */
+async function withTests(migrations: Migration[], layout: LayoutName, listedFiles: ReadonlySet<string>): Promise<Migration[]> {
+  return mapLimit(migrations, CONCURRENCY, async (m) => {
+    const testPath = testFileFor(m.upPath, m.name, layout);
+    const present = layout === 'diesel' ? await fsp.stat(testPath).then((st) => st.isFile(), () => false) : listedFiles.has(path.basename(testPath));
+    return present ? { ...m, testPath } : m;
+  });
 }
 
 /** `auto` on plain numbered files whose texts all hold dbmate's sections is dbmate's layout (`new` writes it). */

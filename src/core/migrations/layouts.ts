@@ -31,9 +31,21 @@ export const LAYOUT_EXAMPLES: Readonly<Record<LayoutName, string>> = {
 const DESCRIPTION = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const DIESEL_STAMP = /^(\d{4}-\d{2}-\d{2}-\d{6}|\d+)_(.+)$/;
 
-/** Files and folders no layout ever reads: dotfiles (swap files, .DS_Store) and anything not SQL. */
+/** Files and folders no layout ever reads: dotfiles (swap files, .DS_Store), anything not SQL, and migration tests. */
 export function isMigrationCandidate(fileName: string): boolean {
-  return !fileName.startsWith('.') && fileName.toLowerCase().endsWith('.sql');
+  const lower = fileName.toLowerCase();
+  return !fileName.startsWith('.') && lower.endsWith('.sql') && !isTestFileName(lower);
+}
+
+/** `NAME.test.sql` is the test file of migration NAME (Diesel: `test.sql` in the folder), never a migration. */
+export function isTestFileName(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith('.test.sql');
+}
+
+/** Where a migration's test file sits: beside its up file, named after the migration. */
+export function testFileFor(upPath: string, name: string, layout: LayoutName): string {
+  const dir = upPath.slice(0, Math.max(upPath.lastIndexOf('/'), upPath.lastIndexOf('\\')) + 1);
+  return layout === 'diesel' ? `${dir}test.sql` : `${dir}${name}.test.sql`;
 }
 
 export function isDieselFolderName(name: string): boolean {

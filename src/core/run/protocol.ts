@@ -18,6 +18,8 @@ export interface UpOptions {
   readonly allowExistingSchema?: boolean;
   /** Apply even when applied migrations' files were edited or removed since (Flyway's validate-on-migrate otherwise refuses). */
   readonly allowModified?: boolean;
+  /** Apply without running the migrations' test files before each COMMIT. */
+  readonly skipTests?: boolean;
 }
 
 export interface BaselineOptions {

@@ -19,6 +19,8 @@ export interface RunContext {
    * a full foreign_key_check before it to tell its own violations from older ones. Unset: each one runs it.
    */
   readonly keysClean?: boolean;
+  /** Runs the migration's tests inside its transaction, before the ledger row and COMMIT; a problem fails it. Unset: no tests. */
+  readonly testMigration?: (db: Connection, m: Migration) => Problem | undefined;
 }
 
 export interface MigrationOutcome {
@@ -62,6 +64,8 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
       return ledgerRow(db, m.version)?.status === 'applied' ? alreadyApplied(m, where) : undefined;
     },
     finish: () => {
+      const tested = ctx.testMigration?.(db, m);
+      if (tested) return tested;
       executionTimeMs = timer.stop();
       const written = { ...record, name: m.name, executionTimeMs, upSql: m.sql, downSql };
       return ledgerIntact(db, where, fingerprint) ?? readBack(db, m.version, { status: 'applied', record: written }, where, () => recordApplied(db, written));

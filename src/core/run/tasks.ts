@@ -1,12 +1,11 @@
-import * as fs from 'fs';
 import { isBusy, type Connection } from '../engine/connection';
 import { describeSqlite } from '../engine/facts';
-import { decodeSqlText } from '../migrations/checksum';
+import { migrationTestFailure } from '../testing/gate';
 import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
 import { foreignKeyRows, integrityCheck, violationCounts, type Violation } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
-import { fail, ok, type Migration, type Problem, type Result } from '../model';
+import { fail, ok, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
@@ -18,7 +17,7 @@ import { appliedSchema } from '../schema/applied';
 import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
-import type { OpenScratch } from './replay';
+import { readDownSql, type OpenScratch } from './replay';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -157,7 +156,7 @@ async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version:
 async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
-  const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDown);
+  const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDownSql);
   if (!recorded.ok) {
     await engine.unchanged();
     return recorded;
@@ -233,7 +232,7 @@ function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', o
   if (direction === 'up') {
     const plan = planUp(states.value, options);
     if (!plan.ok) return plan;
-    const steps = plan.value.steps.map((m): PlanStep => ({ direction: 'up', migration: m, downSql: readDown(m) }));
+    const steps = plan.value.steps.map((m): PlanStep => ({ direction: 'up', migration: m, downSql: readDownSql(m) }));
     return ok({ steps, notes: plan.value.notes });
   }
   const plan = planDown(states.value, { ...options, knownDownSql: (v) => readAppliedSql(db, v)?.downSql });
@@ -243,28 +242,18 @@ function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', o
     version: s.version,
     name: s.name,
     downPath: s.migration?.downPath,
-    downSql: (s.migration && readDown(s.migration)) ?? readAppliedSql(db, s.version)?.downSql ?? null,
+    downSql: (s.migration && readDownSql(s.migration)) ?? readAppliedSql(db, s.version)?.downSql ?? null,
   }));
   return ok({ steps, notes: plan.value.notes });
-}
-
-/** Reads a down file; one that cannot be read or decoded counts as absent, and the runner then refuses the rollback. */
-function readDown(m: Migration): string | null {
-  if (m.downSql !== undefined) return m.downSql;
-  const file = m.downPath;
-  if (!file) return null;
-  try {
-    const text = decodeSqlText(fs.readFileSync(file), file);
-    return text.ok ? text.value : null;
-  } catch {
-    return null;
-  }
 }
 
 function context(req: TaskRequest, run: TaskRun): RunContext {
   const started = Date.now();
   // Without a check before the run (a database created by it), there is nothing older to tell apart.
-  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now(), keysClean: run.keysBefore.length === 0 };
+  const task = req.task;
+  // Applying (or its dry run) runs each migration's test file before its COMMIT, unless told not to.
+  const up = (task.kind === 'up' || (task.kind === 'dry-run' && task.direction === 'up')) && !task.options.skipTests;
+  return { now: () => new Date(req.nowMs + (Date.now() - started)), clock: () => performance.now(), keysClean: run.keysBefore.length === 0, ...(up ? { testMigration: migrationTestFailure } : {}) };
 }
 
 /**

@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import type { Connection } from '../engine/connection';
+import { firstTestFailure } from '../testing/gate';
 import { foreignKeyCheck, integrityCheck, type CheckResult } from './integrity';
 import { inspectLedger, readAppliedNames, readLedger } from '../ledger/ledger';
 import type { Migration } from '../model';
@@ -18,7 +20,19 @@ export function verifyDatabase(db: Connection, migrations: readonly Migration[])
   results.push({ name: 'ledger_shape', ok: true, detail: absent ? 'no schema_migrations table yet: nothing applied' : "schema_migrations has the spec's shape" });
   const rows = readLedger(db);
   const states = mergeStatus(migrations, rows.ok ? rows.value : [], readAppliedNames(db));
-  return [...results, failedRows(states), missingFiles(states), checksums(states)];
+  return [...results, failedRows(states), missingFiles(states), checksums(states), ...newestTests(db, states)];
+}
+
+/**
+ * The newest applied migration's test file, run against this database in a savepoint that is rolled back: its
+ * checks should still hold. Only when that migration has a test file (and its file is unchanged).
+ */
+function newestTests(db: Connection, states: readonly MigrationState[]): CheckResult[] {
+  const newest = [...states].reverse().find((s) => s.row?.status === 'applied');
+  const m = newest?.status === 'applied' ? newest.migration : undefined;
+  if (!m?.testPath) return [];
+  const failed = firstTestFailure(db, m);
+  return [{ name: 'migration_tests', ok: !failed, detail: failed ? failed.message : `${basename(m.testPath)} passes (the newest applied migration's tests, rolled back)` }];
 }
 
 function failedRows(states: readonly MigrationState[]): CheckResult {

@@ -1,0 +1,121 @@
+// `sqlite-migrations test` through the bundled CLI: exit codes, the human report, --json and --junit.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3 } from './helpers/workspace';
+
+const BASE = {
+  'migrations/001_t.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nCREATE INDEX idx_t_v ON t(v);',
+  'migrations/001_t.down.sql': 'DROP TABLE t;',
+  'migrations/001_t.test.sql': "INSERT INTO t VALUES (1, 'a');\n-- expect: 1\nSELECT count(*) FROM t;\n-- expect-plan: idx_t_v\nSELECT id FROM t WHERE v = 'a';",
+};
+
+describe('cli test', () => {
+  const roots: string[] = [];
+  const ws = (files: Record<string, string>) => {
+    const root = makeWorkspace(files);
+    roots.push(root);
+    return root;
+  };
+  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+
+  it('exits 0 when every test and reversibility check passes, and never creates the database file', () => {
+    const root = ws(BASE);
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /pass {2}001_t\.test\.sql:3 {2}expect: 1/);
+    assert.match(run.stdout, /pass {2}001_t {2}reversible/);
+    assert.match(run.stdout, /3 of 3 passed\./);
+    assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
+  });
+
+  it('exits 1 on a failed assertion, naming the file, line, expected and actual', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect: 5\nSELECT count(*) FROM t;" });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /FAIL {2}001_t\.test\.sql:2 {2}expect: 5\n {8}expected: 5\n {8}actual: {3}0/);
+  });
+
+  it('exits 1 on a down file that leaves an index, in plain words', () => {
+    const root = ws({ ...BASE, 'migrations/002_i.sql': 'CREATE INDEX idx_t_id_v ON t(id, v);', 'migrations/002_i.down.sql': '-- forgot it' });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /002_i\.down\.sql leaves index idx_t_id_v/);
+  });
+
+  it('exits 2 on a test file with an unknown annotation, naming file:line', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': 'SELECT 1;\n-- expect-colums: 2\nSELECT 1;' });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /001_t\.test\.sql:2: error: unknown annotation "-- expect-colums"/);
+  });
+
+  it('exits 2 without a migrations folder, and on --junit given to another command', () => {
+    assert.equal(cli(ws({}), ['test']).code, 2);
+    const run = cli(ws(BASE), ['status', '--junit', 'x.xml']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--junit only applies to "test"/);
+  });
+
+  it('--json prints the engine, every assertion and every reversibility check', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect-rows: 0\nSELECT * FROM t;\n-- expect-error: NOT NULL\nINSERT INTO t VALUES (1, 'x');" });
+    const { code, json } = cliJson(root, ['test']);
+    assert.equal(code, 1);
+    assert.equal(json.engine, 'sqljs');
+    assert.deepEqual(json.tests, [
+      { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 2, name: 'expect-rows: 0', status: 'passed', expected: '0 rows', actual: '0 rows' },
+      { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 4, name: 'expect-error: NOT NULL', status: 'failed', expected: 'an error containing "NOT NULL"', actual: 'no error' },
+    ]);
+    assert.deepEqual(json.reversibility, [{ migration: '001_t', status: 'passed', differences: [] }]);
+  });
+
+  it('--junit writes JUnit XML with a failure at the test line and the reversibility case', () => {
+    const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect: <a & b>\nSELECT 'x';", 'migrations/002_i.sql': 'CREATE VIEW v AS SELECT 1;', 'migrations/002_i.down.sql': '' });
+    const run = cli(root, ['test', '--junit', 'reports/junit.xml']);
+    assert.equal(run.code, 1, run.stderr);
+    const xml = fs.readFileSync(path.join(root, 'reports', 'junit.xml'), 'utf8');
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="sqlite-migrations test" tests="3" failures="2">/);
+    assert.match(xml, /<testsuite name="001_t" tests="2" failures="1" skipped="0">/);
+    assert.match(xml, /<testcase name="001_t\.test\.sql:2 expect: &lt;a &amp; b&gt;" classname="001_t" file="[^"]+001_t\.test\.sql" line="2"><failure message="expected: &lt;a &amp; b&gt;">expected: &lt;a &amp; b&gt;\nactual: x<\/failure><\/testcase>/);
+    assert.match(xml, /<testcase name="reversible" classname="001_t"\/>/);
+    assert.match(xml, /<testcase name="reversible" classname="002_i"><failure message="002_i\.down\.sql leaves view v">/);
+  });
+
+  it('up runs each test file before COMMIT: a passing test leaves no rows, a failing one fails the migration at its line', () => {
+    const root = ws({ ...BASE, 'migrations/002_u.sql': 'CREATE UNIQUE INDEX idx_t_v_unique ON t(v);', 'migrations/002_u.down.sql': 'DROP INDEX idx_t_v_unique;', 'migrations/002_u.test.sql': "-- expect-error: UNIQUE\nINSERT INTO t VALUES (9, 'same'), (10, 'same');\n-- expect: 0\nSELECT count(*) FROM t;" });
+    const up = cliJson(root, ['up']);
+    assert.equal(up.code, 0, JSON.stringify(up.json.outcomes));
+    const db = path.join(root, 'data', 'app.db');
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM t;').trim(), '0', "001's test inserted a row inside the migration's transaction; it must not be committed");
+
+    const failing = ws({ ...BASE, 'migrations/001_t.test.sql': "SELECT 1;\n-- expect: 7\nSELECT count(*) FROM t;" });
+    const run = cli(failing, ['up']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /001_t\.test\.sql:3: .*expect: 7: expected 7, actual 0; 001_t was rolled back/);
+    const failedDb = path.join(failing, 'data', 'app.db');
+    assert.equal(sqlite3(failedDb, "SELECT count(*) FROM sqlite_schema WHERE name = 't';").trim(), '0', 'the migration was rolled back');
+    assert.equal(sqlite3(failedDb, 'SELECT status FROM schema_migrations;').trim(), 'failed');
+
+    const dry = cli(failing, ['dry-run']);
+    assert.equal(dry.code, 1, 'a dry run runs the tests too');
+    const skipped = cli(failing, ['up', '--skip-tests']);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.equal(sqlite3(failedDb, 'SELECT status FROM schema_migrations;').trim(), 'applied');
+    assert.equal(cli(failing, ['status', '--skip-tests']).code, 2);
+  });
+
+  it("verify runs the newest applied migration's test file against the database, rolled back", () => {
+    const root = ws(BASE);
+    assert.equal(cli(root, ['up']).code, 0);
+    const db = path.join(root, 'data', 'app.db');
+    const passing = cliJson(root, ['verify']);
+    assert.equal(passing.code, 0, JSON.stringify(passing.json.checks));
+    assert.equal(passing.json.checks.find((c: any) => c.name === 'migration_tests').ok, true);
+    sqlite3(db, "INSERT INTO t VALUES (5, 'kept');");
+    const failing = cliJson(root, ['verify']);
+    assert.equal(failing.code, 1);
+    const check = failing.json.checks.find((c: any) => c.name === 'migration_tests');
+    assert.deepEqual(check, { name: 'migration_tests', ok: false, detail: '001_t.test.sql:3: expect: 1: expected 1, actual 2' });
+    assert.equal(sqlite3(db, 'SELECT group_concat(id) FROM t;').trim(), '5', "the test's own INSERT was rolled back");
+  });
+});
