@@ -5,7 +5,7 @@ import { fail, ok, type Migration, type Problem, type Result, type Severity } fr
 import { detectLayout, type ResolvedLayout } from './detect';
 import { isDieselFolderName, isMigrationCandidate, testFileFor, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting, type ParsedName } from './layouts';
 import { descriptionFromSlug } from './naming';
-import { splitSections } from './sections';
+import { markerOf, splitSections } from './sections';
 import { compareSemver, parseSemver } from './semver';
 import { problem, type ProblemCode } from '../problems';
 
@@ -75,7 +75,7 @@ function layoutOf(resolved: ResolvedLayout, entries: readonly Entry[]): LayoutNa
   if (resolved.layout !== 'seed' || !resolved.detected) return resolved.layout;
   const ups = entries.filter((e) => e.parsed.direction === 'up' && e.loaded);
   const downs = entries.some((e) => e.parsed.direction === 'down');
-  return !downs && ups.length > 0 && ups.every((e) => e.sections?.down !== undefined || /^--\s*migrate:up/m.test(e.loaded!.sql)) ? 'dbmate' : 'seed';
+  return !downs && ups.length > 0 && ups.every((e) => e.sections?.down !== undefined || e.loaded!.sql.split('\n').some((line) => markerOf(line) === 'up')) ? 'dbmate' : 'seed';
 }
 
 async function listFolder(root: string): Promise<Result<Dirent[]>> {

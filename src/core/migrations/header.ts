@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Problem } from '../model';
+import { markerOf } from './sections';
 import { parseSemver } from './semver';
 import { problem } from '../problems';
 
@@ -26,7 +27,7 @@ export function parseHeader(sql: string, file: string): MigrationHeader {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     // dbmate's down marker ends the up section, and with it the header.
-    if ((line.length > 0 && !line.startsWith('--')) || /^--\s*migrate:down\b/.test(line)) {
+    if ((line.length > 0 && !line.startsWith('--')) || markerOf(line) === 'down') {
       break;
     }
     const match = KEY_LINE.exec(line);

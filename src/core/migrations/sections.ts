@@ -14,9 +14,9 @@ export interface Sections {
 
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/;
 
-/** True when the text holds a dbmate direction marker on a line of its own. */
-export function hasSectionMarkers(text: string): boolean {
-  return text.split('\n').some((line) => MARKER.test(line.trim()));
+/** The direction a line marks as dbmate's section start (`-- migrate:up`, `-- migrate:down`), if it is one. */
+export function markerOf(line: string): 'up' | 'down' | undefined {
+  return MARKER.exec(line.trim())?.[1] as 'up' | 'down' | undefined;
 }
 
 export function splitSections(text: string, file: string, label: string): Sections {
@@ -48,6 +48,6 @@ export function splitSections(text: string, file: string, label: string): Sectio
 /** What a migration's checksum covers: the up section of a file with dbmate's sections, else the whole text. */
 export function upText(text: string): string {
   const lines = text.split('\n');
-  const downAt = lines.findIndex((line) => /^--\s*migrate:down\b/.test(line.trim()));
+  const downAt = lines.findIndex((line) => markerOf(line) === 'down');
   return downAt < 0 ? text : lines.slice(0, downAt).join('\n') + '\n';
 }
