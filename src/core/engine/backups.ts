@@ -217,3 +217,13 @@ function legacyPattern(stem: string): RegExp {
   const escaped = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^${escaped}_(\\d{4})(\\d{2})(\\d{2})_(\\d{2})(\\d{2})(\\d{2})(?:_(\\d+))?\\.db$`);
 }
+
+/** Back Up Now (or a backup before a change) on a database file that does not exist. */
+export function nothingToBackUp(file: string): Problem {
+  return problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file });
+}
+
+/** A restore from a backup file that does not exist. */
+export function noSuchBackup(file: string): Problem {
+  return problem('backup-missing', `Cannot restore: the backup ${file} does not exist.`, { file });
+}

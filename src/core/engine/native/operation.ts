@@ -8,7 +8,7 @@ import type { LedgerCache } from '../../ledger/cache';
 import { fail, ok, type Migration, type Problem, type Result } from '../../model';
 import { changesDatabase, type Task, type TaskResponse } from '../../run/protocol';
 import type { MigrationOutcome } from '../../run/runner';
-import type { BackupInfo, CreatedBackup } from '../backups';
+import { noSuchBackup, nothingToBackUp, type BackupInfo, type CreatedBackup } from '../backups';
 import { inspectFormat } from '../dbheader';
 import { missingDatabaseNote, needsDatabase, noDatabase, resolveDatabaseFile, writeDenied } from '../dbpath';
 import { NativeChild } from './host';
@@ -180,7 +180,7 @@ async function restoreWithChild(config: EngineConfig, backupFile: string, option
   if (!target.ok) return fail([target.error]);
   const source = await inspectTarget(backupFile, false);
   if (!source.ok) return fail([{ ...source.error, message: `Cannot restore: ${source.error.message}` }]);
-  if (!source.value.existed) return fail([problem('backup-missing', `Cannot restore: the backup ${backupFile} does not exist.`, { file: backupFile })]);
+  if (!source.value.existed) return fail([noSuchBackup(backupFile)]);
   const request = {
     file: target.value.realPath,
     mode: target.value.mode,
@@ -216,6 +216,3 @@ function nativeRequest(config: EngineConfig, task: Task, migrations: readonly Mi
   };
 }
 
-function nothingToBackUp(file: string): Problem {
-  return problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file });
-}

@@ -2,7 +2,7 @@
 // restore replaces the database file atomically, after backing up the current one.
 import * as fsp from 'fs/promises';
 import * as path from 'path';
-import { placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
+import { noSuchBackup, nothingToBackUp, placeBackup, type BackupPlace, type CreatedBackup } from '../backups';
 import { sha256OfBytes } from '../hash';
 import type { Owner } from '../folders';
 import { fail, ok, type Result } from '../../model';
@@ -46,7 +46,7 @@ async function backupInWorker(dbPath: string, opts: BackupOptions): Promise<Resu
   const realPath = await fsp.realpath(dbPath).catch(() => path.resolve(dbPath));
   const stat = await fsp.stat(realPath).catch(() => undefined);
   if (!stat?.isFile()) {
-    return fail(problem('backup-no-database', `There is nothing to back up: ${realPath} does not exist.`, { file: realPath }));
+    return fail(nothingToBackUp(realPath));
   }
   const mode = stat.mode & 0o7777;
   const owner = { uid: stat.uid, gid: stat.gid };
@@ -76,7 +76,7 @@ async function sourceBytes(source: DatabaseRead): Promise<Result<{ bytes: Uint8A
   const { bytes, snapshot } = source;
   const file = snapshot.realPath;
   if (!bytes) {
-    return fail(problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file }));
+    return fail(nothingToBackUp(file));
   }
   // sql.js writes into the array it is given, and a transfer to a worker empties it: back up only what was read.
   if ((await sha256OfBytes(bytes)) !== snapshot.sha256) {
@@ -126,7 +126,7 @@ async function readVerifiedBackup(backupPath: string, opts: ReadOptions & { time
   }
   if (!read.value.bytes) {
     const file = read.value.snapshot.realPath;
-    return fail(problem('backup-missing', `Cannot restore: the backup ${file} does not exist.`, { file }));
+    return fail(noSuchBackup(file));
   }
   const file = read.value.snapshot.realPath;
   const check = await checkInWorker({ file, maxBytes: opts.maxBytes }, opts.timeLimitMs ?? DEFAULT_CHECK_LIMIT_MS);

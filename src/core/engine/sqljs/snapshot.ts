@@ -1,5 +1,6 @@
 // Work on whole database files that runs in the worker thread, never on the caller's: checking a file with
 // sql.js, and taking a backup (a consistent read, the copy written, the copy verified).
+import { nothingToBackUp } from '../backups';
 import { sha256OfFile } from '../hash';
 import { fail, ok, type Result } from '../../model';
 import { problem } from '../../problems';
@@ -36,7 +37,7 @@ export async function snapshotToFile(req: SnapshotRequest['snapshot']): Promise<
   const read = await readSettled(req.file, req.maxBytes);
   if (!read.ok) return read;
   const { bytes, snapshot } = read.value;
-  if (!bytes) return fail(problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file }));
+  if (!bytes) return fail(nothingToBackUp(file));
   if (req.expectSha256 && snapshot.sha256 !== req.expectSha256) {
     return fail(problem('db-changed', `${file} changed on disk since it was read; nothing was changed. Run the operation again.`, { file }));
   }
