@@ -4,10 +4,8 @@ import type { Connection } from '../engine/connection';
 import { ensureLedger, findLedgerRow, inspectLedger, recordApplied } from '../ledger/ledger';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
+import { isForeignObject } from '../schema/dump';
 import { sqliteDateTime } from './runner';
-
-/** Tables that belong to the tools around a database, not to its application (Litestream's replication state). */
-const NOT_THE_USERS = /^(sqlite_|_litestream_)/i;
 
 /** The application's own tables, when the database has no ledger yet; empty when it has one or none. */
 export function unmanagedTables(db: Connection): string[] {
@@ -16,7 +14,8 @@ export function unmanagedTables(db: Connection): string[] {
   return db
     .all("SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY name")
     .map(([name]) => String(name))
-    .filter((name) => !NOT_THE_USERS.test(name));
+    // SQLite's own and Litestream's replication tables are not the application's.
+    .filter((name) => !isForeignObject(name, name));
 }
 
 /** The refusal of `up`, and the warning of `status` and `dry-run`, on a database with tables but no ledger. */
