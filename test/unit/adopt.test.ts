@@ -49,6 +49,16 @@ describe('adopting an existing database: the unmanaged-database refusal and base
     assert.equal(columns(), 'id,name,url,interval,active');
   });
 
+  it("Litestream's own tables do not make a database unmanaged: up is not refused and runs 001", async () => {
+    fs.rmSync(db);
+    sqlite3(db, 'CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER); CREATE TABLE _litestream_lock (id INTEGER);');
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(up.ok, JSON.stringify(!up.ok && up.error));
+    // 001 rebuilds a monitor table this database never had, so it runs and fails: what matters is that it ran.
+    assert.equal(up.value.outcomes[0]?.name, '001_monitor');
+    assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '001';").trim(), 'failed');
+  });
+
   it('status and dry-run say the same as a warning', async () => {
     const status = await engine.status(config());
     assert.ok(status.ok && status.value.notes.some((n) => n.code === 'unmanaged-database' && n.severity === 'warning'));
