@@ -1,5 +1,6 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
+import { writeFileAtomic } from '../engine/atomic';
 import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 import { problem } from '../problems';
@@ -38,9 +39,9 @@ export async function readSchemaFile(file: string): Promise<Result<string | null
 }
 
 /**
- * Writes the schema file when its text changed: a temporary file beside it, renamed over it, so a crash
- * leaves the old file or the new one. Returns whether it was written. With `onlyOurs` (the rewrite after a
- * migration, which nobody asked for by name) a file that this tool did not write is left alone, with a warning.
+ * Writes the schema file atomically when its text changed. Returns whether it was written. With `onlyOurs` (the
+ * rewrite after a migration, which nobody asked for by name) a file this tool did not write is left alone, with a
+ * warning.
  */
 export async function writeSchemaFile(file: string, text: string, onlyOurs = false): Promise<Result<boolean, Problem>> {
   const current = await readSchemaFile(file);
@@ -49,15 +50,14 @@ export async function writeSchemaFile(file: string, text: string, onlyOurs = fal
     const message = `${file} was not written by sqlite-migrations (it has no "${GENERATED_MARK}" line), so it was left as it is. Remove it to have it kept up to date, or set sqliteMigrations.schemaFile to another path (an empty string turns this off).`;
     return fail(problem('schema-not-ours', message, { file, severity: 'warning' }));
   }
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(temp, text, 'utf8');
-    await fs.rename(temp, file);
-    return ok(true);
   } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    if (isFileSystemError(e)) return fail(problem('schema-write-failed', `${file} could not be written: ${fileSystemAdvice(e, file)}.`, { file, severity: 'warning' }));
+    if (isFileSystemError(e)) return fail(problem('schema-write-failed', `${file} could not be written: ${fileSystemAdvice(e, path.dirname(file))}.`, { file, severity: 'warning' }));
     throw e;
   }
+  // The project's one atomic write: synced temp file, rename, folder synced; a crash leaves the old file or the new one.
+  const written = await writeFileAtomic(file, Buffer.from(text, 'utf8'));
+  if (!written.ok) return fail(problem('schema-write-failed', written.error.message, { file, severity: 'warning' }));
+  return ok(true);
 }
