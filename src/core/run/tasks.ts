@@ -11,6 +11,7 @@ import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptio
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
+import { plural } from '../ledger/summary';
 import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
 import { appliedSchema } from '../schema/applied';
@@ -142,28 +143,33 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
   return await finishWrite(engine, req, run, { ...prepared.value, outcomes, notes });
 }
 
-async function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string, run: TaskRun): Promise<TaskReply> {
-  const prepared = await engine.beforeWrite();
-  if (!prepared.ok) return prepared;
-  const changed = acceptChecksum(engine.conn, version, req.migrations);
-  if (!changed.ok) {
-    await engine.unchanged();
-    return changed;
-  }
-  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [] });
+function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string, run: TaskRun): Promise<TaskReply> {
+  return ledgerWrite(engine, req, run, () => {
+    const changed = acceptChecksum(engine.conn, version, req.migrations);
+    return changed.ok ? ok([]) : changed;
+  });
 }
 
-async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
+function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
+  return ledgerWrite(engine, req, run, () => {
+    const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDownSql);
+    if (!recorded.ok) return recorded;
+    const names = recorded.value.map((m) => m.name);
+    const range = `${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}`;
+    return ok([problem('baselined', `Recorded ${plural(names.length, 'migration')} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${range}.`, { severity: 'info' })]);
+  });
+}
+
+/** A change to the ledger alone (no migration runs): prepared and checked like one, undone preparations when refused. */
+async function ledgerWrite(engine: TaskEngine, req: TaskRequest, run: TaskRun, change: () => Result<Problem[]>): Promise<TaskReply> {
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
-  const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDownSql);
-  if (!recorded.ok) {
+  const notes = change();
+  if (!notes.ok) {
     await engine.unchanged();
-    return recorded;
+    return notes;
   }
-  const names = recorded.value.map((m) => m.name);
-  const note = problem('baselined', `Recorded ${names.length} migration${names.length === 1 ? '' : 's'} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}.`, { severity: 'info' });
-  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [note] });
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: notes.value });
 }
 
 /**
