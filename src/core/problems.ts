@@ -21,7 +21,7 @@ export type ProblemCode =
   // the database file
   | 'no-database' | 'db-not-a-file' | 'db-broken-link' | 'db-hard-links' | 'db-unreadable' | 'db-read-only'
   | 'db-too-large' | 'db-empty' | 'db-truncated' | 'db-not-sqlite' | 'db-bad-page-size' | 'db-corrupt' | 'db-sidecar'
-  | 'db-open-elsewhere' | 'db-busy' | 'db-changed' | 'db-foreign-keys' | 'db-changing' | 'stale-lock' | 'stale-temp'
+  | 'db-replicated' | 'db-open-elsewhere' | 'db-busy' | 'db-changed' | 'db-foreign-keys' | 'db-changing' | 'stale-lock' | 'stale-temp'
   // writing the file and backups
   | 'write-failed' | 'write-unconfirmed' | 'write-note' | 'file-in-use' | 'backup-failed' | 'backup-mismatch'
   | 'backup-missing' | 'backup-no-database' | 'backup-source-modified' | 'backup-damaged' | 'restore-unsupported'

@@ -1,3 +1,4 @@
+import { isLitestreamObject } from '../engine/litestream';
 import { column, scalar, type Connection } from '../engine/connection';
 import { dataLoss, type DataLoss, type TableSnapshot } from './dataloss';
 import type { PlanStep } from './plan';
@@ -38,9 +39,10 @@ export function dryRun(db: Connection, steps: readonly PlanStep[], ctx: RunConte
   }
 }
 
-/** Row count and columns of every ordinary table; SQLite's internal tables (sqlite_sequence, ...) are left out. */
+/** Row count and columns of every ordinary table; SQLite's internal tables (sqlite_sequence, ...) and Litestream's are left out. */
 function snapshot(db: Connection): Map<string, TableSnapshot> {
-  const names = column(db, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+  const names = column(db, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .filter((name) => !isLitestreamObject(String(name)));
   const tables = new Map<string, TableSnapshot>();
   for (const name of names) {
     const table = String(name);

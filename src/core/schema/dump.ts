@@ -1,3 +1,4 @@
+import { isLitestreamObject } from '../engine/litestream';
 import type { Connection } from '../engine/connection';
 
 /** The line every schema file this tool writes carries: a file without it is someone else's (dbmate's, or hand-written). */
@@ -30,7 +31,7 @@ const LEDGER_TABLES = new Set(['schema_migrations', 'schema_migrations_sql']);
 
 export function isForeignObject(name: string, table: string): boolean {
   const lower = [name.toLowerCase(), table.toLowerCase()];
-  return lower.some((n) => LEDGER_TABLES.has(n) || n.startsWith('_litestream_') || n.startsWith('sqlite_'));
+  return lower.some((n) => LEDGER_TABLES.has(n) || isLitestreamObject(n) || n.startsWith('sqlite_'));
 }
 
 /** Shadow tables a virtual table creates for itself; CREATE VIRTUAL TABLE recreates them. */

@@ -9,6 +9,7 @@ import { changesDatabase, type TaskRequest, type TaskResponse } from '../../run/
 import { problem, type TaskEngine } from '../../run/tasks';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
+import { findLitestreamFolder, litestreamTableIn } from '../litestream';
 import type { Owner } from '../folders';
 import type { NodeSqlite } from './nodeSqlite';
 
@@ -63,9 +64,18 @@ export class NativeTask implements TaskEngine {
   /** The backup is made before the first change; older ones are pruned only once a change committed. */
   async beforeWrite(): Promise<Result<Partial<TaskResponse>>> {
     if (!this.existed) return ok({});
+    await this.leaveCheckpointsToLitestream();
     const backup = await this.backup(true);
     if (backup.ok) this.pending = backup.value;
     return backup.ok ? ok({ backup: backup.value }) : backup;
+  }
+
+  /**
+   * Litestream runs the checkpoints of a database it replicates (its own tips say so for writers): one of ours,
+   * after a large migration, could race its copying of the WAL. So this connection never checkpoints it.
+   */
+  private async leaveCheckpointsToLitestream(): Promise<void> {
+    if ((await findLitestreamFolder(this.req.file)) || litestreamTableIn(this.conn)) this.conn.run('PRAGMA wal_autocheckpoint = 0');
   }
 
   /** Nothing changed, so the backup just made is a copy of the database as it still is: not worth a slot. */

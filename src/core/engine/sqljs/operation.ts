@@ -11,6 +11,7 @@ import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
 import { missingDatabaseNote, needsDatabase, noDatabase, ownerChangeRefused, writeDenied } from '../dbpath';
 import { checkNoHolders } from './holders';
+import { findLitestreamFolder, folderEvidence, replicatedRefusal } from '../litestream';
 import { acquireRunLock, LOCK_SUFFIX } from './lock';
 import { runInWorker } from './workerClient';
 import { problem, type ProblemCode } from '../../problems';
@@ -45,6 +46,8 @@ async function whileLocked<T>(config: EngineConfig, now: () => Date, work: (lock
   const st = await fsp.stat(realPath).catch(() => undefined);
   const denied = (await writeDenied(realPath, Boolean(st))) ?? (st ? ownerChangeRefused(realPath, st) : undefined);
   if (denied) return fail([denied]);
+  const replica = await findLitestreamFolder(realPath);
+  if (replica) return fail([replicatedRefusal(realPath, folderEvidence(replica))]);
   const holders = await checkNoHolders(realPath);
   if (!holders.ok) return fail([holders.error]);
   const lock = await acquireRunLock(realPath, config.busyTimeoutMs, now);
@@ -74,7 +77,7 @@ async function readAndRun(config: EngineConfig, task: Task, migrations: readonly
   if (!read.value.snapshot.exists && needsDatabase(task.kind)) {
     return fail([noDatabase(config.databaseFile, task.kind)]);
   }
-  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime(), memoryLimitMB: config.memoryLimitMB };
+  const request = { task, bytes: read.value.bytes, migrations, nowMs: options.now().getTime(), memoryLimitMB: config.memoryLimitMB, replaces: read.value.snapshot.realPath };
   const reply = await runInWorker(request, config.timeLimitMs);
   if (!reply.ok) return fail([reply.error]);
   const response = { ...reply.value, notes: [...notes, ...missingFileNote(read.value, config, Boolean(reply.value.bytes)), ...reply.value.notes] };

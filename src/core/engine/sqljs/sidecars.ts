@@ -5,6 +5,7 @@ import * as fsp from 'fs/promises';
 import type { Stats } from 'fs';
 import { fail, ok, type Result } from '../../model';
 import { problem } from '../../problems';
+import { findLitestreamFolder, replicatedReadRefusal } from '../litestream';
 
 const CHECKPOINT = 'PRAGMA wal_checkpoint(TRUNCATE)';
 
@@ -18,6 +19,9 @@ export async function checkSidecars(dbRealPath: string): Promise<Result<void>> {
   if (findings.length === 0) {
     return ok(undefined);
   }
+  // Under Litestream the usual advice (checkpoint, close the program) would disturb the replication.
+  const replica = await findLitestreamFolder(dbRealPath);
+  if (replica) return fail(replicatedReadRefusal(dbRealPath, replica));
   return fail(problem('db-sidecar', `${dbRealPath} cannot be read or replaced safely: ${findings.join(' ')} Nothing was changed.`, { file: dbRealPath }));
 }
 

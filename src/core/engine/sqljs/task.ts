@@ -12,6 +12,8 @@ import { plainArray, SqlJsConnection } from './connection';
 export interface SqlJsRequest extends TaskRequest {
   readonly bytes: Uint8Array | null;
   readonly read?: FileToRead;
+  /** The file the task's result will replace: refused when Litestream has replicated it (see ../litestream). */
+  readonly replaces?: string;
 }
 
 export interface FileToRead {

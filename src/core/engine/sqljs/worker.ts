@@ -7,6 +7,7 @@ import type { TaskReply } from '../../run/protocol';
 import { runTask } from '../../run/tasks';
 import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
+import { litestreamTableIn, replicatedRefusal, tableEvidence } from '../litestream';
 import { checkFile, snapshotToFile } from './snapshot';
 import { SqlJsTask, type CheckRequest, type SnapshotRequest, type SqlJsRequest } from './task';
 import { problem } from '../../problems';
@@ -46,6 +47,9 @@ async function runSqlJsTask(req: SqlJsRequest): Promise<TaskReply> {
   try {
     // For the whole SQLite library in this worker: a statement that allocates past it fails with "out of memory".
     if (req.memoryLimitMB) task.conn.run(`PRAGMA hard_heap_limit = ${Math.floor(req.memoryLimitMB) * 1024 * 1024}`);
+    // Its folder may be gone (copied elsewhere, or a custom meta-path) while its tables say it replicates the file.
+    const replicaTable = req.replaces && bytes ? litestreamTableIn(task.conn) : undefined;
+    if (replicaTable) return fail(replicatedRefusal(req.replaces!, tableEvidence(replicaTable)));
     const reply = await runTask(task, req);
     if (!req.read || bytes || !reply.ok) return reply;
     return ok({ ...reply.value, notes: [missingDatabaseNote(req.read.file, false), ...reply.value.notes] });
