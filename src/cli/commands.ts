@@ -15,6 +15,7 @@ import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
+import { prepareReset, type Ask } from './reset';
 import { testCommand } from './test';
 
 export interface CliIO {
@@ -24,6 +25,8 @@ export interface CliIO {
   readonly now: () => Date;
   readonly cwd: string;
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+  /** Asks on the terminal (reset's typed confirmation); absent without one. */
+  readonly ask?: Ask;
 }
 
 export const EXIT_OK = 0;
@@ -66,6 +69,11 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
     }
     case 'baseline':
       return report(await engine.baseline(cfg, { to: args.to }, options), args, io, 'baseline');
+    case 'reset': {
+      const source = await prepareReset(cfg, args, io.cwd, io.ask);
+      if (!source.ok) return reportProblems([source.error], args, io);
+      return report(await engine.resetFromSchema(cfg, source.value, options), args, io, 'reset');
+    }
     case 'new':
       return newMigration(cfg, args, io);
     case 'schema':
@@ -120,7 +128,10 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline';
+type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline' | 'reset';
+
+/** Notes that are the result itself: printed with the report, not as problems. */
+const RESULT_NOTES = new Set(['baselined', 'reset-done']);
 
 function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
   if (!result.ok) return reportProblems(result.error, args, io, result.engine);
@@ -139,8 +150,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
     return code;
   }
   const paint = painter(io.color);
-  // A baseline's own note is its result, printed with the report.
-  const notes = r.notes.filter((n) => n.code !== 'baselined');
+  // A baseline's or a reset's own note is its result, printed with the report.
+  const notes = r.notes.filter((n) => !(RESULT_NOTES.has(n.code) && n.severity === 'info'));
   const problems = [...catalogProblems, ...extra, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
@@ -171,7 +182,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
-  if (kind === 'baseline') lines.push(...r.notes.filter((n) => n.code === 'baselined').map((n) => n.message));
+  if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
   lines.push(engineLine(r.engine, paint));

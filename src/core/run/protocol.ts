@@ -4,6 +4,7 @@ import type { CreatedBackup } from '../engine/backups';
 import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
 import type { SchemaDump } from '../schema/applied';
+import type { SchemaSource } from '../schema/reset';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
@@ -50,11 +51,13 @@ export type Task =
   | { readonly kind: 'accept-checksum'; readonly version: string }
   /** Record migrations as applied without running them: adopting a database that already has their schema. */
   | { readonly kind: 'baseline'; readonly options: BaselineOptions }
+  /** `reset --from-schema`: the database recreated from the schema file and baselined at its header's version. */
+  | { readonly kind: 'reset'; readonly schema: SchemaSource }
   /** The engine's SQLite: version, modules, compile options. */
   | { readonly kind: 'describe' };
 
 /** Tasks that change the database file (a dry run changes only a copy). */
-const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline']);
+const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline', 'reset']);
 
 export function changesDatabase(task: Task): boolean {
   return CHANGES_DATABASE.has(task.kind);
