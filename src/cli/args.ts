@@ -33,6 +33,8 @@ export interface CliArgs {
   readonly check: boolean;
   /** up / dry-run: apply without running the migrations' test files before each COMMIT. */
   readonly skipTests: boolean;
+  /** new: the new migration holds the statements that bring the migrations up to the database's schema. */
+  readonly fromDrift: boolean;
   /** reset: recreate the database from the schema file (the one way to reset). */
   readonly fromSchema: boolean;
   /** reset: the schema file to use instead of sqliteMigrations.schemaFile. */
@@ -75,6 +77,7 @@ const OPTIONS = {
   check: { type: 'boolean' },
   'skip-tests': { type: 'boolean' },
   'from-schema': { type: 'boolean' },
+  'from-drift': { type: 'boolean' },
   schema: { type: 'string' },
   yes: { type: 'boolean' },
   junit: { type: 'string' },
@@ -130,6 +133,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     out: values.out,
     check: values.check ?? false,
     fromSchema: values['from-schema'] ?? false,
+    fromDrift: values['from-drift'] ?? false,
     schema: values.schema,
     yes: values.yes ?? false,
     bump,
@@ -190,6 +194,7 @@ function checkCombination(args: CliArgs): string | undefined {
   if ((args.fromSchema || args.schema !== undefined || args.yes) && args.command !== 'reset') {
     return `--${args.fromSchema ? 'from-schema' : args.schema !== undefined ? 'schema' : 'yes'} only applies to "reset"`;
   }
+  if (args.fromDrift && args.command !== 'new') return '--from-drift only applies to "new"';
   if (args.command === 'reset' && !args.fromSchema) return '"reset" needs --from-schema: it recreates the database from the schema file';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
@@ -211,8 +216,9 @@ Commands:
                          is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
-  new <description> [--bump major|minor|patch]
-                         create the next numbered pair from migrations-template/
+  new <description> [--bump major|minor|patch] [--from-drift]
+                         create the next numbered pair from migrations-template/; with
+                         --from-drift it holds what the database has that the migrations lack
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
@@ -290,11 +296,15 @@ Rolls back the last applied migration with its .down.sql file (a backup is made 
   --only SEQ   roll back just SEQ (later ones stay applied)
 
 Example: sqlite-migrations down --steps 2`,
-  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch]
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from-drift]
 
 Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
 NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
 with the next version (--bump, default minor) in its header.
+
+  --from-drift   the up file holds the statements that bring the migrations up to the database's schema
+                 (CREATE for objects only the database has, DROP for ones it lacks, a commented recreate
+                 recipe for a changed table or index) and the down file reverses them; refused without drift
 
 Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify

@@ -7,7 +7,8 @@ import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
 import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
-import { fail, type Problem } from '../core/model';
+import { fail, ok, type Problem, type Result } from '../core/model';
+import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
 import { renderSchema } from '../core/schema/dump';
@@ -75,7 +76,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return report(await engine.resetFromSchema(cfg, source.value, options), args, io, 'reset');
     }
     case 'new':
-      return newMigration(cfg, args, io);
+      return newMigration(cfg, args, io, options);
     case 'schema':
       return schemaCommand(cfg, args, io, options);
     case 'backup':
@@ -231,8 +232,15 @@ function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, 
   return code;
 }
 
-async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
+  let body: DriftMigration | undefined;
+  if (args.fromDrift) {
+    const found = await driftBody(cfg, options);
+    if (!found.ok) return reportProblems(found.error, args, io);
+    body = found.value;
+  }
   const created = await createMigration({
+    body,
     folder: cfg.migrationsFolder,
     templateDir: templateDir(cfg.root),
     description: args.positionals.join(' '),
@@ -245,6 +253,16 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promis
   if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
   else io.out(m.downPath === m.upPath ? `Created ${m.upPath}\n(version ${m.version})\n` : `Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
   return EXIT_OK;
+}
+
+/** `new --from-drift`: the statements for the drift; refused when there is none (or it cannot be computed). */
+async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): Promise<Result<DriftMigration, Problem[]>> {
+  const result = await engine.drift(cfg, options);
+  if (!result.ok) return result;
+  const d = result.value.drift;
+  const body = d && driftMigration(d.database, d.migrations);
+  if (!body) return fail([problem('no-drift', `${cfg.databaseFile} has the schema its applied migrations produce: there is no drift to make a migration of, so nothing was created.`, { file: cfg.databaseFile })]);
+  return ok(body);
 }
 
 /** The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources. */

@@ -52,6 +52,11 @@ export function schema(config: EngineConfig, options: OperationOptions = {}): Pr
   return run(config, { kind: 'schema' }, options);
 }
 
+/** The database's schema beside the one its applied migrations produce (`drift` in the result); read-only. */
+export function drift(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'drift' }, options);
+}
+
 export function verify(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'verify' }, options);
 }

@@ -27,7 +27,7 @@ export type ProblemCode =
   | 'backup-missing' | 'backup-no-database' | 'backup-source-modified' | 'backup-damaged' | 'restore-unsupported'
   // the schema file and drift
   | 'replay-failed' | 'schema-drift' | 'schema-differs' | 'schema-write-failed' | 'schema-not-ours' | 'schema-unusable'
-  | 'reset-unconfirmed' | 'reset-done'
+  | 'reset-unconfirmed' | 'reset-done' | 'no-drift'
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'
   // settings and the editor

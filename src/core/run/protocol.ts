@@ -3,7 +3,7 @@
 import type { CreatedBackup } from '../engine/backups';
 import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
-import type { SchemaDump } from '../schema/applied';
+import type { SchemaComparison, SchemaDump } from '../schema/applied';
 import type { SchemaSource } from '../schema/reset';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
@@ -42,6 +42,8 @@ export type Task =
   | { readonly kind: 'status'; readonly drift?: boolean }
   /** The schema the applied migrations produce, replayed on an empty scratch database. */
   | { readonly kind: 'schema' }
+  /** The database's schema and the one its applied migrations produce, both dumped, with their differences in words. */
+  | { readonly kind: 'drift' }
   | { readonly kind: 'verify' }
   | { readonly kind: 'up'; readonly options: UpOptions }
   | { readonly kind: 'down'; readonly options: DownOptions }
@@ -91,6 +93,8 @@ export interface TaskResponse {
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
   /** The `schema` task: what the applied migrations produce. */
   readonly schema?: SchemaDump;
+  /** The `drift` task: both schemas and what differs. */
+  readonly drift?: SchemaComparison;
   /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */
   readonly ledger?: Ledger;
 }

@@ -89,6 +89,13 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       const schema = await appliedSchema(db, req.migrations, engine.emptyScratch);
       return schema.ok ? withStates(db, req, { schema: schema.value }) : schema;
     }
+    case 'drift': {
+      const replayed = await appliedSchema(db, req.migrations, engine.emptyScratch);
+      if (!replayed.ok) return replayed;
+      const database = dumpSchema(db);
+      const { objects: migrations, head } = replayed.value;
+      return withStates(db, req, { drift: { database, migrations, head, differences: schemaDrift(database, migrations) } });
+    }
     case 'applied-sql':
       return withStates(db, req, { appliedSql: readAppliedSql(db, task.version) });
     case 'dry-run': {
