@@ -52,9 +52,7 @@ export class SchemaDriftWatch implements DriftSource, vscode.Disposable {
   /** The drift now, computed again whatever the cache holds: for the commands that act on it. */
   async current(folder: vscode.WorkspaceFolder): Promise<FolderDrift | undefined> {
     await this.pending;
-    const status = await this.model.folderStatus(folder);
-    const drift = await this.compare(status);
-    return drift;
+    return this.compare(await this.model.folderStatus(folder));
   }
 
   /** One check after another, each after the refresh that started it has read the status. */
