@@ -128,10 +128,10 @@ describe(`sqlite-migrations reset --from-schema (${ENGINE})`, function () {
     assert.equal(sqlite3(db, "SELECT name FROM sqlite_master WHERE name = 'idx_extra';"), 'idx_extra\n');
   });
 
-  it('keeps Litestream\'s tables and works on a database in WAL mode', () => {
+  it('keeps Litestream\'s tables and works on a database in WAL mode (native: sql.js refuses a database Litestream replicates)', function () {
+    if (ENGINE === 'sqljs') this.skip();
     migratedWithRows();
     sqlite3(db, 'PRAGMA journal_mode = WAL; CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER); INSERT INTO _litestream_seq VALUES (1, 7);');
-    if (ENGINE === 'sqljs') sqlite3(db, 'PRAGMA journal_mode = DELETE;');
     const run = cli(root, ['reset', '--from-schema', '--yes']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(sqlite3(db, 'SELECT seq FROM _litestream_seq; SELECT count(*) FROM tasks;'), '7\n0\n');
