@@ -12,6 +12,9 @@ import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
 import { FolderWatchers } from './vscode/watchers';
+import { SchemaDriftWatch } from './vscode/drift';
+import { DriftCommands } from './vscode/driftCommands';
+import { SchemaContentProvider, SCHEMA_SCHEME } from './vscode/schemaContent';
 
 /**
  * What the integration tests reach through `activate()`'s return value: reads of what the user sees, and the
@@ -22,20 +25,25 @@ export interface SqliteMigrationsApi {
   readonly tree: Pick<MigrationsTree, 'getChildren' | 'getTreeItem'>;
   readonly diagnostics: Pick<ChecksumDiagnostics, 'reload'>;
   readonly statusBar: Pick<MigrationsStatusBar, 'update' | 'text' | 'tooltip'>;
+  /** Resolves once the drift checks started by the refreshes so far have ended. */
+  readonly drift: Pick<SchemaDriftWatch, 'settled'>;
 }
 
 export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
   const now = () => new Date();
   const log = vscode.window.createOutputChannel('SQLite Migrations', { log: true });
   const model = new MigrationsModel(now, (problem) => log.error(problem.message));
-  const tree = new MigrationsTree(model);
+  // Drift is found after each refresh, off the extension host's thread, and shown in the tree and the status bar.
+  const drift = new SchemaDriftWatch(model);
+  const schemaContent = new SchemaContentProvider();
+  const tree = new MigrationsTree(model, drift);
   const diagnostics = new ChecksumDiagnostics(model);
   const views = [
     vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
   ];
   // The badge goes on the activity-bar view only: on the Explorer's view it would badge the Explorer icon.
-  const statusBar = new MigrationsStatusBar(model, [views[0]]);
+  const statusBar = new MigrationsStatusBar(model, [views[0]], drift);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
@@ -44,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   context.subscriptions.push(
     log,
     model,
+    drift,
+    schemaContent,
     tree,
     diagnostics,
     statusBar,
@@ -56,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     }),
     ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaContent),
+    ...new DriftCommands(model, drift, schemaContent, reporter, context.extensionUri, now).register(),
     registerShowEngine(model, reporter, log),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
     vscode.commands.registerCommand('sqliteMigrations.openSettings', () =>
@@ -75,11 +87,11 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   // The first status read happens after activation, off its critical path.
   const firstRead = setTimeout(() => model.invalidate(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
-  return testApi(model, tree, diagnostics, statusBar);
+  return testApi(model, tree, diagnostics, statusBar, drift);
 }
 
 /** Only the members named in the interface, bound: the objects themselves stay private to the extension. */
-function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar): SqliteMigrationsApi {
+function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar, drift: SchemaDriftWatch): SqliteMigrationsApi {
   return {
     model: { folders: () => model.folders(), invalidate: (folder) => model.invalidate(folder) },
     tree: { getChildren: (node) => tree.getChildren(node), getTreeItem: (node) => tree.getTreeItem(node) },
@@ -93,6 +105,7 @@ function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: Chec
         return statusBar.tooltip;
       },
     },
+    drift: { settled: () => drift.settled() },
   };
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'backup', 'backups', 'restore', 'test'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -33,6 +33,14 @@ export interface CliArgs {
   readonly check: boolean;
   /** up / dry-run: apply without running the migrations' test files before each COMMIT. */
   readonly skipTests: boolean;
+  /** new: the new migration holds the statements that bring the migrations up to the database's schema. */
+  readonly fromDrift: boolean;
+  /** reset: recreate the database from the schema file (the one way to reset). */
+  readonly fromSchema: boolean;
+  /** reset: the schema file to use instead of sqliteMigrations.schemaFile. */
+  readonly schema?: string;
+  /** reset: go on without the typed confirmation (scripts, CI). */
+  readonly yes: boolean;
   /** test: where to write a JUnit XML report. */
   readonly junit?: string;
   /** Stack traces of unexpected errors on stderr. */
@@ -68,6 +76,10 @@ const OPTIONS = {
   out: { type: 'string' },
   check: { type: 'boolean' },
   'skip-tests': { type: 'boolean' },
+  'from-schema': { type: 'boolean' },
+  'from-drift': { type: 'boolean' },
+  schema: { type: 'string' },
+  yes: { type: 'boolean' },
   junit: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -120,6 +132,10 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     allowModified: values['allow-modified'] ?? false,
     out: values.out,
     check: values.check ?? false,
+    fromSchema: values['from-schema'] ?? false,
+    fromDrift: values['from-drift'] ?? false,
+    schema: values.schema,
+    yes: values.yes ?? false,
     bump,
     ...numbers,
   };
@@ -175,6 +191,11 @@ function checkCombination(args: CliArgs): string | undefined {
   if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
   if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
   if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
+  if ((args.fromSchema || args.schema !== undefined || args.yes) && args.command !== 'reset') {
+    return `--${args.fromSchema ? 'from-schema' : args.schema !== undefined ? 'schema' : 'yes'} only applies to "reset"`;
+  }
+  if (args.fromDrift && args.command !== 'new') return '--from-drift only applies to "new"';
+  if (args.command === 'reset' && !args.fromSchema) return '"reset" needs --from-schema: it recreates the database from the schema file';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -195,8 +216,9 @@ Commands:
                          is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
-  new <description> [--bump major|minor|patch]
-                         create the next numbered pair from migrations-template/
+  new <description> [--bump major|minor|patch] [--from-drift]
+                         create the next numbered pair from migrations-template/; with
+                         --from-drift it holds what the database has that the migrations lack
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
@@ -204,6 +226,10 @@ Commands:
   schema [--out FILE] [--check]
                          the schema the applied migrations produce, as SQL; --check exits 1
                          when the schema file (sqliteMigrations.schemaFile) differs
+  reset --from-schema [--schema FILE] [--yes]
+                         replace the database with an empty one built from the schema file
+                         and baseline it at the version in its header (backup first; asks
+                         you to type the database file's name unless --yes)
   backup                 back up the database now
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
@@ -270,11 +296,15 @@ Rolls back the last applied migration with its .down.sql file (a backup is made 
   --only SEQ   roll back just SEQ (later ones stay applied)
 
 Example: sqlite-migrations down --steps 2`,
-  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch]
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from-drift]
 
 Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
 NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
 with the next version (--bump, default minor) in its header.
+
+  --from-drift   the up file holds the statements that bring the migrations up to the database's schema
+                 (CREATE for objects only the database has, DROP for ones it lacks, a commented recreate
+                 recipe for a changed table or index) and the down file reverses them; refused without drift
 
 Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify
@@ -312,6 +342,18 @@ tables left out), in a stable order, with a header naming the highest applied ve
                schema.sql beside the migrations folder): exit 1 naming the first differing line, 0 when equal
 
 Example: sqlite-migrations schema --check`,
+  reset: `Usage: sqlite-migrations reset --from-schema [--schema FILE] [--yes]
+
+The spec's complete rollback, done safely: backs the database up, then, in one transaction, drops its tables and
+views (SQLite's and Litestream's own are kept), runs the schema file's CREATE statements and records every migration
+up to the version in the file's header as applied, as "baseline" does. If anything fails, nothing is changed.
+The schema file must be one "sqlite-migrations schema" wrote (its header names the version).
+
+  --schema FILE   the schema file (default: sqliteMigrations.schemaFile, schema.sql beside the migrations folder)
+  --yes           do not ask: without it you type the database file's name to go on, and a run without
+                  a terminal is refused
+
+Example: sqlite-migrations reset --from-schema`,
   backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention N]
 
 Backs up the database now, into the backups folder (default: backups/ beside the database).

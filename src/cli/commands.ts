@@ -7,7 +7,8 @@ import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
 import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
-import { fail, type Problem } from '../core/model';
+import { fail, ok, type Problem, type Result } from '../core/model';
+import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
 import { renderSchema } from '../core/schema/dump';
@@ -15,6 +16,7 @@ import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema
 import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
+import { prepareReset, type Ask } from './reset';
 import { testCommand } from './test';
 
 export interface CliIO {
@@ -24,6 +26,8 @@ export interface CliIO {
   readonly now: () => Date;
   readonly cwd: string;
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+  /** Asks on the terminal (reset's typed confirmation); absent without one. */
+  readonly ask?: Ask;
 }
 
 export const EXIT_OK = 0;
@@ -66,8 +70,13 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
     }
     case 'baseline':
       return report(await engine.baseline(cfg, { to: args.to }, options), args, io, 'baseline');
+    case 'reset': {
+      const source = await prepareReset(cfg, args, io.cwd, io.ask);
+      if (!source.ok) return reportProblems([source.error], args, io);
+      return report(await engine.resetFromSchema(cfg, source.value, options), args, io, 'reset');
+    }
     case 'new':
-      return newMigration(cfg, args, io);
+      return newMigration(cfg, args, io, options);
     case 'schema':
       return schemaCommand(cfg, args, io, options);
     case 'backup':
@@ -120,7 +129,10 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline';
+type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline' | 'reset';
+
+/** Notes that are the result itself: printed with the report, not as problems. */
+const RESULT_NOTES = new Set(['baselined', 'reset-done']);
 
 function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
   if (!result.ok) return reportProblems(result.error, args, io, result.engine);
@@ -139,8 +151,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
     return code;
   }
   const paint = painter(io.color);
-  // A baseline's own note is its result, printed with the report.
-  const notes = r.notes.filter((n) => n.code !== 'baselined');
+  // A baseline's or a reset's own note is its result, printed with the report.
+  const notes = r.notes.filter((n) => !(RESULT_NOTES.has(n.code) && n.severity === 'info'));
   const problems = [...catalogProblems, ...extra, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
@@ -171,7 +183,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
-  if (kind === 'baseline') lines.push(...r.notes.filter((n) => n.code === 'baselined').map((n) => n.message));
+  if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
   lines.push(engineLine(r.engine, paint));
@@ -220,8 +232,15 @@ function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, 
   return code;
 }
 
-async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
+  let body: DriftMigration | undefined;
+  if (args.fromDrift) {
+    const found = await driftBody(cfg, options);
+    if (!found.ok) return reportProblems(found.error, args, io);
+    body = found.value;
+  }
   const created = await createMigration({
+    body,
     folder: cfg.migrationsFolder,
     templateDir: templateDir(cfg.root),
     description: args.positionals.join(' '),
@@ -234,6 +253,16 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promis
   if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
   else io.out(m.downPath === m.upPath ? `Created ${m.upPath}\n(version ${m.version})\n` : `Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
   return EXIT_OK;
+}
+
+/** `new --from-drift`: the statements for the drift; refused when there is none (or it cannot be computed). */
+async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): Promise<Result<DriftMigration, Problem[]>> {
+  const result = await engine.drift(cfg, options);
+  if (!result.ok) return result;
+  const d = result.value.drift;
+  const body = d && driftMigration(d.database, d.migrations);
+  if (!body) return fail([problem('no-drift', `${cfg.databaseFile} has the schema its applied migrations produce: there is no drift to make a migration of, so nothing was created.`, { file: cfg.databaseFile })]);
+  return ok(body);
 }
 
 /** The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources. */

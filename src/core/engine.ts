@@ -16,6 +16,7 @@ import { fileSystemProblem, isFileSystemError } from './fsErrors';
 import { problem } from './problems';
 import { renderSchema } from './schema/dump';
 import { writeSchemaFile } from './schema/file';
+import type { SchemaSource } from './schema/reset';
 import { changesDatabase, type BaselineOptions, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
@@ -51,6 +52,11 @@ export function schema(config: EngineConfig, options: OperationOptions = {}): Pr
   return run(config, { kind: 'schema' }, options);
 }
 
+/** The database's schema beside the one its applied migrations produce (`drift` in the result); read-only. */
+export function drift(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'drift' }, options);
+}
+
 export function verify(config: EngineConfig, options: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'verify' }, options);
 }
@@ -78,6 +84,14 @@ export function appliedSql(config: EngineConfig, version: string, options: Opera
 /** Records migrations as applied without running them, after a backup: adopting a database that has their schema. */
 export function baseline(config: EngineConfig, options: BaselineOptions, operation: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'baseline', options }, operation);
+}
+
+/**
+ * Recreates the database from a schema file and records the migrations up to the version in its header as applied,
+ * after a backup (the caller has the user's confirmation).
+ */
+export function resetFromSchema(config: EngineConfig, schema: SchemaSource, options: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'reset', schema }, options);
 }
 
 /** Like Flyway's repair: the ledger takes the applied file's current checksum and text. */

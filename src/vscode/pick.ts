@@ -15,7 +15,7 @@ function folderOf(arg: unknown): vscode.WorkspaceFolder | undefined {
   if (arg instanceof vscode.Uri) return vscode.workspace.getWorkspaceFolder(arg);
   const node = arg as Partial<Node> & { uri?: vscode.Uri; index?: number };
   if (node.kind === 'folder') return node.status?.folder;
-  if (node.kind === 'migration' || node.kind === 'error') return node.folder;
+  if (node.kind === 'migration' || node.kind === 'error' || node.kind === 'drift' || node.kind === 'drift-difference') return node.folder;
   if (node.uri instanceof vscode.Uri && typeof node.index === 'number') return node as vscode.WorkspaceFolder;
   return undefined;
 }

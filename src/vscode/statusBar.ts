@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { engineLabel } from '../core/engine/facts';
 import { summarize, type StatusSummary, type SummaryState } from '../core/ledger/summary';
 import type { FolderStatus, MigrationsModel } from './model';
+import type { DriftSource } from './drift';
 
 /** Most urgent first: with several folders, the bar shows the worst. */
 const ORDER: readonly SummaryState[] = ['problems', 'failed', 'modified', 'pending', 'up to date'];
@@ -25,9 +26,10 @@ export class MigrationsStatusBar implements vscode.Disposable {
   constructor(
     private readonly model: MigrationsModel,
     private readonly views: readonly vscode.TreeView<unknown>[] = [],
+    private readonly drift?: DriftSource,
   ) {
     this.item.name = 'SQLite Migrations';
-    this.subscriptions = [model.onDidChange(() => void this.update())];
+    this.subscriptions = [model.onDidChange(() => void this.update()), ...(drift ? [drift.onDidChange(() => void this.update())] : [])];
   }
 
   async update(): Promise<void> {
@@ -51,7 +53,7 @@ export class MigrationsStatusBar implements vscode.Disposable {
     const worst = [...summaries].sort((a, b) => ORDER.indexOf(a.summary.state) - ORDER.indexOf(b.summary.state))[0].summary;
     const version = summaries.length === 1 ? (worst.version ?? 'empty') : summaries.map((s) => s.summary.version ?? 'empty').join(', ');
     this.item.text = `${ICON[worst.state]} ${version} · ${worst.label}`;
-    this.item.tooltip = summaries.map((s) => folderTooltip(s.folder, s.summary, summaries.length > 1)).join('\n\n');
+    this.item.tooltip = summaries.map((s) => folderTooltip(s.folder, s.summary, summaries.length > 1, this.drift)).join('\n\n');
     const applicable = worst.state === 'pending' || worst.state === 'failed';
     this.item.command = applicable ? 'sqliteMigrations.applyPending' : 'sqliteMigrations.migrations.focus';
     const badge = summaries.reduce((n, s) => n + s.summary.badge, 0);
@@ -77,10 +79,12 @@ export class MigrationsStatusBar implements vscode.Disposable {
   }
 }
 
-function folderTooltip(status: FolderStatus, summary: StatusSummary, named: boolean): string {
+function folderTooltip(status: FolderStatus, summary: StatusSummary, named: boolean, drift?: DriftSource): string {
   const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile, named) : 'the database';
   const head = `${db}: ${summary.version ? `version ${summary.version}` : 'empty'}, ${summary.label}`;
   const engine = status.engine ? `Engine: ${engineLabel(status.engine)}` : undefined;
   const action = summary.state === 'pending' || summary.state === 'failed' ? 'Click to apply.' : undefined;
-  return [head, ...summary.lines, engine, action].filter((l) => l !== undefined).join('\n');
+  const n = drift?.forFolder(status.folder)?.comparison.differences.length;
+  const drifted = n ? `Schema drift: ${n} difference${n === 1 ? '' : 's'} from what the applied migrations produce (see the tree).` : undefined;
+  return [head, ...summary.lines, drifted, engine, action].filter((l) => l !== undefined).join('\n');
 }

@@ -5,6 +5,8 @@ import type { MigrationState } from '../core/ledger/status';
 import { summarize } from '../core/ledger/summary';
 import { compareFileNames } from '../core/migrations/catalog';
 import type { FolderStatus, MigrationsModel } from './model';
+import type { DriftSource } from './drift';
+import { differenceNodes, driftItem, driftNode, type DriftNode } from './driftTree';
 
 /** Tree elements are plain values; `getTreeItem` turns them into what VS Code shows. */
 export type Node =
@@ -12,7 +14,8 @@ export type Node =
   | { readonly kind: 'migration'; readonly folder: vscode.WorkspaceFolder; readonly state: MigrationState; readonly problems: readonly Problem[] }
   | { readonly kind: 'error'; readonly folder: vscode.WorkspaceFolder; readonly problem: Problem }
   /** A file named like a migration that is not used as one (duplicate sequence, bad name, undecodable, orphan down). */
-  | { readonly kind: 'file'; readonly folder: vscode.WorkspaceFolder; readonly file: string; readonly problems: readonly Problem[] };
+  | { readonly kind: 'file'; readonly folder: vscode.WorkspaceFolder; readonly file: string; readonly problems: readonly Problem[] }
+  | DriftNode;
 
 const ICONS: Record<MigrationStatus, [string, string]> = {
   applied: ['pass-filled', 'testing.iconPassed'],
@@ -35,21 +38,32 @@ const LABELS: Record<MigrationStatus, string> = {
 export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly model: MigrationsModel) {
-    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+  constructor(
+    private readonly model: MigrationsModel,
+    /** Drift found after a refresh: shown as a warning item atop its folder. */
+    private readonly drift?: DriftSource,
+  ) {
+    const refresh = () => this.changed.fire(undefined);
+    this.subscriptions = [model.onDidChange(refresh), ...(drift ? [drift.onDidChange(refresh)] : [])];
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node?.kind === 'folder') return folderChildren(node.status);
+    if (node?.kind === 'folder') return this.withDrift(node.status);
+    if (node?.kind === 'drift') return differenceNodes(node);
     if (node) return [];
     // A folder whose only files are unusable still shows them (with their problems), not "No migrations found".
     const shown = (await this.model.folders()).filter(
       (f) => f.states.length > 0 || f.errors.length > 0 || f.problems.some((p) => p.file !== undefined && p.severity !== 'info'),
     );
-    if (shown.length === 1) return folderChildren(shown[0]);
+    if (shown.length === 1) return this.withDrift(shown[0]);
     return shown.map((status) => ({ kind: 'folder', status }));
+  }
+
+  private withDrift(status: FolderStatus): Node[] {
+    const drift = this.drift?.forFolder(status.folder);
+    return [...(drift ? [driftNode(drift)] : []), ...folderChildren(status)];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -62,11 +76,14 @@ export class MigrationsTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         return migrationItem(node.state, node.problems);
       case 'file':
         return fileItem(node.file, node.problems);
+      case 'drift':
+      case 'drift-difference':
+        return driftItem(node);
     }
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

@@ -16,6 +16,8 @@ export interface NewMigrationRequest {
   readonly now?: () => Date;
   /** The folder's layout setting; `auto` writes the layout its files use. */
   readonly layout?: LayoutSetting;
+  /** Statements written below the templates' comments (`new --from-drift`). */
+  readonly body?: { readonly up: string; readonly down: string };
 }
 
 export interface NewMigration {
@@ -57,8 +59,9 @@ export async function createMigration(req: NewMigrationRequest): Promise<Result<
   const version = nextVersion(catalog.migrations, req.bump);
   const files = layoutFiles(folder, catalog.layout, sequenceText, slug.value);
   const values = { version, description, name: files.name, upFile: files.upLabel, downFile: files.downLabel, date: isoDate(now) };
-  const up = fill(templates.value.up, values);
-  const down = fill(templates.value.down, values);
+  const withBody = (text: string, body: string | undefined) => (body ? `${text.trimEnd()}\n\n${body}` : text);
+  const up = withBody(fill(templates.value.up, values), req.body?.up);
+  const down = withBody(fill(templates.value.down, values), req.body?.down);
   const written = await writeLayoutFiles(catalog.layout, files, up, down);
   return written.ok ? ok({ upPath: files.upPath, downPath: files.downPath, sequenceText, version, name: files.name }) : written;
 }

@@ -43,7 +43,7 @@ export function recordBaseline(db: Connection, migrations: readonly Migration[],
   // One transaction, taken for writing at once: all rows or none, and no other run can record one meanwhile.
   db.exec('BEGIN IMMEDIATE');
   try {
-    const recorded = record(db, chosen, now, downSqlOf);
+    const recorded = recordBaselineRows(db, chosen, now, downSqlOf);
     db.exec(recorded.ok ? 'COMMIT' : 'ROLLBACK');
     return recorded;
   } catch (e) {
@@ -52,7 +52,8 @@ export function recordBaseline(db: Connection, migrations: readonly Migration[],
   }
 }
 
-function record(db: Connection, chosen: readonly Migration[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
+/** The baseline's rows, inside the caller's transaction (`reset --from-schema` writes its schema in the same one). */
+export function recordBaselineRows(db: Connection, chosen: readonly Migration[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
   const ledger = ensureLedger(db);
   if (!ledger.ok) return ledger;
   const recorded = chosen.filter((m) => findLedgerRow(db, m.version) !== undefined);

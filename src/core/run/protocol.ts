@@ -3,7 +3,8 @@
 import type { CreatedBackup } from '../engine/backups';
 import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
-import type { SchemaDump } from '../schema/applied';
+import type { SchemaComparison, SchemaDump } from '../schema/applied';
+import type { SchemaSource } from '../schema/reset';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
@@ -41,6 +42,8 @@ export type Task =
   | { readonly kind: 'status'; readonly drift?: boolean }
   /** The schema the applied migrations produce, replayed on an empty scratch database. */
   | { readonly kind: 'schema' }
+  /** The database's schema and the one its applied migrations produce, both dumped, with their differences in words. */
+  | { readonly kind: 'drift' }
   | { readonly kind: 'verify' }
   | { readonly kind: 'up'; readonly options: UpOptions }
   | { readonly kind: 'down'; readonly options: DownOptions }
@@ -50,11 +53,13 @@ export type Task =
   | { readonly kind: 'accept-checksum'; readonly version: string }
   /** Record migrations as applied without running them: adopting a database that already has their schema. */
   | { readonly kind: 'baseline'; readonly options: BaselineOptions }
+  /** `reset --from-schema`: the database recreated from the schema file and baselined at its header's version. */
+  | { readonly kind: 'reset'; readonly schema: SchemaSource }
   /** The engine's SQLite: version, modules, compile options. */
   | { readonly kind: 'describe' };
 
 /** Tasks that change the database file (a dry run changes only a copy). */
-const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline']);
+const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline', 'reset']);
 
 export function changesDatabase(task: Task): boolean {
   return CHANGES_DATABASE.has(task.kind);
@@ -88,6 +93,8 @@ export interface TaskResponse {
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
   /** The `schema` task: what the applied migrations produce. */
   readonly schema?: SchemaDump;
+  /** The `drift` task: both schemas and what differs. */
+  readonly drift?: SchemaComparison;
   /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */
   readonly ledger?: Ledger;
 }

@@ -19,6 +19,7 @@ import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
 import { readDownSql, type OpenScratch } from './replay';
+import { planReset, rebuildFromSchema, type SchemaSource } from '../schema/reset';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -44,7 +45,7 @@ export interface TaskEngine {
 }
 
 /** Tasks that may write: a corrupt file or one with broken foreign keys is refused before them. */
-const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum', 'baseline']);
+const WRITING = new Set(['up', 'down', 'dry-run', 'accept-checksum', 'baseline', 'reset']);
 
 /** Runs one task over an open database. Expected failures come back as values; a lock held too long too. */
 export async function runTask(engine: TaskEngine, req: TaskRequest, onOutcome?: RunContext['onOutcome']): Promise<TaskReply> {
@@ -88,6 +89,13 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       const schema = await appliedSchema(db, req.migrations, engine.emptyScratch);
       return schema.ok ? withStates(db, req, { schema: schema.value }) : schema;
     }
+    case 'drift': {
+      const replayed = await appliedSchema(db, req.migrations, engine.emptyScratch);
+      if (!replayed.ok) return replayed;
+      const database = dumpSchema(db);
+      const { objects: migrations, head } = replayed.value;
+      return withStates(db, req, { drift: { database, migrations, head, differences: schemaDrift(database, migrations) } });
+    }
     case 'applied-sql':
       return withStates(db, req, { appliedSql: readAppliedSql(db, task.version) });
     case 'dry-run': {
@@ -107,6 +115,8 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       return acceptChecksumTask(engine, req, task.version, run);
     case 'baseline':
       return baselineTask(engine, req, task.options.to, run);
+    case 'reset':
+      return resetTask(engine, req, run, task.schema);
     case 'describe':
       return ok({ outcomes: [], notes: [], states: [], facts: { node: process.versions.node, ...describeSqlite(db) } });
   }
@@ -170,6 +180,28 @@ async function ledgerWrite(engine: TaskEngine, req: TaskRequest, run: TaskRun, c
     return notes;
   }
   return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: notes.value });
+}
+
+/**
+ * The schema file is read and vetted before the backup; the drop, the schema and the baseline then go in one
+ * transaction. A schema file that no longer matches the migrations is said after, while the database is still open.
+ */
+async function resetTask(engine: TaskEngine, req: TaskRequest, run: TaskRun, source: SchemaSource): Promise<TaskReply> {
+  const plan = planReset(source, req.migrations);
+  if (!plan.ok) return plan;
+  const prepared = await engine.beforeWrite();
+  if (!prepared.ok) return prepared;
+  const rebuilt = rebuildFromSchema(engine.conn, plan.value, new Date(req.nowMs), readDownSql);
+  if (!rebuilt.ok) {
+    await engine.unchanged();
+    return rebuilt;
+  }
+  const replayed = await appliedSchema(engine.conn, req.migrations, engine.emptyScratch);
+  const drift = replayed.ok ? schemaDrift(dumpSchema(engine.conn), replayed.value.objects) : [];
+  const stale = drift.length
+    ? [problem('schema-drift', `${source.file} differs from what the migrations it names produce: ${drift.join('; ')}.`, { severity: 'warning', file: source.file })]
+    : [];
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes: [], notes: [...rebuilt.value, ...stale] });
 }
 
 /**

@@ -12,6 +12,14 @@ export interface SchemaDump {
   readonly head: SchemaHead | null;
 }
 
+/** The `drift` task's answer: what the database has, what its applied migrations produce, and the differences in words. */
+export interface SchemaComparison {
+  readonly database: SchemaObject[];
+  readonly migrations: SchemaObject[];
+  readonly head: SchemaHead | null;
+  readonly differences: string[];
+}
+
 /**
  * The schema the database's applied migrations produce: their files (or, for an applied migration whose
  * file is gone, the text the ledger kept) applied in sequence order to an empty scratch database, dumped.

@@ -1,0 +1,86 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { createMigration } from '../core/migrations/scaffold';
+import { driftMigration } from '../core/schema/driftSql';
+import type { SchemaDriftWatch } from './drift';
+import { isDriftNode } from './driftTree';
+import type { MigrationsModel } from './model';
+import { pickFolder } from './pick';
+import type { Reporter } from './report';
+import { SchemaContentProvider } from './schemaContent';
+import { templateFolder } from './templates';
+
+export interface FromDriftArgs {
+  /** The new migration's description; asked for when absent. */
+  readonly description?: string;
+}
+
+/** The drift item's actions: compare the two schemas, and write the difference down as a new migration. */
+export class DriftCommands {
+  constructor(
+    private readonly model: MigrationsModel,
+    private readonly drift: SchemaDriftWatch,
+    private readonly content: SchemaContentProvider,
+    private readonly reporter: Reporter,
+    private readonly extensionUri: vscode.Uri,
+    private readonly now: () => Date,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    const r = vscode.commands.registerCommand;
+    return [
+      r('sqliteMigrations.showSchemaDiff', (arg?: unknown) => this.showSchemaDiff(arg)),
+      r('sqliteMigrations.newMigrationFromDrift', (arg?: unknown, args?: FromDriftArgs) => this.newMigrationFromDrift(arg, args)),
+    ];
+  }
+
+  /** Left: what the applied migrations produce; right: what the database has. Returns whether a diff opened. */
+  async showSchemaDiff(arg?: unknown): Promise<boolean> {
+    const folder = isDriftNode(arg) ? arg.folder : await pickFolder(arg);
+    const drift = folder && (await this.drift.current(folder));
+    if (!drift) {
+      void vscode.window.showInformationMessage('No schema drift: the database has the schema its applied migrations produce.');
+      return false;
+    }
+    const [migrations, database] = this.content.show(drift);
+    const title = `Schema: applied migrations ↔ ${path.basename(drift.databaseFile)}`;
+    await vscode.commands.executeCommand('vscode.diff', migrations, database, title, { preview: true });
+    return true;
+  }
+
+  /** The next migration pair, holding what brings the migrations up to the database; opens its up file. */
+  async newMigrationFromDrift(arg?: unknown, args: FromDriftArgs = {}): Promise<vscode.Uri | undefined> {
+    if (!vscode.workspace.isTrusted) return undefined;
+    const folder = isDriftNode(arg) ? arg.folder : await pickFolder(arg);
+    const drift = folder && (await this.drift.current(folder));
+    const body = drift && driftMigration(drift.comparison.database, drift.comparison.migrations);
+    const config = folder && (await this.model.folderStatus(folder)).config;
+    if (!folder || !config || !body) {
+      if (folder) void vscode.window.showInformationMessage('No schema drift: the database has the schema its applied migrations produce, so there is nothing to write down.');
+      return undefined;
+    }
+    const description = args.description ?? (await vscode.window.showInputBox({
+      title: 'New Migration from Drift',
+      prompt: 'Describe the change the database has that the migrations lack',
+      value: 'match the database schema',
+    }));
+    if (!description) return undefined;
+    const created = await createMigration({
+      folder: config.migrationsFolder,
+      templateDir: templateFolder(folder, this.extensionUri),
+      description,
+      bump: 'minor',
+      now: this.now,
+      layout: config.layout,
+      body,
+    });
+    if (!created.ok) {
+      await this.reporter.outcome('New Migration from Drift', { ok: false, error: [created.error] });
+      return undefined;
+    }
+    this.model.invalidate(folder);
+    const uri = vscode.Uri.file(created.value.upPath);
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+}
