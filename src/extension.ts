@@ -11,6 +11,7 @@ import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
+import { TestFileDiagnostics } from './vscode/testFileDiagnostics';
 import { FolderWatchers } from './vscode/watchers';
 
 /**
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     statusBar,
     watchers,
     reports,
+    new TestFileDiagnostics(),
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
