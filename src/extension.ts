@@ -11,6 +11,7 @@ import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
+import { MigrationTestExplorer } from './vscode/testExplorer';
 import { TestFileDiagnostics } from './vscode/testFileDiagnostics';
 import { FolderWatchers } from './vscode/watchers';
 
@@ -23,6 +24,8 @@ export interface SqliteMigrationsApi {
   readonly tree: Pick<MigrationsTree, 'getChildren' | 'getTreeItem'>;
   readonly diagnostics: Pick<ChecksumDiagnostics, 'reload'>;
   readonly statusBar: Pick<MigrationsStatusBar, 'update' | 'text' | 'tooltip'>;
+  /** The Testing view's items, and a run of some (ids) or all of them as its Run button does. */
+  readonly tests: { refresh(): Promise<void>; items: MigrationTestExplorer['snapshot']; run: MigrationTestExplorer['runItems'] };
 }
 
 export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
@@ -40,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
+  const tests = new MigrationTestExplorer(model);
   watchers.reset();
 
   context.subscriptions.push(
@@ -51,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     watchers,
     reports,
     new TestFileDiagnostics(),
+    tests,
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
@@ -77,12 +82,13 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   // The first status read happens after activation, off its critical path.
   const firstRead = setTimeout(() => model.invalidate(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
-  return testApi(model, tree, diagnostics, statusBar);
+  return testApi(model, tree, diagnostics, statusBar, tests);
 }
 
 /** Only the members named in the interface, bound: the objects themselves stay private to the extension. */
-function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar): SqliteMigrationsApi {
+function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar, tests: MigrationTestExplorer): SqliteMigrationsApi {
   return {
+    tests: { refresh: () => tests.refresh(), items: () => tests.snapshot(), run: (ids) => tests.runItems(ids) },
     model: { folders: () => model.folders(), invalidate: (folder) => model.invalidate(folder) },
     tree: { getChildren: (node) => tree.getChildren(node), getTreeItem: (node) => tree.getTreeItem(node) },
     diagnostics: { reload: () => diagnostics.reload() },

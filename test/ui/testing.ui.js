@@ -1,0 +1,49 @@
+// Browser-level test: the Testing view with the migrations' test files. Two test files (one assertion broken),
+// Run All from the palette, then the view shows passed and failed items; screenshot into the artifacts folder.
+// Run by test/host/run-tests.js --ui.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const LONG = 60_000;
+const SHORT = 20_000;
+
+function writeTests(workspace) {
+  const dir = path.join(workspace, 'migrations');
+  fs.writeFileSync(path.join(dir, '001_create_users.test.sql'), "INSERT INTO users (name) VALUES ('ada');\n-- expect: 1\nSELECT count(*) FROM users;\n-- expect-error: NOT NULL\nINSERT INTO users (name) VALUES (NULL);\n");
+  // Line 4's assertion is wrong on purpose: the column is there, so it has one row.
+  fs.writeFileSync(path.join(dir, '002_add_user_email.test.sql'), "-- expect-rows: 1\nSELECT name FROM pragma_table_info('users') WHERE name = 'email';\n-- expect: 0\nSELECT count(*) FROM pragma_table_info('users') WHERE name = 'email';\n");
+}
+
+async function palette(page, title) {
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await quickInput.waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.type(title);
+  await quickInput.locator(`.monaco-list-row[aria-label*="${title}"]`).first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+}
+
+module.exports = async function testingUi({ page, workspace, screenshot }) {
+  writeTests(workspace);
+  // The extension activates on the migrations folder; its items appear once it has read the test files.
+  await page.locator('.activitybar a.action-label[aria-label^="SQLite Migrations"]').waitFor({ state: 'visible', timeout: LONG });
+  await palette(page, 'Testing: Focus on Test Explorer View');
+  const view = page.locator('.part.sidebar');
+  await view.locator('.monaco-list-row', { hasText: '002_add_user_email.test.sql' }).first().waitFor({ state: 'visible', timeout: LONG });
+  await palette(page, 'Test: Run All Tests');
+  await view.locator('.monaco-list-row .codicon-testing-failed-icon').first().waitFor({ state: 'visible', timeout: LONG });
+  await view.locator('.monaco-list-row .codicon-testing-passed-icon').first().waitFor({ state: 'visible', timeout: LONG });
+  // Open the failed file's item so its failing assertion shows beside the passing ones.
+  const failedFile = view.locator('.monaco-list-row', { hasText: '002_add_user_email.test.sql' }).first();
+  if ((await failedFile.getAttribute('aria-expanded')) === 'false') await failedFile.locator('.monaco-tl-twistie').click();
+  const broken = view.locator('.monaco-list-row', { hasText: 'expect: 0' }).first();
+  await broken.waitFor({ state: 'visible', timeout: SHORT });
+  await broken.locator('.codicon-testing-failed-icon').waitFor({ state: 'visible', timeout: SHORT });
+  await view.locator('.monaco-list-row', { hasText: '001_create_users: reversible' }).locator('.codicon-testing-passed-icon').waitFor({ state: 'visible', timeout: SHORT });
+  await page.mouse.move(900, 720);
+  await page.waitForTimeout(300);
+  await screenshot('testing-view');
+};
