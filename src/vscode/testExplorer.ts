@@ -78,7 +78,8 @@ export class MigrationTestExplorer implements vscode.Disposable {
         const error = typeof item.error === 'string' ? item.error : item.error?.value;
         out.push({ id: item.id, label: item.label, ...(item.range ? { line: item.range.start.line + 1 } : {}), ...(error ? { error } : {}), children: walk(item.children) });
       });
-      return out.sort((a, b) => a.id.localeCompare(b.id));
+      // As the view orders them: files and migrations by name, assertions by line.
+      return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
     };
     return walk(this.controller.items);
   }
