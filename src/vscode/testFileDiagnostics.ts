@@ -36,13 +36,14 @@ export class TestFileDiagnostics implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    if (!isMigrationTestFile(doc.uri)) return;
+    if (!looksLikeTestFile(doc.uri)) return;
     const key = doc.uri.toString();
     this.debounce.trigger(key, () => this.check(doc));
   }
 
   private check(doc: vscode.TextDocument): void {
-    if (!isMigrationTestFile(doc.uri)) return;
+    // No longer a test file (the migrations folder setting changed): its old marks go.
+    if (!isMigrationTestFile(doc.uri)) return void (doc.uri.scheme === 'file' && this.collection.delete(doc.uri));
     const file = doc.uri.fsPath;
     const diagnostics = testFileProblems(doc.getText(), file, path.basename(file)).map((p) => {
       const line = Math.max(0, (p.line ?? 1) - 1);
@@ -61,12 +62,16 @@ export class TestFileDiagnostics implements vscode.Disposable {
   }
 }
 
-/** A test file in a workspace folder's migrations folder: NAME.test.sql, or Diesel's test.sql in a migration's folder. */
-export function isMigrationTestFile(uri: vscode.Uri): boolean {
+/** Named like a test file: the cheap check made on every keystroke, before the settings are read. */
+function looksLikeTestFile(uri: vscode.Uri): boolean {
   if (uri.scheme !== 'file') return false;
   const name = path.basename(uri.fsPath);
-  const dieselTest = name === 'test.sql' && isDieselFolderName(path.basename(path.dirname(uri.fsPath)));
-  if (!isTestFileName(name) && !dieselTest) return false;
+  return isTestFileName(name) || (name === 'test.sql' && isDieselFolderName(path.basename(path.dirname(uri.fsPath))));
+}
+
+/** A test file in a workspace folder's migrations folder: NAME.test.sql, or Diesel's test.sql in a migration's folder. */
+export function isMigrationTestFile(uri: vscode.Uri): boolean {
+  if (!looksLikeTestFile(uri)) return false;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const config = folder && folderConfig(folder);
   return Boolean(config?.ok && isInside(config.value.migrationsFolder, uri.fsPath));

@@ -94,4 +94,14 @@ describe('vscode: test file diagnostics (fake vscode)', () => {
     assert.equal(marks('db/migrations/misc/test.sql'), undefined, 'test.sql is a test file only in a Diesel migration folder');
     assert.equal(lines('db/migrations/2024-01-01-000000_init/test.sql').length, 1, "Diesel's test.sql in a migration's folder is one");
   });
+
+  it('drops the marks of a file that stops being a test file when the migrations folder setting changes', async () => {
+    const d = doc('db/migrations/001_t.test.sql', BAD);
+    disposables.push(new TestFileDiagnostics(10));
+    assert.equal(lines('db/migrations/001_t.test.sql').length, 5);
+    fake.settings = { 'sqliteMigrations.migrationsFolder': 'elsewhere' };
+    fake.onDidChangeTextDocument.fire({ document: d });
+    await wait(40);
+    assert.equal(marks('db/migrations/001_t.test.sql'), undefined);
+  });
 });
