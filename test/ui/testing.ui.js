@@ -1,5 +1,6 @@
 // Browser-level test: the Testing view with the migrations' test files. Two test files (one assertion broken),
-// Run All from the palette, then the view shows passed and failed items; screenshot into the artifacts folder.
+// Run All from the palette, then the view shows passed and failed items, and the failure its expected/actual diff;
+// screenshots into the artifacts folder.
 // Run by test/host/run-tests.js --ui.
 'use strict';
 
@@ -29,8 +30,10 @@ async function palette(page, title) {
 module.exports = async function testingUi({ page, workspace, screenshot }) {
   writeTests(workspace);
   // The extension activates on the migrations folder; its items appear once it has read the test files.
-  await page.locator('.activitybar a.action-label[aria-label^="SQLite Migrations"]').waitFor({ state: 'visible', timeout: LONG });
-  await palette(page, 'Testing: Focus on Test Explorer View');
+  // The Testing view's icon appears once a test controller exists: the extension has made its own.
+  const testing = page.locator('.activitybar a.action-label[aria-label^="Testing"]');
+  await testing.waitFor({ state: 'visible', timeout: LONG });
+  await testing.click();
   const view = page.locator('.part.sidebar');
   await view.locator('.monaco-list-row', { hasText: '002_add_user_email.test.sql' }).first().waitFor({ state: 'visible', timeout: LONG });
   await palette(page, 'Test: Run All Tests');
@@ -46,4 +49,15 @@ module.exports = async function testingUi({ page, workspace, screenshot }) {
   await page.mouse.move(900, 720);
   await page.waitForTimeout(300);
   await screenshot('testing-view');
+  // The failure with its expected and actual: "Go to Next Test Failure" opens the Test Results panel on the
+  // failed assertion; its message there (file:line, expected, actual) opens as a diff of the two.
+  await palette(page, 'Test: Go to Next Test Failure');
+  const results = page.locator('.part.panel');
+  const message = results.locator('.monaco-list-row', { hasText: '002_add_user_email.test.sql:4: expect: 0: expected 0, actual 1' }).first();
+  if (!(await message.isVisible())) await results.locator('.monaco-list-row', { hasText: /^expect: 0/ }).first().locator('.monaco-tl-twistie').click();
+  await message.waitFor({ state: 'visible', timeout: SHORT });
+  await message.click();
+  await results.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.waitForTimeout(500);
+  await screenshot('testing-failure-diff');
 };
