@@ -65,9 +65,8 @@ suite('Test Explorer: the migrations\' test files', () => {
     assert.equal(lines[22], '-- expect: 1|1', 'line 23 is the "completed" counter check');
     lines[22] = '-- expect: 1|2';
     fs.writeFileSync(target, lines.join('\n'));
-    // The watcher's refresh picks the edit up; the item's label follows the file.
+    // The folder's watcher tells the model, and the items follow the file without being asked to refresh.
     await eventually(async () => {
-      await tests.refresh();
       const item = tests.items().find((i) => i.id === `test:${target}`)?.children.find((c) => c.id === `${target}:24`);
       assert.equal(item?.label, 'expect: 1|2');
     }, 'the edited assertion in the Test Explorer');
