@@ -11,6 +11,8 @@ import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
+import { MigrationTestExplorer } from './vscode/testExplorer';
+import { TestFileDiagnostics } from './vscode/testFileDiagnostics';
 import { FolderWatchers } from './vscode/watchers';
 import { SchemaDriftWatch } from './vscode/drift';
 import { DriftCommands } from './vscode/driftCommands';
@@ -27,6 +29,8 @@ export interface SqliteMigrationsApi {
   readonly statusBar: Pick<MigrationsStatusBar, 'update' | 'text' | 'tooltip'>;
   /** Resolves once the drift checks started by the refreshes so far have ended. */
   readonly drift: Pick<SchemaDriftWatch, 'settled'>;
+  /** The Testing view's items, and a run of some (ids) or all of them as its Run button does. */
+  readonly tests: { refresh(): Promise<void>; items: MigrationTestExplorer['snapshot']; run: MigrationTestExplorer['runItems'] };
 }
 
 export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi {
@@ -47,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
+  const tests = new MigrationTestExplorer(model);
   watchers.reset();
 
   context.subscriptions.push(
@@ -59,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     statusBar,
     watchers,
     reports,
+    new TestFileDiagnostics(),
+    tests,
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
@@ -87,12 +94,13 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   // The first status read happens after activation, off its critical path.
   const firstRead = setTimeout(() => model.invalidate(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
-  return testApi(model, tree, diagnostics, statusBar, drift);
+  return testApi(model, tree, diagnostics, statusBar, drift, tests);
 }
 
 /** Only the members named in the interface, bound: the objects themselves stay private to the extension. */
-function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar, drift: SchemaDriftWatch): SqliteMigrationsApi {
+function testApi(model: MigrationsModel, tree: MigrationsTree, diagnostics: ChecksumDiagnostics, statusBar: MigrationsStatusBar, drift: SchemaDriftWatch, tests: MigrationTestExplorer): SqliteMigrationsApi {
   return {
+    tests: { refresh: () => tests.refresh(), items: () => tests.snapshot(), run: (ids) => tests.runItems(ids) },
     model: { folders: () => model.folders(), invalidate: (folder) => model.invalidate(folder) },
     tree: { getChildren: (node) => tree.getChildren(node), getTreeItem: (node) => tree.getTreeItem(node) },
     diagnostics: { reload: () => diagnostics.reload() },

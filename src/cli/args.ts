@@ -43,6 +43,10 @@ export interface CliArgs {
   readonly yes: boolean;
   /** test: where to write a JUnit XML report. */
   readonly junit?: string;
+  /** test: run on a scratch copy of the database's current state (its pending migrations only). */
+  readonly fromDb: boolean;
+  /** new: also create the migration's test file (NAME.test.sql) from a template. */
+  readonly withTest: boolean;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
 }
@@ -81,6 +85,8 @@ const OPTIONS = {
   schema: { type: 'string' },
   yes: { type: 'boolean' },
   junit: { type: 'string' },
+  'from-db': { type: 'boolean' },
+  test: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -129,6 +135,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
     skipTests: values['skip-tests'] ?? false,
+    fromDb: values['from-db'] ?? false,
+    withTest: values.test ?? false,
     allowModified: values['allow-modified'] ?? false,
     out: values.out,
     check: values.check ?? false,
@@ -196,6 +204,8 @@ function checkCombination(args: CliArgs): string | undefined {
   }
   if (args.fromDrift && args.command !== 'new') return '--from-drift only applies to "new"';
   if (args.command === 'reset' && !args.fromSchema) return '"reset" needs --from-schema: it recreates the database from the schema file';
+  if (args.fromDb && args.command !== 'test') return '--from-db only applies to "test"';
+  if (args.withTest && args.command !== 'new') return '--test only applies to "new"';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -216,9 +226,10 @@ Commands:
                          is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
-  new <description> [--bump major|minor|patch] [--from-drift]
+  new <description> [--bump major|minor|patch] [--from-drift] [--test]
                          create the next numbered pair from migrations-template/; with
                          --from-drift it holds what the database has that the migrations lack
+                         (--test: also NAME.test.sql, a template of the annotations)
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
@@ -234,9 +245,11 @@ Commands:
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
                          (the current file is backed up first)
-  test [--junit FILE]    apply every migration from empty to a scratch in-memory database,
+  test [--junit FILE] [--from-db]
+                         apply every migration from empty to a scratch in-memory database,
                          run each one's NAME.test.sql after it and check every down file
-                         undoes its up file; the database file is never opened
+                         undoes its up file; the database file is never opened (--from-db:
+                         the pending migrations on a copy of the database, which is only read)
 
 Options:
   --db FILE              database file (default: sqliteMigrations.databaseFile in
@@ -296,11 +309,12 @@ Rolls back the last applied migration with its .down.sql file (a backup is made 
   --only SEQ   roll back just SEQ (later ones stay applied)
 
 Example: sqlite-migrations down --steps 2`,
-  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from-drift]
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from-drift] [--test]
 
 Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
 NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
-with the next version (--bump, default minor) in its header.
+with the next version (--bump, default minor) in its header. --test also creates its test file
+(NNN_description.test.sql beside it), a template with a commented example of each annotation.
 
   --from-drift   the up file holds the statements that bring the migrations up to the database's schema
                  (CREATE for objects only the database has, DROP for ones it lacks, a commented recreate
@@ -370,12 +384,15 @@ Puts a backup back in place of the database; the current file is backed up first
 path, or the name of a file in the backups folder (as "sqlite-migrations backups" lists them).
 
 Example: sqlite-migrations backups, then sqlite-migrations restore NAME with a name it listed`,
-  test: `Usage: sqlite-migrations test [--junit FILE] [--json]
+  test: `Usage: sqlite-migrations test [--junit FILE] [--from-db] [--json]
 
-Applies every migration in order from empty to a scratch in-memory database (sql.js), runs each migration's
+Applies every migration in order from empty to a scratch in-memory database (the chosen engine's: node:sqlite
+or sql.js), runs each migration's
 test file (NAME.test.sql beside it; Diesel: test.sql in its folder) right after it inside a savepoint that is
 rolled back, then rolls back each migration that has a down file and checks the schema is exactly what it
-was before its up file ran. The database file is never opened.
+was before its up file ran. The database file is never opened. With --from-db the same runs on a scratch
+copy of the database as it is now, for its pending migrations only: what the next "up" would meet. The
+database file is only read.
 
 Annotations, each on the line before its statement:
   -- expect: VALUE          one row, one column, equal to VALUE as text (NULL for null)
@@ -386,6 +403,7 @@ Annotations, each on the line before its statement:
 A statement without an annotation is setup and must succeed.
 
   --junit FILE   also write a JUnit XML report to FILE
+  --from-db      start from a copy of the database instead of empty (pending migrations only)
 
 Exit codes: 0 all passed, 1 a test or reversibility check failed, 2 unusable input (a test file
 with an unknown annotation or a bad value, migration files with naming errors, no migrations folder).

@@ -86,7 +86,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
     case 'restore':
       return restore(cfg, args, io, options);
     case 'test':
-      return testCommand(cfg, args, io);
+      return testCommand(cfg, args, io, options);
   }
 }
 
@@ -247,11 +247,15 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
     bump: args.bump,
     now: io.now,
     layout: cfg.layout,
+    ...(args.withTest ? { testTemplate: path.join(templateDir(cfg.root, 'test.sql'), 'test.sql') } : {}),
   });
   if (!created.ok) return reportProblems([created.error], args, io);
   const m = created.value;
   if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
-  else io.out(m.downPath === m.upPath ? `Created ${m.upPath}\n(version ${m.version})\n` : `Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
+  else {
+    const files = [...new Set([m.upPath, m.downPath]), ...(m.testPath ? [m.testPath] : [])];
+    io.out(`Created ${files.join('\n        ')}\n(version ${m.version})\n`);
+  }
   return EXIT_OK;
 }
 
@@ -265,14 +269,17 @@ async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): P
   return ok(body);
 }
 
-/** The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources. */
-export function templateDir(root: string): string {
+/**
+ * The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources.
+ * `file`: the template looked for (a workspace's own folder may hold up.sql and down.sql but no test.sql).
+ */
+export function templateDir(root: string, file = 'up.sql'): string {
   const candidates = [
     path.join(root, 'migrations-template'),
     path.join(__dirname, '..', 'migrations-template'),
     path.join(__dirname, '..', '..', '..', 'migrations-template'),
   ];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'up.sql'))) ?? candidates[1];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, file))) ?? candidates[1];
 }
 
 /** `schema`: print it, write it (--out), or compare it with the schema file (--check). */

@@ -1,26 +1,39 @@
-// `sqlite-migrations test`: the migrations' own tests and reversibility checks on a scratch in-memory database.
-// The real database is never opened; the result is the same wherever it runs, which is what CI needs.
+// `sqlite-migrations test`: the migrations' own tests and reversibility checks on a scratch in-memory database of
+// the chosen engine. The real database is never opened (--from-db: only read, into a scratch copy); the result is
+// the same wherever it runs, which is what CI needs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineConfig } from '../core/config';
+import * as engine from '../core/engine';
+import type { EngineName } from '../core/engine/connection';
 import { discoverMigrations } from '../core/migrations/catalog';
-import { scratchDatabase } from '../core/run/replay';
-import { runSuite, type SuiteReport } from '../core/testing/suite';
+import type { Problem } from '../core/model';
+import type { SuiteReport } from '../core/testing/suite';
 import type { CliArgs } from './args';
 import type { CliIO } from './commands';
 import { painter, problemLine } from './format';
 import { junitXml } from './junit';
 
-export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+/** The engine stopped or failed while the tests ran: a failed run (exit 1), not unusable input. */
+const RUN_FAILURES = new Set(['time-limit', 'memory-limit', 'native-exit', 'worker-exit', 'worker-error', 'db-busy']);
+
+export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const catalog = await discoverMigrations(cfg.migrationsFolder, undefined, cfg.layout);
   const unusable = catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error').map((p) => ({ ...p, severity: 'error' as const }));
-  if (unusable.length) return finish({ tests: [], reversibility: [], failures: [], problems: unusable }, args, io);
-  const db = await scratchDatabase();
-  try {
-    return finish(runSuite(db, catalog.migrations, { now: io.now }), args, io);
-  } finally {
-    db.close();
+  if (unusable.length) return finish(empty({ problems: unusable }), undefined, args, io);
+  const outcome = await engine.testMigrations(cfg, args.fromDb, options);
+  if (!outcome.ok) {
+    const failures = outcome.error.filter((p) => RUN_FAILURES.has(p.code));
+    return finish(empty({ failures, problems: outcome.error.filter((p) => !RUN_FAILURES.has(p.code)) }), outcome.engine, args, io);
   }
+  const suite = outcome.value.suite ?? empty({});
+  // The engine's own notes (a fallback to sql.js, a database that does not exist yet) are said, not counted.
+  for (const note of outcome.value.notes) if (!args.json) io.err(problemLine(note, painter(io.color)) + '\n');
+  return finish(suite, outcome.value.engine, args, io);
+}
+
+function empty(parts: { failures?: Problem[]; problems?: Problem[] }): SuiteReport {
+  return { tests: [], reversibility: [], failures: parts.failures ?? [], problems: parts.problems ?? [] };
 }
 
 function exitCode(r: SuiteReport): number {
@@ -29,7 +42,7 @@ function exitCode(r: SuiteReport): number {
   return failed ? 1 : 0;
 }
 
-function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
+function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArgs, io: CliIO): number {
   const code = exitCode(r);
   if (args.junit) {
     const file = path.resolve(io.cwd, args.junit);
@@ -43,7 +56,7 @@ function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
   }
   if (args.json) {
     const tests = r.tests.map((t) => ({ migration: t.migration, file: t.file, line: t.line, name: t.name, status: t.status, expected: t.expected, actual: t.actual }));
-    io.out(JSON.stringify({ engine: 'sqljs', ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures] }, null, 2) + '\n');
+    io.out(JSON.stringify({ engine: engineName ?? null, ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures] }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
@@ -59,7 +72,8 @@ function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
   }
   const failed = r.tests.filter((t) => t.status !== 'passed').length + r.reversibility.filter((x) => x.status === 'failed').length;
   const total = r.tests.length + r.reversibility.length;
-  if (code !== 2) lines.push(`${total - failed} of ${total} passed${failed ? `, ${failed} failed` : ''}.`, paint.dim('Engine: sql.js (a scratch in-memory database; the database file was not opened)'));
+  const where = args.fromDb ? 'a scratch copy of the database; the database file was only read' : 'a scratch in-memory database; the database file was not opened';
+  if (code !== 2) lines.push(`${total - failed} of ${total} passed${failed ? `, ${failed} failed` : ''}.`, paint.dim(`Engine: ${engineName === 'native' ? 'native (node:sqlite)' : 'sql.js'} (${where})`));
   if (lines.length) io.out(lines.join('\n') + '\n');
   return code;
 }

@@ -26,6 +26,8 @@ export interface EngineConfig {
   readonly layout: LayoutSetting;
   /** Where `up`, `down` and `baseline` write the schema the applied migrations produce; null: not kept. */
   readonly schemaFile: string | null;
+  /** Whether `up`, its dry run and the editor's Apply run each migration's test file before its COMMIT. */
+  readonly runTestsBeforeCommit: boolean;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -47,6 +49,7 @@ export interface UserSettings {
   layout?: LayoutSetting;
   /** Absent: `schema.sql` beside the migrations folder; empty: no schema file. */
   schemaFile?: string;
+  runTestsBeforeCommit?: boolean;
 }
 
 export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
@@ -59,6 +62,7 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile
   engine: 'auto',
   busyTimeoutSeconds: 5,
   layout: 'auto',
+  runTestsBeforeCommit: true,
 };
 
 const SECTION = 'sqliteMigrations.';
@@ -105,6 +109,7 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
+    runTestsBeforeCommit: settings.runTestsBeforeCommit ?? DEFAULTS.runTestsBeforeCommit,
   };
 }
 
@@ -160,6 +165,7 @@ const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engin
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
 const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
+const BOOLEAN_KEYS = ['runTestsBeforeCommit'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
   const settings: UserSettings = {};
@@ -167,13 +173,13 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     return ok(settings);
   }
   const values = parsed as Record<string, unknown>;
-  for (const key of [...STRING_KEYS, ...NUMBER_KEYS]) {
+  for (const key of [...STRING_KEYS, ...NUMBER_KEYS, ...BOOLEAN_KEYS]) {
     const value = values[SECTION + key];
     // A null schemaFile is the editor's default: schema.sql beside the migrations folder.
     if (value === undefined || (value === null && key === 'schemaFile')) continue;
-    const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : 'number';
+    const wanted = (STRING_KEYS as readonly string[]).includes(key) ? 'string' : (BOOLEAN_KEYS as readonly string[]).includes(key) ? 'boolean' : 'number';
     if (typeof value !== wanted || (wanted === 'number' && !(Number(value) >= 0))) {
-      const message = `${file}: "${SECTION}${key}" must be a ${wanted === 'number' ? 'non-negative number' : 'string'}`;
+      const message = `${file}: "${SECTION}${key}" must be ${{ number: 'a non-negative number', string: 'a string', boolean: 'true or false' }[wanted]}`;
       return fail(problem('bad-settings', message, { file }));
     }
     const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);

@@ -62,7 +62,7 @@ export function verify(config: EngineConfig, options: OperationOptions = {}): Pr
 }
 
 export function migrateUp(config: EngineConfig, up: UpOptions, options: OperationOptions = {}): Promise<OperationOutcome> {
-  return run(config, { kind: 'up', options: up }, options);
+  return run(config, { kind: 'up', options: withTestSetting(config, up) }, options);
 }
 
 export function migrateDown(config: EngineConfig, down: DownOptions, options: OperationOptions = {}): Promise<OperationOutcome> {
@@ -70,7 +70,20 @@ export function migrateDown(config: EngineConfig, down: DownOptions, options: Op
 }
 
 export function dryRunUp(config: EngineConfig, up: UpOptions, options: OperationOptions = {}): Promise<OperationOutcome> {
-  return run(config, { kind: 'dry-run', direction: 'up', options: up }, options);
+  return run(config, { kind: 'dry-run', direction: 'up', options: withTestSetting(config, up) }, options);
+}
+
+/** sqliteMigrations.runTestsBeforeCommit off is --skip-tests for every apply, in the editor and the CLI alike. */
+function withTestSetting(config: EngineConfig, up: UpOptions): UpOptions {
+  return config.runTestsBeforeCommit ? up : { ...up, skipTests: true };
+}
+
+/**
+ * The migrations' test files and reversibility checks (`suite` in the result), on the chosen engine: on an empty
+ * in-memory database, or with `fromDb` on a scratch copy of the database (pending migrations only). Never writes it.
+ */
+export function testMigrations(config: EngineConfig, fromDb: boolean, options: OperationOptions = {}): Promise<OperationOutcome> {
+  return run(config, { kind: 'test', fromDb }, options);
 }
 
 export function dryRunDown(config: EngineConfig, down: DownOptions, options: OperationOptions = {}): Promise<OperationOutcome> {

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import * as engine from '../core/engine';
 import type { Bump } from '../core/migrations/semver';
@@ -13,6 +14,8 @@ import type { ConfirmOptions } from './commands';
 export interface NewMigrationArgs {
   readonly description?: string;
   readonly bump?: Bump;
+  /** Also create NAME.test.sql from the template; asked when the description is asked, else false. */
+  readonly withTest?: boolean;
 }
 
 /** Commands that work on migration files: create, open, compare, and the quick fixes for edited ones. */
@@ -46,6 +49,9 @@ export class FileCommands {
     if (!description) return undefined;
     const bump = args.bump ?? (await askBump());
     if (!bump) return undefined;
+    // Called with a description (a test, "move this edit"): no more questions.
+    const withTest = args.withTest ?? (args.description === undefined ? await askTestFile() : false);
+    if (withTest === undefined) return undefined;
     const created = await createMigration({
       folder: config.migrationsFolder,
       templateDir: templateFolder(folder, this.extensionUri),
@@ -53,6 +59,7 @@ export class FileCommands {
       bump,
       now: this.now,
       layout: config.layout,
+      ...(withTest ? { testTemplate: path.join(templateFolder(folder, this.extensionUri, 'test.sql'), 'test.sql') } : {}),
     });
     if (!created.ok) {
       await this.reporter.outcome('New Migration', { ok: false, error: [created.error] });
@@ -148,6 +155,17 @@ async function askBump(): Promise<Bump | undefined> {
     { title: 'New Migration: version bump' },
   );
   return picked?.bump;
+}
+
+async function askTestFile(): Promise<boolean | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'With a test file', description: 'also NAME.test.sql: checks run after the migration, with an example of each annotation', withTest: true },
+      { label: 'Without a test file', description: 'just the up and down files', withTest: false },
+    ],
+    { title: 'New Migration: test file' },
+  );
+  return picked?.withTest;
 }
 
 /** Lines of `current` that are not in `original`: what the user added to an applied migration. */

@@ -21,4 +21,17 @@ suite('Untrusted workspace @untrusted', () => {
     assert.equal(fs.existsSync(dbPath()), false, 'no database file may appear');
     assert.equal(fs.existsSync(inWorkspace('migrations', '003_sneaky.sql')), false);
   });
+
+  test('the Testing view lists the reversibility checks but runs no SQL: each item errors with the reason', async () => {
+    const tests = (await api()).tests;
+    await tests.refresh();
+    assert.deepEqual(tests.items().map((i) => i.label), ['001_create_users: reversible', '002_add_user_email: reversible']);
+    const records = await tests.run();
+    assert.equal(records.length, 2);
+    for (const r of records) {
+      assert.equal(r.state, 'errored');
+      assert.match(r.messages[0].message, /This workspace is not trusted/);
+    }
+    assert.equal(fs.existsSync(dbPath()), false);
+  });
 });

@@ -93,7 +93,7 @@ async function applyFromContextMenu(page, view, workspace, screenshot) {
   await shoot(page, screenshot, '2-applied');
 }
 
-/** Step 3: F1 → New Migration → description → "minor" opens the new up file. */
+/** Step 3: F1 → New Migration → description → "minor" → "With a test file" opens the new up file; three files on disk. */
 async function newMigrationFromPalette(page, workspace, screenshot) {
   const quickInput = page.locator('.quick-input-widget');
   await page.keyboard.press('F1');
@@ -107,15 +107,18 @@ async function newMigrationFromPalette(page, workspace, screenshot) {
   await page.keyboard.press('Enter');
   await quickInput.locator('.quick-input-title', { hasText: 'version bump' }).waitFor({ state: 'visible', timeout: SHORT });
   await quickInput.locator('.monaco-list-row', { hasText: /^minor/ }).click();
+  await quickInput.locator('.quick-input-title', { hasText: 'test file' }).waitFor({ state: 'visible', timeout: SHORT });
+  await quickInput.locator('.monaco-list-row', { hasText: /^With a test file/ }).click();
   const tab = page.locator('.tabs-container .tab.active[aria-label*="003_add_user_roles.sql"]');
   await tab.waitFor({ state: 'visible', timeout: SHORT });
   const dir = path.join(workspace, 'migrations');
   const created = await until(() => {
     const names = fs.readdirSync(dir).filter((name) => name.startsWith('003_')).sort();
-    return names.length === 2 && names;
-  }, 'the 003_* pair on disk');
-  assert.deepEqual(created, ['003_add_user_roles.down.sql', '003_add_user_roles.sql']);
+    return names.length === 3 && names;
+  }, 'the 003_* pair and its test file on disk');
+  assert.deepEqual(created, ['003_add_user_roles.down.sql', '003_add_user_roles.sql', '003_add_user_roles.test.sql']);
   assert.match(fs.readFileSync(path.join(dir, created[1]), 'utf8'), /description: Add user roles/);
+  assert.match(fs.readFileSync(path.join(dir, created[2]), 'utf8'), /^-- -- expect-plan: /m);
   await expectStatus(page.locator('.part.sidebar'), '003 Add user roles', 'pending');
   await shoot(page, screenshot, '3-new-migration');
 }

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ENGINE } from './helpers/engines';
 import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3 } from './helpers/workspace';
 
 const BASE = {
@@ -61,7 +62,7 @@ describe('cli test', () => {
     const root = ws({ ...BASE, 'migrations/001_t.test.sql': "-- expect-rows: 0\nSELECT * FROM t;\n-- expect-error: NOT NULL\nINSERT INTO t VALUES (1, 'x');" });
     const { code, json } = cliJson(root, ['test']);
     assert.equal(code, 1);
-    assert.equal(json.engine, 'sqljs');
+    assert.equal(json.engine, ENGINE, 'auto picks native where this Node has node:sqlite');
     assert.deepEqual(json.tests, [
       { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 2, name: 'expect-rows: 0', status: 'passed', expected: '0 rows', actual: '0 rows' },
       { migration: '001_t', file: path.join(root, 'migrations', '001_t.test.sql'), line: 4, name: 'expect-error: NOT NULL', status: 'failed', expected: 'an error containing "NOT NULL"', actual: 'no error' },
@@ -117,5 +118,91 @@ describe('cli test', () => {
     const check = failing.json.checks.find((c: any) => c.name === 'migration_tests');
     assert.deepEqual(check, { name: 'migration_tests', ok: false, detail: '001_t.test.sql:3: expect: 1: expected 1, actual 2' });
     assert.equal(sqlite3(db, 'SELECT group_concat(id) FROM t;').trim(), '5', "the test's own INSERT was rolled back");
+  });
+
+  it('--engine chooses where the scratch replay runs, with the same results on both engines', () => {
+    const root = ws({ ...BASE, 'migrations/002_i.sql': 'CREATE INDEX idx_t_id_v ON t(id, v);', 'migrations/002_i.down.sql': '-- forgot it', 'migrations/002_i.test.sql': "-- expect: 7\nSELECT count(*) FROM t;" });
+    const sqljs = cliJson(root, ['test', '--engine', 'sqljs']);
+    assert.equal(sqljs.json.engine, 'sqljs');
+    assert.equal(sqljs.code, 1);
+    const mine = cliJson(root, ['test', '--engine', ENGINE]);
+    assert.equal(mine.json.engine, ENGINE);
+    assert.equal(mine.code, 1);
+    assert.deepEqual(mine.json.tests, sqljs.json.tests);
+    assert.deepEqual(mine.json.reversibility, sqljs.json.reversibility);
+    assert.deepEqual(mine.json.reversibility.map((r: any) => r.status), ['passed', 'failed']);
+    assert.match(cli(root, ['test', '--engine', ENGINE]).stdout, new RegExp(`Engine: ${ENGINE === 'native' ? 'native \\(node:sqlite\\)' : 'sql\\.js'} \\(a scratch in-memory database; the database file was not opened\\)`));
+    assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
+  });
+
+  it('--from-db tests the pending migrations on a copy of the database as it is, and never writes the file', () => {
+    const root = ws({
+      ...BASE,
+      'migrations/002_c.sql': "ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT 'x';",
+      'migrations/002_c.down.sql': 'ALTER TABLE t DROP COLUMN c;',
+      // Passes only on the real data: one row is there before 002 runs.
+      'migrations/002_c.test.sql': "-- expect: 1\nSELECT count(*) FROM t WHERE c = 'x';\n-- expect-plan: idx_t_v\nSELECT id FROM t WHERE v = 'kept';",
+    });
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const db = path.join(root, 'data', 'app.db');
+    sqlite3(db, "INSERT INTO t VALUES (1, 'kept');");
+    const bytes = fs.readFileSync(db);
+    const mtime = fs.statSync(db).mtimeMs;
+
+    const fromDb = cliJson(root, ['test', '--from-db']);
+    assert.equal(fromDb.code, 0, JSON.stringify(fromDb.json));
+    assert.equal(fromDb.json.engine, ENGINE);
+    assert.deepEqual(fromDb.json.tests.map((t: any) => [t.migration, t.line, t.status]), [['002_c', 2, 'passed'], ['002_c', 4, 'passed']], 'only the pending migration is tested');
+    assert.deepEqual(fromDb.json.reversibility, [{ migration: '002_c', status: 'passed', differences: [] }]);
+    assert.match(cli(root, ['test', '--from-db']).stdout, /3 of 3 passed\.\n.*\(a scratch copy of the database; the database file was only read\)/);
+
+    // From empty the same test fails: the row is only in the database.
+    const fromEmpty = cliJson(root, ['test']);
+    assert.equal(fromEmpty.code, 1);
+    assert.deepEqual(fromEmpty.json.tests.find((t: any) => t.migration === '002_c' && t.line === 2).actual, '0');
+
+    assert.ok(fs.readFileSync(db).equals(bytes), 'the database file is byte for byte as it was');
+    assert.equal(fs.statSync(db).mtimeMs, mtime);
+    assert.deepEqual(fs.readdirSync(path.dirname(db)).sort(), ['app.db'], 'no journal, WAL, lock or backup was left beside it');
+    assert.equal(sqlite3(db, 'SELECT group_concat(version) FROM schema_migrations;').trim(), '001', '002 is still pending');
+    assert.equal(sqlite3(db, "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'c';").trim(), '0');
+  });
+
+  it('--from-db on a database that does not exist yet tests every migration from empty and creates nothing', () => {
+    const root = ws(BASE);
+    const run = cliJson(root, ['test', '--from-db']);
+    assert.equal(run.code, 0, JSON.stringify(run.json));
+    assert.equal(run.json.tests.length, 2);
+    assert.equal(fs.existsSync(path.join(root, 'data')), false);
+    assert.match(cli(root, ['status', '--from-db']).stderr, /--from-db only applies to "test"/);
+  });
+
+  it('the setting sqliteMigrations.runTestsBeforeCommit: false applies without the tests, like --skip-tests', () => {
+    const failing = { ...BASE, 'migrations/001_t.test.sql': '-- expect: 7\nSELECT count(*) FROM t;' };
+    const on = ws({ ...failing, '.vscode/settings.json': '{ "sqliteMigrations.runTestsBeforeCommit": true }' });
+    assert.equal(cli(on, ['up']).code, 1, 'on: the failing test fails the migration');
+    const off = ws({ ...failing, '.vscode/settings.json': '{ // tests run in CI instead\n "sqliteMigrations.runTestsBeforeCommit": false }' });
+    assert.equal(cli(off, ['dry-run']).code, 0, 'off: the dry run skips them too');
+    const up = cli(off, ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(sqlite3(path.join(off, 'data', 'app.db'), 'SELECT status FROM schema_migrations;').trim(), 'applied');
+    assert.equal(cli(off, ['test']).code, 1, '"test" itself still runs them');
+    const bad = cli(ws({ ...BASE, '.vscode/settings.json': '{ "sqliteMigrations.runTestsBeforeCommit": "no" }' }), ['up']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /settings\.json: error: "sqliteMigrations\.runTestsBeforeCommit" must be true or false/);
+  });
+
+  it('new --test also writes NAME.test.sql from the template; "test" accepts it as it is', () => {
+    const root = ws(BASE);
+    const run = cli(root, ['new', 'add tags', '--test']);
+    assert.equal(run.code, 0, run.stderr);
+    const testFile = path.join(root, 'migrations', '002_add_tags.test.sql');
+    assert.match(run.stdout, /002_add_tags\.test\.sql/);
+    assert.match(fs.readFileSync(testFile, 'utf8'), /^-- -- expect-error: /m);
+    const tested = cliJson(root, ['test']);
+    assert.equal(tested.code, 0, JSON.stringify(tested.json));
+    assert.equal(cli(root, ['new', 'more']).code, 0);
+    assert.equal(fs.existsSync(path.join(root, 'migrations', '003_more.test.sql')), false, 'no test file unless asked');
+    assert.match(cli(root, ['up', '--test']).stderr, /--test only applies to "new"/);
   });
 });

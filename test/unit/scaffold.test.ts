@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { discoverMigrations } from '../../src/core/migrations/catalog';
 import { createMigration, writeMigrationFiles, type NewMigration, type NewMigrationRequest } from '../../src/core/migrations/scaffold';
 import type { Bump } from '../../src/core/migrations/semver';
+import { parseTestFile } from '../../src/core/testing/parse';
 
 /** The shipped templates: compiled tests live in out/test/unit. */
 const templateDir = path.resolve(__dirname, '..', '..', '..', 'migrations-template');
@@ -141,6 +142,52 @@ describe('scaffold: createMigration', () => {
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.error.code, 'template-missing');
     assert.deepEqual(fs.readdirSync(folder), []);
+  });
+
+  const testTemplate = path.join(templateDir, 'test.sql');
+  for (const [layout, existing, testRel] of [
+    ['seed', [], '001_add_tags.test.sql'],
+    ['flyway', ['V1__init.sql'], 'V2__add_tags.test.sql'],
+    ['dbmate', ['20240101000000_init.sql'], undefined],
+    ['diesel', ['2024-01-01-000000_init/up.sql', '2024-01-01-000000_init/down.sql'], undefined],
+  ] as const) {
+    it(`with a test template writes the test file the catalog finds (${layout}), with every annotation as a commented example`, async () => {
+      for (const rel of existing) {
+        fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
+        fs.writeFileSync(path.join(folder, rel), layout === 'dbmate' ? '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n' : 'SELECT 1;');
+      }
+      const r = await create('add tags', 'minor', { testTemplate });
+      assert.ok(r.ok, r.ok ? '' : r.error.message);
+      const m = r.value;
+      assert.ok(m.testPath);
+      if (testRel) assert.equal(m.testPath, path.join(folder, testRel));
+      if (layout === 'diesel') assert.equal(path.basename(m.testPath), 'test.sql');
+      const catalog = await discoverMigrations(folder);
+      assert.equal(catalog.migrations.find((x) => x.name === m.name)?.testPath, m.testPath, 'the catalog takes it as the new migration\'s test file');
+      const text = read(m.testPath);
+      for (const a of ['-- -- expect: ', '-- -- expect-rows: ', '-- -- expect-empty', '-- -- expect-error: ', '-- -- expect-plan: ']) assert.ok(text.includes(a), a);
+      assert.ok(text.startsWith(`-- Tests of ${path.relative(folder, m.upPath).replace(/\\/g, '/')} (Add tags), created 2025-10-19.`), text.split('\n')[0]);
+      // As written it has no statement to run: the examples are comments until the author uncomments one.
+      const parsed = parseTestFile(text, m.testPath, 'x');
+      assert.ok(parsed.ok && parsed.value.steps.length === 0, parsed.ok ? '' : parsed.error.message);
+      const uncommented = parseTestFile(text.replace(/^-- (-- expect-rows: 2|SELECT \* FROM my_table;)$/gm, '$1'), m.testPath, 'x');
+      assert.ok(uncommented.ok && uncommented.value.steps.length === 1 && uncommented.value.steps[0].expect?.kind === 'expect-rows', 'an uncommented example is a real annotation');
+    });
+  }
+
+  it('keeps a test file already there and takes the fresh pair back: all three files or none', async () => {
+    put('001_add_tags.test.sql', 'precious');
+    const r = await create('add tags', 'minor', { testTemplate });
+    assert.equal(!r.ok && r.error.code, 'file-exists');
+    assert.match(!r.ok ? r.error.message : '', /001_add_tags\.test\.sql already exists; it was not overwritten/);
+    assert.deepEqual(fs.readdirSync(folder), ['001_add_tags.test.sql']);
+    assert.equal(read(path.join(folder, '001_add_tags.test.sql')), 'precious');
+  });
+
+  it('writes no test file unless asked', async () => {
+    const m = await created('add tags');
+    assert.equal(m.testPath, undefined);
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['001_add_tags.down.sql', '001_add_tags.sql']);
   });
 
   it('never overwrites: concurrent creations each get their own files or a refusal', async () => {

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { discoverMigrations } from './catalog';
 import { fail, ok, type Problem, type Result } from '../model';
-import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting } from './layouts';
+import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, testFileFor, type LayoutName, type LayoutSetting } from './layouts';
 import { MIN_SEQUENCE_WIDTH, slugFromDescription } from './naming';
 import { bumpVersion, highestSemver, type Bump } from './semver';
 import { problem, type ProblemCode } from '../problems';
@@ -18,6 +18,8 @@ export interface NewMigrationRequest {
   readonly layout?: LayoutSetting;
   /** Statements written below the templates' comments (`new --from-drift`). */
   readonly body?: { readonly up: string; readonly down: string };
+  /** Also create the migration's test file (NAME.test.sql) from this template file. */
+  readonly testTemplate?: string;
 }
 
 export interface NewMigration {
@@ -28,6 +30,8 @@ export interface NewMigration {
   readonly version: string;
   /** File name without extension, e.g. "004_add_task_tags". */
   readonly name: string;
+  /** The test file, when one was asked for. */
+  readonly testPath?: string;
 }
 
 /** The version of the first migration in a folder: the spec's "Current Version: 1.0.0". */
@@ -45,7 +49,7 @@ export async function createMigration(req: NewMigrationRequest): Promise<Result<
   if (!slug.ok) {
     return slug;
   }
-  const templates = await readTemplates(req.templateDir);
+  const templates = await readTemplates(req.templateDir, req.testTemplate);
   if (!templates.ok) {
     return templates;
   }
@@ -63,7 +67,15 @@ export async function createMigration(req: NewMigrationRequest): Promise<Result<
   const up = withBody(fill(templates.value.up, values), req.body?.up);
   const down = withBody(fill(templates.value.down, values), req.body?.down);
   const written = await writeLayoutFiles(catalog.layout, files, up, down);
-  return written.ok ? ok({ upPath: files.upPath, downPath: files.downPath, sequenceText, version, name: files.name }) : written;
+  if (!written.ok) return written;
+  const created = { upPath: files.upPath, downPath: files.downPath, sequenceText, version, name: files.name };
+  if (templates.value.test === undefined) return ok(created);
+  // A test file already there (left from a removed migration of this name) is kept, and the fresh pair taken back: all or nothing.
+  const testPath = testFileFor(files.upPath, files.name, catalog.layout);
+  const test = await writeExclusive(testPath, fill(templates.value.test, values));
+  if (test.ok) return ok({ ...created, testPath });
+  await Promise.all([...new Set([files.upPath, files.downPath])].map((f) => fsp.rm(f, { force: true })));
+  return test;
 }
 
 interface LayoutFiles {
@@ -162,10 +174,11 @@ export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-async function readTemplates(dir: string): Promise<Result<{ up: string; down: string }>> {
+async function readTemplates(dir: string, testTemplate: string | undefined): Promise<Result<{ up: string; down: string; test?: string }>> {
   try {
-    const [up, down] = await Promise.all(['up.sql', 'down.sql'].map((f) => fsp.readFile(path.join(dir, f), 'utf8')));
-    return ok({ up, down });
+    const files = [path.join(dir, 'up.sql'), path.join(dir, 'down.sql'), ...(testTemplate ? [testTemplate] : [])];
+    const [up, down, test] = await Promise.all(files.map((f) => fsp.readFile(f, 'utf8')));
+    return ok({ up, down, ...(test === undefined ? {} : { test }) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ENOENT') {

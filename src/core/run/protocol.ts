@@ -5,6 +5,7 @@ import type { EngineFacts } from '../engine/facts';
 import type { CheckResult } from './integrity';
 import type { SchemaComparison, SchemaDump } from '../schema/applied';
 import type { SchemaSource } from '../schema/reset';
+import type { SuiteReport } from '../testing/suite';
 import type { LedgerRow, Migration, Problem } from '../model';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
@@ -56,13 +57,23 @@ export type Task =
   /** `reset --from-schema`: the database recreated from the schema file and baselined at its header's version. */
   | { readonly kind: 'reset'; readonly schema: SchemaSource }
   /** The engine's SQLite: version, modules, compile options. */
-  | { readonly kind: 'describe' };
+  | { readonly kind: 'describe' }
+  /**
+   * The migrations' test files and reversibility checks (`sqlite-migrations test`, the Test Explorer): on an empty
+   * in-memory database, or with `fromDb` on a scratch copy of the database (its pending migrations only).
+   */
+  | { readonly kind: 'test'; readonly fromDb?: boolean };
 
 /** Tasks that change the database file (a dry run changes only a copy). */
 const CHANGES_DATABASE: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'accept-checksum', 'baseline', 'reset']);
 
 export function changesDatabase(task: Task): boolean {
   return CHANGES_DATABASE.has(task.kind);
+}
+
+/** Tasks that never open the database file: they work on an empty in-memory database. */
+export function needsNoDatabase(task: Task): boolean {
+  return task.kind === 'describe' || (task.kind === 'test' && !task.fromDb);
 }
 
 export interface TaskRequest {
@@ -91,6 +102,8 @@ export interface TaskResponse {
   readonly facts?: EngineFacts;
   readonly dryRun?: DryRunReport;
   readonly appliedSql?: { readonly upSql: string; readonly downSql: string | null };
+  /** The `test` task: each test's result and each reversibility check. */
+  readonly suite?: SuiteReport;
   /** The `schema` task: what the applied migrations produce. */
   readonly schema?: SchemaDump;
   /** The `drift` task: both schemas and what differs. */

@@ -9,7 +9,7 @@ import { fail, ok, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
-import { statesFromLedger, type MigrationState } from '../ledger/status';
+import { statesFromLedger, toApply, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
 import { plural } from '../ledger/summary';
 import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
@@ -18,8 +18,9 @@ import { appliedSchema } from '../schema/applied';
 import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
-import { readDownSql, type OpenScratch } from './replay';
+import { readDownSql, scratchDatabase, type OpenScratch } from './replay';
 import { planReset, rebuildFromSchema, type SchemaSource } from '../schema/reset';
+import { runSuite } from '../testing/suite';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -119,6 +120,8 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       return resetTask(engine, req, run, task.schema);
     case 'describe':
       return ok({ outcomes: [], notes: [], states: [], facts: { node: process.versions.node, ...describeSqlite(db) } });
+    case 'test':
+      return task.fromDb ? testFromDatabase(engine, req) : testFromEmpty(engine, req);
   }
 }
 
@@ -151,6 +154,35 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
     return await finishWrite(engine, req, run, { ...rest, outcomes, notes, unbackedUp: true });
   }
   return await finishWrite(engine, req, run, { ...prepared.value, outcomes, notes });
+}
+
+/** Every migration from empty on an in-memory database (native: node:sqlite's, with FTS5): the database file is never opened. */
+async function testFromEmpty(engine: TaskEngine, req: TaskRequest): Promise<TaskReply> {
+  const db = await (engine.emptyScratch ?? scratchDatabase)();
+  try {
+    return ok({ outcomes: [], notes: [], states: [], suite: runSuite(db, req.migrations, suiteContext(req, true)) });
+  } finally {
+    db.close();
+  }
+}
+
+/** The pending migrations on a scratch copy of the database as it is now: what the next "up" would meet. The file is only read. */
+async function testFromDatabase(engine: TaskEngine, req: TaskRequest): Promise<TaskReply> {
+  const states = readStates(engine.conn, req);
+  if (!states.ok) return states;
+  const pending = toApply(states.value).flatMap((s) => (s.migration ? [s.migration] : []));
+  const copy = await engine.scratchCopy();
+  try {
+    const suite = runSuite(copy, pending, suiteContext(req, foreignKeyRows(copy).length === 0));
+    return ok({ outcomes: [], notes: [], states: states.value, suite });
+  } finally {
+    copy.close();
+  }
+}
+
+function suiteContext(req: TaskRequest, keysClean: boolean): RunContext {
+  const started = Date.now();
+  return { now: () => new Date(req.nowMs + (Date.now() - started)), keysClean };
 }
 
 function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: string, run: TaskRun): Promise<TaskReply> {

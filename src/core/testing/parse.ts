@@ -32,35 +32,48 @@ const REFUSED: Partial<Record<StatementKind, string>> = {
 };
 
 export function parseTestFile(text: string, file: string, label: string): Result<TestFile> {
+  const scanned = scanTestFile(text, file, label);
+  return scanned.problems.length ? fail(scanned.problems[0]) : ok({ file, label, steps: scanned.steps });
+}
+
+/**
+ * Every problem of a test file, each at its line, for the editor to flag while it is typed (the first one is what
+ * `parseTestFile` reports). A bad annotation is left out and the scan goes on, so one typo does not hide the next.
+ */
+export function testFileProblems(text: string, file: string, label: string): Problem[] {
+  return scanTestFile(text, file, label).problems;
+}
+
+function scanTestFile(text: string, file: string, label: string): { steps: TestStep[]; problems: Problem[] } {
   const sql = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const annotations = readAnnotations(sql, label, file);
-  if (!annotations.ok) return annotations;
-  const pending = [...annotations.value];
+  const problems: Problem[] = [];
+  const pending = readAnnotations(sql, label, file, problems);
   const steps: TestStep[] = [];
   for (const s of splitStatements(sql)) {
-    const refused = REFUSED[s.kind];
-    if (refused) return fail(at(file, label, s.line, `${refused} cannot be used in a test: every test runs inside a savepoint that is rolled back.`));
     const mine = takeBefore(pending, s.line);
-    if (mine.length > 1) return fail(at(file, label, mine[1].line, `a second annotation for the statement at line ${s.line}; each statement takes at most one.`));
+    const refused = REFUSED[s.kind];
+    if (refused) problems.push(at(file, label, s.line, `${refused} cannot be used in a test: every test runs inside a savepoint that is rolled back.`));
+    if (mine.length > 1) problems.push(at(file, label, mine[1].line, `a second annotation for the statement at line ${s.line}; each statement takes at most one.`));
     steps.push({ line: s.line, sql: s.text, ...(mine[0] ? { expect: mine[0] } : {}) });
   }
-  if (pending.length) return fail(at(file, label, pending[0].line, `-- ${pending[0].kind} is followed by no statement.`));
-  return ok({ file, label, steps });
+  for (const dangling of pending) problems.push(at(file, label, dangling.line, `-- ${dangling.kind} is followed by no statement.`));
+  return { steps, problems };
 }
 
 type Annotation = NonNullable<TestStep['expect']>;
 
-function readAnnotations(sql: string, label: string, file: string): Result<Annotation[]> {
+/** The file's annotations in order; each malformed one becomes a problem instead. */
+function readAnnotations(sql: string, label: string, file: string, problems: Problem[]): Annotation[] {
   const out: Annotation[] = [];
   for (const token of tokenize(sql)) {
     if (token.type !== 'comment' || !sql.startsWith('--', token.start)) continue;
     const m = ANNOTATION.exec(sql.slice(token.start, token.end).trimEnd());
     if (!m) continue;
     const checked = checkAnnotation(m[1], m[2], token.line, label, file);
-    if (!checked.ok) return checked;
-    out.push(checked.value);
+    if (checked.ok) out.push(checked.value);
+    else problems.push(checked.error);
   }
-  return ok(out);
+  return out;
 }
 
 function checkAnnotation(name: string, raw: string | undefined, line: number, label: string, file: string): Result<Annotation> {

@@ -247,6 +247,7 @@ export const languages = {
     return {
       set: (uri: Uri, diagnostics: Diagnostic[]) => void map.set(uri.fsPath, diagnostics),
       get: (uri: Uri) => map.get(uri.fsPath) ?? [],
+      delete: (uri: Uri) => void map.delete(uri.fsPath),
       clear: () => map.clear(),
       dispose: () => map.clear(),
     };

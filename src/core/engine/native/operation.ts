@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { EngineConfig } from '../../config';
 import type { LedgerCache } from '../../ledger/cache';
 import { fail, ok, type Migration, type Problem, type Result } from '../../model';
-import { changesDatabase, type Task, type TaskResponse } from '../../run/protocol';
+import { changesDatabase, needsNoDatabase, type Task, type TaskResponse } from '../../run/protocol';
 import type { MigrationOutcome } from '../../run/runner';
 import { noSuchBackup, nothingToBackUp, type BackupInfo, type CreatedBackup } from '../backups';
 import { inspectFormat } from '../dbheader';
@@ -36,8 +36,8 @@ export async function runNative(config: EngineConfig, task: Task, migrations: re
 }
 
 async function runTaskNative(config: EngineConfig, task: Task, migrations: readonly Migration[], options: NativeRunOptions): Promise<Result<NativeRun, Problem[]>> {
-  // Describing the engine needs no database, and must work even when the file is unusable.
-  const target = task.kind === 'describe' ? ok({ realPath: ':memory:', existed: false, mode: 0o600 }) : await inspectTarget(config.databaseFile, changesDatabase(task));
+  // Describing the engine and testing the migrations need no database, and must work even when the file is unusable.
+  const target = needsNoDatabase(task) ? ok({ realPath: ':memory:', existed: false, mode: 0o600 }) : await inspectTarget(config.databaseFile, changesDatabase(task));
   if (!target.ok) return fail([target.error]);
   if (!target.value.existed && needsDatabase(task.kind)) {
     return fail([noDatabase(config.databaseFile, task.kind)]);
@@ -50,7 +50,7 @@ async function runTaskNative(config: EngineConfig, task: Task, migrations: reado
   const reply = ended.value.reply;
   if (!reply.ok) return fail([reply.error]);
   if (reply.value.ledger) options.ledgerCache?.remember(cacheKey, reply.value.ledger);
-  const notes = target.value.existed ? reply.value.notes : [missingDatabaseNote(config.databaseFile, Boolean(reply.value.changed)), ...reply.value.notes];
+  const notes = target.value.existed || needsNoDatabase(task) ? reply.value.notes : [missingDatabaseNote(config.databaseFile, Boolean(reply.value.changed)), ...reply.value.notes];
   return ok({ ...reply.value, notes, written: Boolean(reply.value.changed) });
 }
 

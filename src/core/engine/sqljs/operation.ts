@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { EngineConfig } from '../../config';
 import { fail, ok, type Migration, type Problem, type Result } from '../../model';
 import type { LedgerCache } from '../../ledger/cache';
-import { changesDatabase, type Task, type TaskResponse } from '../../run/protocol';
+import { changesDatabase, needsNoDatabase, type Task, type TaskResponse } from '../../run/protocol';
 import type { BackupInfo, CreatedBackup } from '../backups';
 import { createBackup, restoreBackup } from './backups';
 import { readDatabaseFile, replaceDatabaseFile, sweepStaleTemps, type DatabaseRead, type WriteStep } from './dbfile';
@@ -29,8 +29,8 @@ export interface SqlJsRun extends TaskResponse {
 }
 
 export async function runSqlJs(config: EngineConfig, task: Task, migrations: readonly Migration[], options: SqlJsRunOptions): Promise<Result<SqlJsRun, Problem[]>> {
-  if (task.kind === 'describe') {
-    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: 0, memoryLimitMB: config.memoryLimitMB }, config.timeLimitMs);
+  if (needsNoDatabase(task)) {
+    const reply = await runInWorker({ task, bytes: null, migrations, nowMs: options.now().getTime(), memoryLimitMB: config.memoryLimitMB }, config.timeLimitMs);
     return reply.ok ? ok({ ...reply.value, written: false }) : fail([reply.error]);
   }
   if (!changesDatabase(task)) return readInWorker(config, task, migrations, options);

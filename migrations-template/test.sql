@@ -1,0 +1,25 @@
+-- Tests of {{upFile}} ({{description}}), created {{date}}.
+-- They run right after the migration, before its COMMIT on "up" and on a scratch database in
+-- "sqlite-migrations test", inside a savepoint that is always rolled back: nothing here stays.
+-- A statement without an annotation is setup and must succeed. An annotation is a comment on the
+-- line before its statement; remove the leading "-- " of an example below to use it.
+--
+-- One row, one column, equal to the value as text (NULL for null):
+-- -- expect: 1
+-- SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'my_table';
+--
+-- Exactly N rows:
+-- -- expect-rows: 2
+-- SELECT * FROM my_table;
+--
+-- No rows at all:
+-- -- expect-empty
+-- PRAGMA foreign_key_check;
+--
+-- The statement fails with an error containing the text (CHECK, NOT NULL, UNIQUE rules):
+-- -- expect-error: CHECK constraint failed
+-- INSERT INTO my_table (status) VALUES ('not-a-status');
+--
+-- Not run: its EXPLAIN QUERY PLAN mentions the text (an index is used):
+-- -- expect-plan: idx_my_table_status
+-- SELECT * FROM my_table WHERE status = 'open';
