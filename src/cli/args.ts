@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
+import { parseRetention } from '../core/retention';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'backup', 'backups', 'restore', 'test'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -22,7 +23,8 @@ export interface CliArgs {
   readonly bump: 'major' | 'minor' | 'patch';
   readonly timeLimitSeconds?: number;
   readonly memoryLimitMB?: number;
-  readonly retention?: number;
+  /** As typed: a count, an age (30d) or "all"; checked here, parsed again with the settings. */
+  readonly retention?: string;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
@@ -94,6 +96,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   if (bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
     return { kind: 'error', message: `--bump must be major, minor or patch, not "${bump}"` };
   }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (retention && !retention.ok) return { kind: 'error', message: `--retention ${retention.error}` };
   const engine = values.engine;
   if (engine !== undefined && !(ENGINE_SETTINGS as readonly string[]).includes(engine)) {
     return { kind: 'error', message: `--engine must be ${ENGINE_SETTINGS.join(', ')}, not "${engine}"` };
@@ -112,6 +116,7 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     dir: values.dir,
     backups: values.backups,
     junit: values.junit,
+    retention: values.retention,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     down: values.down ?? false,
@@ -140,11 +145,11 @@ function helpFor(name: string | undefined): ParsedArgs {
   return isCommand(name) ? { kind: 'help', command: name } : unknownCommand(name);
 }
 
-type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'retention' | 'busyTimeoutSeconds'>;
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   const out: Record<string, number> = {};
-  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['busy-timeout', 'busyTimeoutSeconds']];
   for (const [flag, key] of names) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -218,7 +223,7 @@ Options:
   --dir FOLDER           migrations folder (default: sqliteMigrations.migrationsFolder, else migrations)
   --root DIR             workspace folder paths are relative to (default: current directory)
   --backups FOLDER       backups folder (default: backups/ beside the database)
-  --retention N          backups to keep (default 5; 0 keeps all)
+  --retention KEEP       backups to keep: a count (default 5), an age (30d, 12h, 2w) or all
   --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
   --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
@@ -312,7 +317,7 @@ tables left out), in a stable order, with a header naming the highest applied ve
                schema.sql beside the migrations folder): exit 1 naming the first differing line, 0 when equal
 
 Example: sqlite-migrations schema --check`,
-  backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention N]
+  backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention KEEP]
 
 Backs up the database now, into the backups folder (default: backups/ beside the database).
 

@@ -5,6 +5,7 @@ import { fileSystemAdvice, isFileSystemError } from './fsErrors';
 import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 import { problem } from './problems';
+import { parseRetention, type Retention } from './retention';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -13,7 +14,7 @@ export interface EngineConfig {
   readonly databaseFile: string;
   readonly migrationsFolder: string;
   readonly backupsFolder: string;
-  readonly backupRetention: number;
+  readonly backupRetention: Retention;
   readonly maxDatabaseBytes: number;
   readonly timeLimitMs: number;
   /** The most memory the engine's worker thread or child process may use before it is stopped. */
@@ -38,7 +39,8 @@ export interface UserSettings {
   databaseFile?: string;
   migrationsFolder?: string;
   backupsFolder?: string;
-  backupRetention?: number;
+  /** A count (5), an age ("30d", "12h", "2w") or "all"; see retention.ts. */
+  backupRetention?: number | string;
   maxDatabaseSizeMB?: number;
   timeLimitSeconds?: number;
   memoryLimitMB?: number;
@@ -49,10 +51,12 @@ export interface UserSettings {
   schemaFile?: string;
 }
 
+const DEFAULT_RETENTION = 5;
+
 export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
   databaseFile: 'data/app.db',
   migrationsFolder: 'migrations',
-  backupRetention: 5,
+  backupRetention: DEFAULT_RETENTION,
   maxDatabaseSizeMB: 1024,
   timeLimitSeconds: 60,
   memoryLimitMB: 2048,
@@ -97,7 +101,7 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     migrationsFolder,
     schemaFile,
     backupsFolder,
-    backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
+    backupRetention: retentionOf(settings.backupRetention),
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
     // Clamped here too, for values that reach this without the CLI's or settings.json's check (the editor's settings).
     timeLimitMs: Math.round(clamp('timeLimitSeconds', settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
@@ -106,6 +110,19 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
   };
+}
+
+/** Both readers of settings check the value first (`retentionProblem`); one that slipped past keeps the default. */
+function retentionOf(value: number | string | undefined): Retention {
+  const parsed = parseRetention(value ?? DEFAULTS.backupRetention);
+  return parsed.ok ? parsed.value : { kind: 'count', count: DEFAULT_RETENTION };
+}
+
+/** A bad retention value as one sentence naming the file and the setting (`name`), or undefined when it is fine. */
+export function retentionProblem(value: unknown, file: string, name: string): Problem | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRetention(value);
+  return parsed.ok ? undefined : problem('bad-settings', `${file}: ${name} ${parsed.error}.`, { file });
 }
 
 /** `schema.sql` beside the migrations folder; none when that is outside the workspace (a migrations folder at its root). */
@@ -159,7 +176,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
 const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
-const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
+const NUMBER_KEYS = ['maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
   const settings: UserSettings = {};
@@ -187,5 +204,9 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     }
     (settings as Record<string, unknown>)[key] = value;
   }
+  const retention = values[SECTION + 'backupRetention'];
+  const badRetention = retentionProblem(retention, file, `"${SECTION}backupRetention"`);
+  if (badRetention) return fail(badRetention);
+  if (retention !== undefined) settings.backupRetention = retention as number | string;
   return ok(settings);
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
+import { ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, retentionProblem, type EngineConfig, type UserSettings } from '../core/config';
 import { fail, ok, type Result } from '../core/model';
 import { problem } from '../core/problems';
 
@@ -13,7 +13,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     databaseFile: c.get<string>('databaseFile'),
     migrationsFolder: c.get<string>('migrationsFolder'),
     backupsFolder: c.get<string>('backupsFolder') || undefined,
-    backupRetention: c.get<number>('backupRetention'),
+    backupRetention: c.get<number | string>('backupRetention'),
     maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
     timeLimitSeconds: c.get<number>('timeLimitSeconds'),
     memoryLimitMB: c.get<number>('memoryLimitMB'),
@@ -23,6 +23,9 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     // null (the default): schema.sql beside the migrations folder; "": none.
     schemaFile: c.get<string | null>('schemaFile') ?? undefined,
   };
+  const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+  const badRetention = retentionProblem(settings.backupRetention, settingsFile, `"${SECTION}.backupRetention"`);
+  if (badRetention) return fail(badRetention);
   const config = resolveConfig(folder.uri.fsPath, settings);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const).find((key) => config[key] !== null && !isInside(folder.uri.fsPath, config[key]));
   if (outside) {
