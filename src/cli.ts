@@ -3,6 +3,7 @@
 import { commandHelp, HELP, parseCliArgs } from './cli/args';
 import { EXIT_USAGE, runCommand } from './cli/commands';
 import { pauseHookFromEnv } from './cli/pause';
+import { askOnTerminal } from './cli/ask';
 
 declare const PACKAGE_VERSION: string | undefined;
 
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
         now: () => new Date(),
         cwd: process.cwd(),
         onWriteStep: pauseHookFromEnv(process.env),
+        // Only a person at a terminal can type an environment's name; elsewhere --yes is needed.
+        ask: process.stdin.isTTY ? askOnTerminal : undefined,
       });
   }
 }

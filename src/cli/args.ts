@@ -39,6 +39,10 @@ export interface CliArgs {
   readonly junit?: string;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
+  /** The named environment to use (`sqliteMigrations.environments`). */
+  readonly env?: string;
+  /** Writes to an environment with `confirm` go ahead without asking (CI, scripts). */
+  readonly yes: boolean;
 }
 
 export type ParsedArgs =
@@ -72,6 +76,8 @@ const OPTIONS = {
   'skip-tests': { type: 'boolean' },
   junit: { type: 'string' },
   verbose: { type: 'boolean' },
+  env: { type: 'string' },
+  yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -119,6 +125,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     retention: values.retention,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    env: values.env,
+    yes: values.yes ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
     skipTests: values['skip-tests'] ?? false,
@@ -166,6 +174,9 @@ function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   return out;
 }
 
+/** The commands that change the database, which an environment with `confirm` asks about first. */
+export const WRITES: ReadonlySet<CommandName> = new Set(['up', 'down', 'baseline', 'restore']);
+
 function checkCombination(args: CliArgs): string | undefined {
   const targets = [args.to, args.steps, args.only].filter((v) => v !== undefined).length;
   if (targets > 1) return 'use only one of --to, --steps and --only';
@@ -180,6 +191,8 @@ function checkCombination(args: CliArgs): string | undefined {
   if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
   if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
   if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
+  if (args.yes && !WRITES.has(args.command)) return '--yes only applies to "up", "down", "baseline" and "restore"';
+  if (args.env === '') return '--env needs an environment\'s name';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -224,6 +237,10 @@ Options:
   --root DIR             workspace folder paths are relative to (default: current directory)
   --backups FOLDER       backups folder (default: backups/ beside the database)
   --retention KEEP       backups to keep: a count (default 5), an age (30d, 12h, 2w) or all
+  --env NAME             use the named environment in sqliteMigrations.environments (its
+                         database, backups folder and retention)
+  --yes                  up/down/baseline/restore: go ahead on an environment with "confirm"
+                         without typing its name (needed where stdin is not a terminal)
   --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
   --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
@@ -241,7 +258,7 @@ Options:
 Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.
 `;
 
-const COMMON = `Options for every command: --db FILE, --dir FOLDER, --root DIR, --layout LAYOUT, --engine auto|native|sqljs,
+const COMMON = `Options for every command: --db FILE, --dir FOLDER, --root DIR, --env NAME, --layout LAYOUT, --engine auto|native|sqljs,
 --time-limit SECONDS, --memory-limit MB, --busy-timeout SECONDS, --json. "sqlite-migrations --help" explains them.`;
 
 /** What `<command> --help` prints: what it does, its own options, an example. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
+import { applyEnvironment, readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
+import { confirmationProblem } from '../core/environments';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
@@ -12,7 +13,7 @@ import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
 import { renderSchema } from '../core/schema/dump';
 import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema/file';
-import type { CliArgs } from './args';
+import { WRITES, type CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
 import { testCommand } from './test';
@@ -24,6 +25,8 @@ export interface CliIO {
   readonly now: () => Date;
   readonly cwd: string;
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
+  /** Asks a question on the terminal and resolves with the typed line; absent when stdin is not a terminal. */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export const EXIT_OK = 0;
@@ -48,6 +51,9 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
   if (!config.ok) return reportProblems([config.error], args, io);
   const cfg = config.value;
+  if (cfg.environment && !args.json) io.err(`environment: ${cfg.environment.name} (${cfg.databaseFile})\n`);
+  const refused = await confirmWrite(cfg, args, io);
+  if (refused) return reportProblems([refused], args, io);
   const options: engine.OperationOptions = { now: io.now, onWriteStep: io.onWriteStep, engines: new EngineChooser() };
   switch (args.command) {
     case 'status':
@@ -81,6 +87,15 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   }
 }
 
+/** A write to an environment with `confirm` goes ahead with --yes or its name typed at the prompt, never otherwise. */
+async function confirmWrite(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<Problem | undefined> {
+  const env = cfg.environment;
+  if (!env?.confirm || args.yes || !WRITES.has(args.command)) return undefined;
+  const action = `"${args.command}" on ${cfg.databaseFile}`;
+  const typed = io.ask ? await io.ask(`${args.command} writes to the "${env.name}" environment (${cfg.databaseFile}). Type its name to go ahead: `) : undefined;
+  return confirmationProblem(env, action, typed);
+}
+
 function upOptions(args: CliArgs) {
   return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema, skipTests: args.skipTests };
 }
@@ -92,8 +107,12 @@ function downOptions(args: CliArgs) {
 
 async function loadConfig(args: CliArgs, io: CliIO) {
   const root = path.resolve(io.cwd, args.root);
-  const settings = await readWorkspaceSettings(root);
-  if (!settings.ok) return settings;
+  const read = await readWorkspaceSettings(root);
+  if (!read.ok) return read;
+  const settingsFile = path.join(root, '.vscode', 'settings.json');
+  const chosen = applyEnvironment(read.value, args.env, args.env !== undefined ? '--env' : settingsFile);
+  if (!chosen.ok) return chosen;
+  const settings = { ok: true as const, value: chosen.value.settings };
   // Only the paths settings.json decides: a flag given for the same value replaces it.
   const fromSettings = { ...settings.value, ...(args.db ? { databaseFile: undefined } : {}), ...(args.dir ? { migrationsFolder: undefined } : {}), ...(args.backups ? { backupsFolder: undefined } : {}) };
   const outside = settingsPathOutside(root, fromSettings, path.join(root, '.vscode', 'settings.json'));
@@ -113,7 +132,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       layout: args.layout,
     }),
   };
-  return { ok: true as const, value: resolveConfig(root, merged) };
+  return { ok: true as const, value: resolveConfig(root, merged, chosen.value.environment) };
 }
 
 function defined<T extends object>(values: T): Partial<T> {

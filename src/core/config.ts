@@ -6,6 +6,7 @@ import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 import { problem } from './problems';
 import { parseRetention, type Retention } from './retention';
+import { environmentRetention, parseEnvironments, selectEnvironment, type EnvironmentSettings, type SelectedEnvironment } from './environments';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -27,6 +28,8 @@ export interface EngineConfig {
   readonly layout: LayoutSetting;
   /** Where `up`, `down` and `baseline` write the schema the applied migrations produce; null: not kept. */
   readonly schemaFile: string | null;
+  /** The selected named environment; null when none are configured (the top-level settings are the only one). */
+  readonly environment: SelectedEnvironment | null;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -49,11 +52,15 @@ export interface UserSettings {
   layout?: LayoutSetting;
   /** Absent: `schema.sql` beside the migrations folder; empty: no schema file. */
   schemaFile?: string;
+  /** The selected environment's name (CLI: --env wins). */
+  environment?: string;
+  /** Named environments: each one's database file, backups folder, retention and `confirm`. */
+  environments?: Record<string, EnvironmentSettings>;
 }
 
 const DEFAULT_RETENTION = 5;
 
-export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
+export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile' | 'environment' | 'environments'>> = {
   databaseFile: 'data/app.db',
   migrationsFolder: 'migrations',
   backupRetention: DEFAULT_RETENTION,
@@ -87,7 +94,7 @@ function clamp(key: keyof typeof LIMITS, value: number): number {
 }
 
 /** Builds the config; relative paths resolve against root, the backups folder defaults to `backups/` beside the database. */
-export function resolveConfig(root: string, settings: UserSettings): EngineConfig {
+export function resolveConfig(root: string, settings: UserSettings, environment?: SelectedEnvironment): EngineConfig {
   const databaseFile = path.resolve(root, settings.databaseFile || DEFAULTS.databaseFile);
   const backupsFolder = settings.backupsFolder
     ? path.resolve(root, settings.backupsFolder)
@@ -109,7 +116,25 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
+    environment: environment ?? null,
   };
+}
+
+/**
+ * The settings with the selected environment's database file, backups folder and retention in place of the
+ * top-level ones (what it leaves out stays as the top level says). `wanted` is --env's value, else the
+ * `environment` setting; `source` names where it came from for the message about an unknown name.
+ */
+export function applyEnvironment(settings: UserSettings, wanted: string | undefined, source: string): Result<{ settings: UserSettings; environment?: SelectedEnvironment }> {
+  const chosen = selectEnvironment(settings.environments ?? {}, wanted ?? settings.environment, source);
+  if (!chosen.ok) return chosen;
+  if (!chosen.value) return ok({ settings });
+  const { name, settings: env, selected } = chosen.value;
+  const backupRetention = environmentRetention(name, env, settings.backupRetention);
+  return ok({
+    settings: { ...settings, ...(env.databaseFile ? { databaseFile: env.databaseFile } : {}), ...(env.backupsFolder ? { backupsFolder: env.backupsFolder } : {}), ...(backupRetention !== undefined ? { backupRetention } : {}) },
+    environment: selected,
+  });
 }
 
 /** Both readers of settings check the value first (`retentionProblem`); one that slipped past keeps the default. */
@@ -208,5 +233,13 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
   const badRetention = retentionProblem(retention, file, `"${SECTION}backupRetention"`);
   if (badRetention) return fail(badRetention);
   if (retention !== undefined) settings.backupRetention = retention as number | string;
+  const environments = parseEnvironments(values[SECTION + 'environments'], file);
+  if (!environments.ok) return environments;
+  if (Object.keys(environments.value).length) settings.environments = environments.value;
+  const selected = values[SECTION + 'environment'];
+  if (selected !== undefined && selected !== null && typeof selected !== 'string') {
+    return fail(problem('bad-settings', `${file}: "${SECTION}environment" must be the name of one of "${SECTION}environments".`, { file }));
+  }
+  if (selected) settings.environment = selected;
   return ok(settings);
 }

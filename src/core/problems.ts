@@ -30,7 +30,7 @@ export type ProblemCode =
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'
   // settings and the editor
-  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify' | 'fs-error'
+  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify' | 'fs-error' | 'unknown-environment' | 'confirm-needed'
   // a bug: the message says what happened, the log has the stack
   | 'internal';
 
