@@ -7,6 +7,7 @@ import { registerShowEngine } from './vscode/engineCommand';
 import { FileCommands } from './vscode/fileCommands';
 import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
+import { registerSelectEnvironment } from './vscode/environment';
 import { ReportView } from './vscode/reportView';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
   ];
   // The badge goes on the activity-bar view only: on the Explorer's view it would badge the Explorer icon.
-  const statusBar = new MigrationsStatusBar(model, [views[0]]);
+  const statusBar = new MigrationsStatusBar(model, [views[0]], views);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
     registerShowEngine(model, reporter, log),
+    registerSelectEnvironment(model),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
     vscode.commands.registerCommand('sqliteMigrations.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),
