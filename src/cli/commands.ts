@@ -115,7 +115,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
   const settings = { ok: true as const, value: chosen.value.settings };
   // Only the paths settings.json decides: a flag given for the same value replaces it.
   const fromSettings = { ...settings.value, ...(args.db ? { databaseFile: undefined } : {}), ...(args.dir ? { migrationsFolder: undefined } : {}), ...(args.backups ? { backupsFolder: undefined } : {}) };
-  const outside = settingsPathOutside(root, fromSettings, path.join(root, '.vscode', 'settings.json'));
+  const outside = settingsPathOutside(root, fromSettings, settingsFile, chosen.value.environment?.name);
   if (outside) return fail(outside);
   const flag = (value: string | undefined) => (value === undefined ? undefined : path.resolve(io.cwd, value));
   const merged = {

@@ -162,11 +162,17 @@ const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaF
  * Paths from a workspace's settings must stay inside it: a cloned repository's settings.json must not
  * point the tool at a database elsewhere on the machine. (Flags may point anywhere: the person typed them.)
  */
-export function settingsPathOutside(root: string, settings: UserSettings, file: string): Problem | undefined {
+export function settingsPathOutside(root: string, settings: UserSettings, file: string, environment?: string): Problem | undefined {
   const config = resolveConfig(root, settings);
   const key = PATH_KEYS.find((k) => settings[k] !== undefined && config[k] !== null && !isInside(root, config[k]));
   if (!key) return undefined;
-  return problem('path-outside', `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
+  return problem('path-outside', `${file}: "${settingName(settings, key, environment)}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
+}
+
+/** Where a path came from: the selected environment's entry when it set it, else the top-level setting. */
+export function settingName(settings: UserSettings, key: (typeof PATH_KEYS)[number], environment?: string): string {
+  const fromEnv = environment !== undefined && (key === 'databaseFile' || key === 'backupsFolder') && settings.environments?.[environment]?.[key] !== undefined;
+  return fromEnv ? `${SECTION}environments.${environment}.${key}` : `${SECTION}${key}`;
 }
 
 export function isInside(root: string, target: string): boolean {

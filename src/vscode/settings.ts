@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { applyEnvironment, ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, retentionProblem, type EngineConfig, type UserSettings } from '../core/config';
+import { applyEnvironment, ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, retentionProblem, settingName, type EngineConfig, type UserSettings } from '../core/config';
 import { parseEnvironments } from '../core/environments';
 import { fail, ok, type Result } from '../core/model';
 import { problem } from '../core/problems';
@@ -34,7 +34,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
   const config = resolveConfig(folder.uri.fsPath, chosen.value.settings, chosen.value.environment);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const).find((key) => config[key] !== null && !isInside(folder.uri.fsPath, config[key]));
   if (outside) {
-    const message = `${SECTION}.${outside} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
+    const message = `${settingName(chosen.value.settings, outside, chosen.value.environment?.name)} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
     return fail(problem('path-outside', message));
   }
   return ok(config);

@@ -194,6 +194,13 @@ describe('environments', () => {
       }
     });
 
+    it('an environment\'s database outside the workspace is refused, naming that environment\'s entry', () => {
+      fs.writeFileSync(path.join(root, '.vscode', 'settings.json'), JSON.stringify({ 'sqliteMigrations.environments': { production: { databaseFile: '../elsewhere.db' } } }));
+      const run = cli(root, ['status', '--env', 'production']);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /"sqliteMigrations\.environments\.production\.databaseFile" resolves to .*elsewhere\.db, outside the workspace folder/);
+    });
+
     it('--yes on a command that does not write is a usage error', () => {
       assert.equal(cli(root, ['status', '--yes']).code, 2);
     });
