@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { discoverMigrations } from '../../src/core/migrations/catalog';
+import { breakingFindings, levelOf, reviewMigrations, type MigrationReview } from '../../src/core/semver/breaking';
+import { ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
+import { makeWorkspace, removeWorkspace, REPO } from './helpers/workspace';
+
+const BASE = `CREATE TABLE tasks (
+  id INTEGER PRIMARY KEY,
+  title TEXT,
+  priority INTEGER CHECK (priority >= 0)
+);
+CREATE VIEW open_tasks AS SELECT id, title FROM tasks;
+CREATE INDEX idx_tasks_title ON tasks(title);
+`;
+
+/** A rebuild of tasks into `columns` by SQLite's documented recipe (the view that reads it dropped first); the RENAME is on line 7. */
+const rebuild = (columns: string, copy = 'id, title, priority') => `DROP VIEW open_tasks;
+CREATE TABLE tasks_new (${columns});
+INSERT INTO tasks_new (${copy}) SELECT ${copy} FROM tasks;
+DROP TABLE tasks;
+ALTER TABLE tasks_new RENAME TO tasks;
+CREATE VIEW open_tasks AS SELECT id, title FROM tasks;
+CREATE INDEX idx_tasks_title ON tasks(title);
+`;
+
+describe(`breaking-change checks (${ENGINE})`, function () {
+  this.timeout(30_000);
+  const roots: string[] = [];
+  after(() => {
+    for (const r of roots) removeWorkspace(r);
+    removeTempDatabases();
+  });
+
+  /** 001 (BASE, 1.0.0) then 002 with `sql` at `version`; the review of 002. */
+  async function review(sql: string, version = '1.1.0'): Promise<{ review: MigrationReview; all: MigrationReview[] }> {
+    const root = makeWorkspace({
+      'migrations/001_base.sql': `-- version: 1.0.0\n${BASE}`,
+      'migrations/002_change.sql': `-- version: ${version}\n-- description: change\n${sql}`,
+    });
+    roots.push(root);
+    const catalog = await discoverMigrations(path.join(root, 'migrations'));
+    assert.deepEqual(catalog.problems.filter((p) => p.severity === 'error'), []);
+    const all = await reviewMigrations(catalog.migrations, openEmpty);
+    assert.equal(all.length, 2, 'both migrations ran');
+    return { review: all[1], all };
+  }
+  const classes = (r: MigrationReview) => r.changes.map((c) => `${c.class}: ${c.what}`);
+
+  describe('additive', () => {
+    const cases: Array<[string, string, string]> = [
+      ['a new table', 'CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL);', 'additive: adds table tags'],
+      ['a new index', 'CREATE INDEX idx_tasks_priority ON tasks(priority);', 'additive: adds index idx_tasks_priority'],
+      ['a new trigger', 'CREATE TRIGGER tasks_title AFTER INSERT ON tasks BEGIN UPDATE tasks SET title = trim(NEW.title) WHERE id = NEW.id; END;', 'additive: adds trigger tasks_title'],
+      ['a new view', 'CREATE VIEW urgent AS SELECT id FROM tasks WHERE priority > 5;', 'additive: adds view urgent'],
+      ['a nullable column', 'ALTER TABLE tasks ADD COLUMN assignee TEXT;', 'additive: adds column tasks.assignee'],
+      ['a NOT NULL column with a default', "ALTER TABLE tasks ADD COLUMN status TEXT NOT NULL DEFAULT 'open';", 'additive: adds column tasks.status'],
+      ['a rebuild that only adds a nullable column', rebuild('id INTEGER PRIMARY KEY, title TEXT, priority INTEGER CHECK (priority >= 0), note TEXT'), 'additive: adds column tasks.note'],
+    ];
+    for (const [what, sql, expected] of cases) {
+      it(`${what} is additive (MINOR), with no breaking change`, async () => {
+        const { review: r } = await review(sql);
+        assert.deepEqual(classes(r), [expected]);
+        assert.equal(levelOf(r.changes), 'minor');
+        assert.equal(r.needsMajor, undefined);
+        assert.deepEqual(breakingFindings([r]), []);
+      });
+    }
+    it('a dropped index, a removed CHECK or a data change is neither (PATCH)', async () => {
+      for (const sql of ['DROP INDEX idx_tasks_title;', "UPDATE tasks SET title = 'x';", rebuild('id INTEGER PRIMARY KEY, title TEXT, priority INTEGER')]) {
+        const { review: r } = await review(sql);
+        assert.deepEqual(r.changes.filter((c) => c.class === 'breaking'), [], sql);
+        assert.equal(levelOf(r.changes), 'patch', sql);
+      }
+    });
+  });
+
+  describe('breaking', () => {
+    const cases: Array<[string, string, string, number]> = [
+      ['a dropped table', 'DROP VIEW open_tasks;\nDROP TABLE tasks;', 'breaking: drops table tasks (or renames it)', 4],
+      ['a renamed table', 'DROP VIEW open_tasks;\nALTER TABLE tasks RENAME TO todo;', 'breaking: drops table tasks (or renames it)', 4],
+      ['a dropped view', '\nDROP VIEW open_tasks;', 'breaking: drops view open_tasks (or renames it)', 4],
+      ['a dropped column', 'DROP INDEX idx_tasks_title;\nDROP VIEW open_tasks;\nALTER TABLE tasks DROP COLUMN title;', 'breaking: drops column tasks.title (or renames it)', 5],
+      ['a renamed column', 'ALTER TABLE tasks RENAME COLUMN title TO name;', 'breaking: drops column tasks.title (or renames it)', 3],
+      ['a column made NOT NULL by a rebuild', rebuild('id INTEGER PRIMARY KEY, title TEXT NOT NULL, priority INTEGER CHECK (priority >= 0)'), 'breaking: makes column tasks.title NOT NULL', 7],
+      ['a stricter CHECK by a rebuild', rebuild('id INTEGER PRIMARY KEY, title TEXT, priority INTEGER CHECK (priority BETWEEN 0 AND 10)'), 'breaking: adds or changes a CHECK constraint on tasks: CHECK (priority between 0 and 10)', 7],
+      ['a rebuild that removes a column', rebuild('id INTEGER PRIMARY KEY, title TEXT', 'id, title'), 'breaking: drops column tasks.priority (or renames it)', 7],
+      ['a rebuild that adds a NOT NULL column without a default', rebuild('id INTEGER PRIMARY KEY, title TEXT, priority INTEGER CHECK (priority >= 0), owner TEXT NOT NULL', 'id, title, priority, owner').replace('SELECT id, title, priority, owner', "SELECT id, title, priority, 'x'"), 'breaking: adds column tasks.owner NOT NULL without a default', 7],
+    ];
+    for (const [what, sql, expected, line] of cases) {
+      it(`${what} is breaking, found at line ${line} in a MINOR version`, async () => {
+        const { review: r } = await review(sql);
+        assert.ok(classes(r).includes(expected), JSON.stringify(classes(r)));
+        assert.equal(levelOf(r.changes), 'major');
+        assert.equal(r.needsMajor, '2.0.0');
+        const findings = breakingFindings([r]);
+        const finding = findings.find((f) => f.message.includes(expected.replace('breaking: ', '')));
+        assert.ok(finding, JSON.stringify(findings));
+        assert.equal(finding.severity, 'warning');
+        assert.equal(finding.code, 'breaking-change');
+        assert.equal(finding.line, line);
+        assert.match(finding.message, new RegExp(`^002_change\\.sql:${line}: .*: a breaking change in 1\\.1\\.0, which is not a MAJOR bump over 1\\.0\\.0; make it 2\\.0\\.0`));
+      });
+    }
+    it('is no finding in a MAJOR bump (2.0.0 over 1.0.0)', async () => {
+      const { review: r } = await review('ALTER TABLE tasks RENAME COLUMN title TO name;', '2.0.0');
+      assert.equal(levelOf(r.changes), 'major');
+      assert.equal(r.needsMajor, undefined);
+      assert.deepEqual(breakingFindings([r]), []);
+    });
+    it('is a finding in a PATCH bump too', async () => {
+      const { review: r } = await review('ALTER TABLE tasks RENAME COLUMN title TO name;', '1.0.1');
+      assert.equal(breakingFindings([r]).length, 1);
+    });
+  });
+
+  describe("the spec's own examples (examples/dashboard-api)", () => {
+    let reviews: MigrationReview[];
+    before(async () => {
+      const catalog = await discoverMigrations(path.join(REPO, 'examples', 'dashboard-api', 'docs', 'dashboard-api', 'migrations'));
+      reviews = await reviewMigrations(catalog.migrations, openEmpty);
+    });
+    const named = (prefix: string) => reviews.find((r) => r.migration.name.startsWith(prefix))!;
+
+    it('002 (adds a table with a default column, and an index) is additive', () => {
+      assert.equal(levelOf(named('002').changes), 'minor');
+      assert.deepEqual(named('002').changes.filter((c) => c.class === 'breaking'), []);
+    });
+    it('003 (adds an index) is additive', () => assert.equal(levelOf(named('003').changes), 'minor'));
+    it('004 (title NOT NULL through a rebuild) is breaking, found at its RENAME, in 1.2.0 which should be 2.0.0', () => {
+      const r = named('004');
+      assert.ok(classes(r).includes('breaking: makes column tasks.title NOT NULL'), JSON.stringify(classes(r)));
+      assert.equal(r.needsMajor, '2.0.0');
+      const [finding] = breakingFindings([r]);
+      const renameLine = r.migration.sql.split('\n').findIndex((l) => /^ALTER TABLE tasks_new RENAME TO tasks/.test(l)) + 1;
+      assert.equal(finding.line, renameLine);
+    });
+  });
+});
