@@ -6,6 +6,8 @@ import type { EngineConfig } from '../core/config';
 import { discoverMigrations } from '../core/migrations/catalog';
 import { scratchDatabase } from '../core/run/replay';
 import { runSuite, type SuiteReport } from '../core/testing/suite';
+import { breakingFindings, reviewMigrations } from '../core/semver/breaking';
+import type { Problem } from '../core/model';
 import type { CliArgs } from './args';
 import type { CliIO } from './commands';
 import { painter, problemLine } from './format';
@@ -16,11 +18,15 @@ export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO): 
   const unusable = catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error').map((p) => ({ ...p, severity: 'error' as const }));
   if (unusable.length) return finish({ tests: [], reversibility: [], failures: [], problems: unusable }, args, io);
   const db = await scratchDatabase();
+  let report: SuiteReport;
   try {
-    return finish(runSuite(db, catalog.migrations, { now: io.now }), args, io);
+    report = runSuite(db, catalog.migrations, { now: io.now });
   } finally {
     db.close();
   }
+  // The spec's semver rule, on its own scratch database: warnings that do not change the exit code.
+  const warnings = breakingFindings(await reviewMigrations(catalog.migrations));
+  return finish(report, args, io, warnings);
 }
 
 function exitCode(r: SuiteReport): number {
@@ -29,7 +35,7 @@ function exitCode(r: SuiteReport): number {
   return failed ? 1 : 0;
 }
 
-function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
+function finish(r: SuiteReport, args: CliArgs, io: CliIO, warnings: readonly Problem[] = []): number {
   const code = exitCode(r);
   if (args.junit) {
     const file = path.resolve(io.cwd, args.junit);
@@ -43,11 +49,11 @@ function finish(r: SuiteReport, args: CliArgs, io: CliIO): number {
   }
   if (args.json) {
     const tests = r.tests.map((t) => ({ migration: t.migration, file: t.file, line: t.line, name: t.name, status: t.status, expected: t.expected, actual: t.actual }));
-    io.out(JSON.stringify({ engine: 'sqljs', ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures] }, null, 2) + '\n');
+    io.out(JSON.stringify({ engine: 'sqljs', ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures], warnings }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
-  for (const p of [...r.problems, ...r.failures]) io.err(problemLine(p, paint) + '\n');
+  for (const p of [...r.problems, ...r.failures, ...warnings]) io.err(problemLine(p, paint) + '\n');
   const lines: string[] = [];
   for (const t of r.tests) {
     const where = `${path.basename(t.file)}:${t.line}`;

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { discoverMigrations } from '../../src/core/migrations/catalog';
 import { breakingFindings, levelOf, reviewMigrations, type MigrationReview } from '../../src/core/semver/breaking';
 import { ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
-import { makeWorkspace, removeWorkspace, REPO } from './helpers/workspace';
+import { cli, cliJson, makeWorkspace, removeWorkspace, REPO } from './helpers/workspace';
 
 const BASE = `CREATE TABLE tasks (
   id INTEGER PRIMARY KEY,
@@ -66,6 +66,12 @@ describe(`breaking-change checks (${ENGINE})`, function () {
         assert.deepEqual(breakingFindings([r]), []);
       });
     }
+    it("the spec's Scenario 1 (002_add_task_priority.sql, BEGIN/COMMIT and ledger UPDATE included) is additive", async () => {
+      const scenario = `BEGIN TRANSACTION;\n\nALTER TABLE tasks ADD COLUMN priority_level TEXT DEFAULT 'medium';\n\nUPDATE schema_migrations\nSET version = '1.1.0', description = 'Add task priority level'\nWHERE id = (SELECT MAX(id) FROM schema_migrations);\n\nCOMMIT;\n`;
+      const { review: r } = await review(scenario);
+      assert.deepEqual(classes(r), ['additive: adds column tasks.priority_level']);
+      assert.equal(levelOf(r.changes), 'minor');
+    });
     it('a dropped index, a removed CHECK or a data change is neither (PATCH)', async () => {
       for (const sql of ['DROP INDEX idx_tasks_title;', "UPDATE tasks SET title = 'x';", rebuild('id INTEGER PRIMARY KEY, title TEXT, priority INTEGER')]) {
         const { review: r } = await review(sql);
@@ -134,6 +140,38 @@ describe(`breaking-change checks (${ENGINE})`, function () {
       const [finding] = breakingFindings([r]);
       const renameLine = r.migration.sql.split('\n').findIndex((l) => /^ALTER TABLE tasks_new RENAME TO tasks/.test(l)) + 1;
       assert.equal(finding.line, renameLine);
+    });
+  });
+
+  describe('through the CLI (warnings: the exit code is unchanged)', () => {
+    let root: string;
+    before(() => {
+      root = makeWorkspace({
+        'migrations/001_base.sql': `-- version: 1.0.0\n${BASE}`,
+        'migrations/002_rename.sql': '-- version: 1.1.0\n-- description: rename\n\nALTER TABLE tasks RENAME COLUMN title TO name;\n',
+        'migrations/002_rename.down.sql': 'ALTER TABLE tasks RENAME COLUMN name TO title;\n',
+        'migrations/001_base.down.sql': 'DROP INDEX idx_tasks_title;\nDROP VIEW open_tasks;\nDROP TABLE tasks;\n',
+      });
+      roots.push(root);
+    });
+
+    it('"test" warns with the statement\'s file:line and still exits 0', () => {
+      const run = cli(root, ['test']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.stderr.includes(`${path.join(root, 'migrations', '002_rename.sql')}:4: warning: drops column tasks.title (or renames it): a breaking change in 1.1.0, which is not a MAJOR bump over 1.0.0; make it 2.0.0`), run.stderr);
+      const json = cliJson(root, ['test']);
+      assert.equal(json.json.warnings[0].code, 'breaking-change');
+      assert.equal(json.json.warnings[0].line, 4);
+    });
+
+    it('"verify" warns the same way and still passes', () => {
+      assert.equal(cli(root, ['up']).code, 0);
+      const run = cliJson(root, ['verify']);
+      assert.equal(run.code, 0, JSON.stringify(run.json));
+      const note = run.json.notes.find((n: { code: string }) => n.code === 'breaking-change');
+      assert.ok(note, JSON.stringify(run.json.notes));
+      assert.equal(note.line, 4);
+      assert.equal(note.file, path.join(root, 'migrations', '002_rename.sql'));
     });
   });
 });
