@@ -9,6 +9,7 @@ import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
 import { registerSelectEnvironment } from './vscode/environment';
 import { ReportView } from './vscode/reportView';
+import { BumpVersionActions, SemverDiagnostics } from './vscode/semverDiagnostics';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const model = new MigrationsModel(now, (problem) => log.error(problem.message));
   const tree = new MigrationsTree(model);
   const diagnostics = new ChecksumDiagnostics(model);
+  const semver = new SemverDiagnostics(model);
   const views = [
     vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     model,
     tree,
     diagnostics,
+    semver,
     statusBar,
     watchers,
     reports,
@@ -54,6 +57,9 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,
+    }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new BumpVersionActions(semver), {
+      providedCodeActionKinds: BumpVersionActions.kinds,
     }),
     ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),

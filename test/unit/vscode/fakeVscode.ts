@@ -63,6 +63,27 @@ export class Diagnostic {
   constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
 }
 
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  constructor(readonly value: string) {}
+}
+
+/** Records its replacements: [uri, range, text]. */
+export class WorkspaceEdit {
+  readonly replacements: [Uri, Range, string][] = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.replacements.push([uri, range, text]);
+  }
+}
+
+export class CodeAction {
+  diagnostics?: Diagnostic[];
+  isPreferred?: boolean;
+  edit?: WorkspaceEdit;
+  command?: { title: string; command: string; arguments?: unknown[] };
+  constructor(readonly title: string, readonly kind: CodeActionKind) {}
+}
+
 export class ThemeColor {
   constructor(readonly id: string) {}
 }
