@@ -21,6 +21,10 @@ export interface CliArgs {
   /** up / dry-run: apply although applied migrations' files were edited or removed since. */
   readonly allowModified: boolean;
   readonly bump: 'major' | 'minor' | 'patch';
+  /** new: --bump was given (else, with --from, the content's level is used). */
+  readonly bumpGiven: boolean;
+  /** new: an SQL file whose statements become the new up file's body. */
+  readonly from?: string;
   readonly timeLimitSeconds?: number;
   readonly memoryLimitMB?: number;
   /** As typed: a count, an age (30d) or "all"; checked here, parsed again with the settings. */
@@ -64,6 +68,7 @@ const OPTIONS = {
   down: { type: 'boolean' },
   'allow-modified': { type: 'boolean' },
   bump: { type: 'string' },
+  from: { type: 'string' },
   'time-limit': { type: 'string' },
   'memory-limit': { type: 'string' },
   retention: { type: 'string' },
@@ -134,6 +139,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     out: values.out,
     check: values.check ?? false,
     bump,
+    bumpGiven: values.bump !== undefined,
+    from: values.from,
     ...numbers,
   };
   const conflict = checkCombination(args);
@@ -191,6 +198,7 @@ function checkCombination(args: CliArgs): string | undefined {
   if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
   if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
   if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
+  if (args.from !== undefined && args.command !== 'new') return '--from only applies to "new"';
   if (args.yes && !WRITES.has(args.command)) return '--yes only applies to "up", "down", "baseline" and "restore"';
   if (args.env === '') return '--env needs an environment\'s name';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
@@ -213,8 +221,10 @@ Commands:
                          is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
-  new <description> [--bump major|minor|patch]
-                         create the next numbered pair from migrations-template/
+  new <description> [--bump major|minor|patch] [--from FILE]
+                         create the next numbered pair from migrations-template/; --from
+                         puts FILE's SQL in the up file and, without --bump, takes the
+                         level its changes call for (breaking: major, additive: minor)
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
@@ -292,11 +302,14 @@ Rolls back the last applied migration with its .down.sql file (a backup is made 
   --only SEQ   roll back just SEQ (later ones stay applied)
 
 Example: sqlite-migrations down --steps 2`,
-  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch]
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from FILE]
 
 Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
 NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
-with the next version (--bump, default minor) in its header.
+with the next version (--bump, default minor) in its header. --from FILE appends FILE's SQL to the up file
+and, without --bump, bumps by what it does on a scratch database after the existing migrations: major for a
+breaking change (a dropped or renamed table or column, NOT NULL, a new CHECK), minor for an addition, else
+patch; with --bump, a level lower than that is warned about.
 
 Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify

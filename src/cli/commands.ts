@@ -7,10 +7,14 @@ import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
-import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
-import { fail, type Problem } from '../core/model';
+import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
+import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
+import { discoverMigrations } from '../core/migrations/catalog';
+import { decodeSqlText } from '../core/migrations/checksum';
+import { BUMPS, type Bump } from '../core/migrations/semver';
+import { suggestBump } from '../core/semver/breaking';
 import { renderSchema } from '../core/schema/dump';
 import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema/file';
 import { WRITES, type CliArgs } from './args';
@@ -240,19 +244,56 @@ function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, 
 }
 
 async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<number> {
+  const body = args.from === undefined ? undefined : await readBody(path.resolve(io.cwd, args.from), cfg);
+  if (body && !body.ok) return reportProblems([body.error], args, io);
+  const bump = body ? await bumpFor(body.value.sql, body.value.migrations, args, io) : args.bump;
   const created = await createMigration({
     folder: cfg.migrationsFolder,
     templateDir: templateDir(cfg.root),
     description: args.positionals.join(' '),
-    bump: args.bump,
+    bump,
     now: io.now,
     layout: cfg.layout,
   });
   if (!created.ok) return reportProblems([created.error], args, io);
   const m = created.value;
+  if (body) fs.appendFileSync(m.upPath, `\n${body.value.sql.trimEnd()}\n`);
   if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
   else io.out(m.downPath === m.upPath ? `Created ${m.upPath}\n(version ${m.version})\n` : `Created ${m.upPath}\n        ${m.downPath}\n(version ${m.version})\n`);
   return EXIT_OK;
+}
+
+/** new --from: the SQL to put in the up file, and the migrations it follows (for its level). */
+async function readBody(file: string, cfg: EngineConfig): Promise<Result<{ sql: string; migrations: readonly Migration[] }>> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (e) {
+    return fail(problem('unreadable', `--from: ${file} cannot be read: ${isFileSystemError(e) ? fileSystemAdvice(e, file) : (e as Error).message}.`, { file }));
+  }
+  const text = decodeSqlText(bytes, file);
+  if (!text.ok) return text;
+  const catalog = await discoverMigrations(cfg.migrationsFolder, undefined, cfg.layout);
+  // dbmate keeps both directions in one file: SQL appended to it would land in its down section.
+  if (catalog.layout === 'dbmate') return fail(problem('bad-options', `--from cannot be used with dbmate's layout (one file holds both directions); paste ${file}'s SQL under "-- migrate:up" instead.`, { file }));
+  return ok({ sql: text.value, migrations: catalog.migrations });
+}
+
+/** The content's level without --bump; with --bump, a warning when the content calls for more. */
+async function bumpFor(sql: string, migrations: readonly Migration[], args: CliArgs, io: CliIO): Promise<Bump> {
+  const suggested = await suggestBump(migrations, sql);
+  if (!suggested) {
+    if (!args.bumpGiven) io.err(`note: the SQL does not run on a scratch database after the existing migrations, so its level is unknown; using --bump ${args.bump}.\n`);
+    return args.bump;
+  }
+  const rank = (b: Bump) => BUMPS.length - BUMPS.indexOf(b);
+  const why = suggested.changes.find((c) => c.class === (suggested.bump === 'major' ? 'breaking' : 'additive'))?.what;
+  if (!args.bumpGiven) {
+    io.err(`note: ${suggested.bump} bump${why ? `: it ${why}` : ': it changes no table, column, index, view or trigger'}.\n`);
+    return suggested.bump;
+  }
+  if (rank(args.bump) < rank(suggested.bump)) io.err(`warning: --bump ${args.bump}, but it ${why}, which calls for a ${suggested.bump} bump.\n`);
+  return args.bump;
 }
 
 /** The workspace's own `migrations-template/` wins; else the one shipped beside the bundle (dist/..) or the sources. */

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
 import * as path from 'path';
 import { discoverMigrations } from '../../src/core/migrations/catalog';
 import { breakingFindings, levelOf, reviewMigrations, type MigrationReview } from '../../src/core/semver/breaking';
@@ -172,6 +173,50 @@ describe(`breaking-change checks (${ENGINE})`, function () {
       assert.ok(note, JSON.stringify(run.json.notes));
       assert.equal(note.line, 4);
       assert.equal(note.file, path.join(root, 'migrations', '002_rename.sql'));
+    });
+  });
+
+  describe('new --from FILE', () => {
+    let root: string;
+    beforeEach(() => {
+      root = makeWorkspace({
+        'migrations/001_base.sql': `-- version: 1.0.0\n${BASE}`,
+        'migrations/001_base.down.sql': 'DROP TABLE tasks;\n',
+        'rename.sql': 'ALTER TABLE tasks RENAME COLUMN title TO name;\n',
+        'add.sql': 'ALTER TABLE tasks ADD COLUMN note TEXT;\n',
+      });
+      roots.push(root);
+    });
+    const created = (run: { json: { upPath: string; version: string } }) => ({ version: run.json.version, text: fs.readFileSync(run.json.upPath, 'utf8') });
+
+    it('without --bump takes MAJOR for a breaking change and puts the SQL in the up file', () => {
+      const run = cliJson(root, ['new', 'rename title', '--from', 'rename.sql']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /note: major bump: it drops column tasks\.title \(or renames it\)/);
+      const m = created(run);
+      assert.equal(m.version, '2.0.0');
+      assert.match(m.text, /^-- version: 2\.0\.0$/m);
+      assert.ok(m.text.trimEnd().endsWith('ALTER TABLE tasks RENAME COLUMN title TO name;'));
+    });
+
+    it('without --bump takes MINOR for an addition', () => {
+      const run = cliJson(root, ['new', 'add note', '--from', 'add.sql']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(created(run).version, '1.1.0');
+    });
+
+    it('with a lower --bump keeps it and warns', () => {
+      const run = cliJson(root, ['new', 'rename title', '--from', 'rename.sql', '--bump', 'patch']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(created(run).version, '1.0.1');
+      assert.match(run.stderr, /warning: --bump patch, but it drops column tasks\.title \(or renames it\), which calls for a major bump/);
+    });
+
+    it('a --from file that does not exist is one sentence, exit 2, nothing created', () => {
+      const run = cli(root, ['new', 'x', '--from', 'nope.sql']);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /--from: .*nope\.sql cannot be read/);
+      assert.deepEqual(fs.readdirSync(path.join(root, 'migrations')).sort(), ['001_base.down.sql', '001_base.sql']);
     });
   });
 });

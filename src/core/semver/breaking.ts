@@ -114,3 +114,14 @@ export function breakingFindings(reviews: readonly MigrationReview[]): Problem[]
     ));
   });
 }
+
+/**
+ * The level `sql` calls for as the next migration after `migrations` (new --from): its changes on a scratch
+ * database holding those. Undefined when it, or one before it, does not run there.
+ */
+export async function suggestBump(migrations: readonly Migration[], sql: string, open: OpenScratch = scratchDatabase): Promise<{ bump: Bump; changes: readonly LocatedChange[] } | undefined> {
+  const next: Migration = { sequence: Number.MAX_SAFE_INTEGER, sequenceText: '', slug: 'new', name: 'new', version: '', description: '', upPath: 'new.sql', sql, checksum: '' };
+  const reviews = await reviewMigrations([...migrations, next], open);
+  const last = reviews[reviews.length - 1];
+  return reviews.length === migrations.length + 1 ? { bump: levelOf(last.changes), changes: last.changes } : undefined;
+}
