@@ -4,7 +4,7 @@ import * as path from 'path';
 import { discoverMigrations } from '../../src/core/migrations/catalog';
 import { breakingFindings, levelOf, reviewMigrations, type MigrationReview } from '../../src/core/semver/breaking';
 import { ENGINE, openEmpty, removeTempDatabases } from './helpers/engines';
-import { cli, cliJson, makeWorkspace, removeWorkspace, REPO } from './helpers/workspace';
+import { cli, cliJson, makeWorkspace, removeWorkspace, REPO, sqlite3 } from './helpers/workspace';
 
 const BASE = `CREATE TABLE tasks (
   id INTEGER PRIMARY KEY,
@@ -218,5 +218,21 @@ describe(`breaking-change checks (${ENGINE})`, function () {
       assert.match(run.stderr, /--from: .*nope\.sql cannot be read/);
       assert.deepEqual(fs.readdirSync(path.join(root, 'migrations')).sort(), ['001_base.down.sql', '001_base.sql']);
     });
+  });
+
+  it('rolling back an additive migration that was followed by data: the dry run names the values it would drop', () => {
+    const root = makeWorkspace({
+      'migrations/001_base.sql': `-- version: 1.0.0\n${BASE}`,
+      'migrations/001_base.down.sql': 'DROP INDEX idx_tasks_title;\nDROP VIEW open_tasks;\nDROP TABLE tasks;\n',
+      'migrations/002_note.sql': '-- version: 1.1.0\nALTER TABLE tasks ADD COLUMN note TEXT;\n',
+      'migrations/002_note.down.sql': 'ALTER TABLE tasks DROP COLUMN note;\n',
+    });
+    roots.push(root);
+    assert.equal(cli(root, ['up']).code, 0);
+    sqlite3(path.join(root, 'data', 'app.db'), "INSERT INTO tasks (title, note) VALUES ('a', 'keep me'), ('b', 'me too');");
+    const run = cliJson(root, ['dry-run', '--down']);
+    assert.equal(run.code, 0, JSON.stringify(run.json));
+    assert.deepEqual(run.json.dryRun.loss.columnsDropped, [{ table: 'tasks', columns: ['note'], rows: 2 }]);
+    assert.match(cli(root, ['dry-run', '--down']).stdout, /column dropped\s+tasks\.note\s+2/);
   });
 });
