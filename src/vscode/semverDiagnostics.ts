@@ -23,6 +23,8 @@ export class SemverDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('sqlite-migrations-semver');
   private readonly debounce = new KeyedDebouncer<string>(500);
   private readonly targets = new Map<string, Target>();
+  /** Per folder: the last review, and the files (paths and checksums) it was made from. */
+  private readonly reviewed = new Map<string, { key: string; result: Awaited<ReturnType<typeof engine.reviewSemver>> }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly model: MigrationsModel) {
@@ -38,8 +40,12 @@ export class SemverDiagnostics implements vscode.Disposable {
     // The review runs the migrations' SQL (on a scratch database): not in a workspace the user has not trusted.
     const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []) : [];
     const found = await Promise.all(folders.map(async (folder) => {
-      const reviewed = await this.model.query(folder, (config, options) => engine.reviewSemver(config, options));
       const status = await this.model.folderStatus(folder);
+      // The review replays every migration: only again when a file or version changed, not after every write.
+      const key = status.states.map((s) => (s.migration ? `${s.migration.upPath}\0${s.migration.checksum}` : '')).join('\n');
+      const cached = this.reviewed.get(folder.uri.toString());
+      const reviewed = cached && cached.key === key ? cached.result : await this.model.query(folder, (config, options) => engine.reviewSemver(config, options));
+      if (reviewed.ok) this.reviewed.set(folder.uri.toString(), { key, result: reviewed });
       return { reviewed, status };
     }));
     this.collection.clear();
