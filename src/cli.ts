@@ -3,18 +3,9 @@
 import { commandHelp, HELP, parseCliArgs } from './cli/args';
 import { EXIT_USAGE, runCommand } from './cli/commands';
 import { pauseHookFromEnv } from './cli/pause';
-import { createInterface } from 'node:readline/promises';
+import { askOnTerminal } from './cli/ask';
 
 declare const PACKAGE_VERSION: string | undefined;
-
-async function askOnTerminal(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
-}
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2), process.cwd());
@@ -36,6 +27,7 @@ async function main(): Promise<number> {
         now: () => new Date(),
         cwd: process.cwd(),
         onWriteStep: pauseHookFromEnv(process.env),
+        // Only a person at a terminal can type an environment's name; elsewhere --yes is needed.
         ask: process.stdin.isTTY ? askOnTerminal : undefined,
       });
   }

@@ -7,7 +7,9 @@ import { registerShowEngine } from './vscode/engineCommand';
 import { FileCommands } from './vscode/fileCommands';
 import { MigrationsModel } from './vscode/model';
 import { Reporter } from './vscode/report';
+import { registerSelectEnvironment } from './vscode/environment';
 import { ReportView } from './vscode/reportView';
+import { BumpVersionActions, SemverDiagnostics } from './vscode/semverDiagnostics';
 import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
@@ -42,12 +44,13 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const schemaContent = new SchemaContentProvider();
   const tree = new MigrationsTree(model, drift);
   const diagnostics = new ChecksumDiagnostics(model);
+  const semver = new SemverDiagnostics(model);
   const views = [
     vscode.window.createTreeView('sqliteMigrations.migrations', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.window.createTreeView('sqliteMigrations.explorer', { treeDataProvider: tree }),
   ];
   // The badge goes on the activity-bar view only: on the Explorer's view it would badge the Explorer icon.
-  const statusBar = new MigrationsStatusBar(model, [views[0]], drift);
+  const statusBar = new MigrationsStatusBar(model, [views[0]], drift, views);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     schemaContent,
     tree,
     diagnostics,
+    semver,
     statusBar,
     watchers,
     reports,
@@ -71,11 +75,15 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
       providedCodeActionKinds: ChecksumCodeActions.kinds,
     }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new BumpVersionActions(semver), {
+      providedCodeActionKinds: BumpVersionActions.kinds,
+    }),
     ...new MigrationCommands(model, reporter, reports).register(),
     ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaContent),
     ...new DriftCommands(model, drift, schemaContent, reporter, context.extensionUri, now).register(),
     registerShowEngine(model, reporter, log),
+    registerSelectEnvironment(model),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),
     vscode.commands.registerCommand('sqliteMigrations.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),

@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
+import { parseRetention } from '../core/retention';
 
 export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -20,9 +21,14 @@ export interface CliArgs {
   /** up / dry-run: apply although applied migrations' files were edited or removed since. */
   readonly allowModified: boolean;
   readonly bump: 'major' | 'minor' | 'patch';
+  /** new: --bump was given (else, with --from, the content's level is used). */
+  readonly bumpGiven: boolean;
+  /** new: an SQL file whose statements become the new up file's body. */
+  readonly from?: string;
   readonly timeLimitSeconds?: number;
   readonly memoryLimitMB?: number;
-  readonly retention?: number;
+  /** As typed: a count, an age (30d) or "all"; checked here, parsed again with the settings. */
+  readonly retention?: string;
   readonly engine?: EngineSetting;
   readonly busyTimeoutSeconds?: number;
   readonly layout?: LayoutSetting;
@@ -39,8 +45,6 @@ export interface CliArgs {
   readonly fromSchema: boolean;
   /** reset: the schema file to use instead of sqliteMigrations.schemaFile. */
   readonly schema?: string;
-  /** reset: go on without the typed confirmation (scripts, CI). */
-  readonly yes: boolean;
   /** test: where to write a JUnit XML report. */
   readonly junit?: string;
   /** test: run on a scratch copy of the database's current state (its pending migrations only). */
@@ -49,6 +53,10 @@ export interface CliArgs {
   readonly withTest: boolean;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
+  /** The named environment to use (`sqliteMigrations.environments`). */
+  readonly env?: string;
+  /** Go on without the typed confirmation (scripts, CI): reset, and writes to an environment with `confirm`. */
+  readonly yes: boolean;
 }
 
 export type ParsedArgs =
@@ -70,6 +78,7 @@ const OPTIONS = {
   down: { type: 'boolean' },
   'allow-modified': { type: 'boolean' },
   bump: { type: 'string' },
+  from: { type: 'string' },
   'time-limit': { type: 'string' },
   'memory-limit': { type: 'string' },
   retention: { type: 'string' },
@@ -88,6 +97,7 @@ const OPTIONS = {
   'from-db': { type: 'boolean' },
   test: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  env: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -112,6 +122,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   if (bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
     return { kind: 'error', message: `--bump must be major, minor or patch, not "${bump}"` };
   }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (retention && !retention.ok) return { kind: 'error', message: `--retention ${retention.error}` };
   const engine = values.engine;
   if (engine !== undefined && !(ENGINE_SETTINGS as readonly string[]).includes(engine)) {
     return { kind: 'error', message: `--engine must be ${ENGINE_SETTINGS.join(', ')}, not "${engine}"` };
@@ -130,8 +142,11 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     dir: values.dir,
     backups: values.backups,
     junit: values.junit,
+    retention: values.retention,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    env: values.env,
+    yes: values.yes ?? false,
     down: values.down ?? false,
     allowExistingSchema: values['allow-existing-schema'] ?? false,
     skipTests: values['skip-tests'] ?? false,
@@ -143,8 +158,9 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     fromSchema: values['from-schema'] ?? false,
     fromDrift: values['from-drift'] ?? false,
     schema: values.schema,
-    yes: values.yes ?? false,
     bump,
+    bumpGiven: values.bump !== undefined,
+    from: values.from,
     ...numbers,
   };
   const conflict = checkCombination(args);
@@ -164,11 +180,11 @@ function helpFor(name: string | undefined): ParsedArgs {
   return isCommand(name) ? { kind: 'help', command: name } : unknownCommand(name);
 }
 
-type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'retention' | 'busyTimeoutSeconds'>;
+type NumberArgs = Pick<CliArgs, 'to' | 'steps' | 'only' | 'timeLimitSeconds' | 'memoryLimitMB' | 'busyTimeoutSeconds'>;
 
 function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   const out: Record<string, number> = {};
-  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['retention', 'retention'], ['busy-timeout', 'busyTimeoutSeconds']];
+  const names: [string, keyof NumberArgs][] = [['to', 'to'], ['steps', 'steps'], ['only', 'only'], ['time-limit', 'timeLimitSeconds'], ['memory-limit', 'memoryLimitMB'], ['busy-timeout', 'busyTimeoutSeconds']];
   for (const [flag, key] of names) {
     const raw = values[flag];
     if (raw === undefined) continue;
@@ -185,6 +201,9 @@ function readNumbers(values: Record<string, unknown>): NumberArgs | string {
   return out;
 }
 
+/** The commands that change the database, which an environment with `confirm` asks about first. */
+export const WRITES: ReadonlySet<CommandName> = new Set(['up', 'down', 'baseline', 'restore']);
+
 function checkCombination(args: CliArgs): string | undefined {
   const targets = [args.to, args.steps, args.only].filter((v) => v !== undefined).length;
   if (targets > 1) return 'use only one of --to, --steps and --only';
@@ -199,13 +218,15 @@ function checkCombination(args: CliArgs): string | undefined {
   if ((args.out !== undefined || args.check) && args.command !== 'schema') return `--${args.check ? 'check' : 'out'} only applies to "schema"`;
   if (args.skipTests && args.command !== 'up' && !(args.command === 'dry-run' && !args.down)) return '--skip-tests only applies to "up" (and "dry-run")';
   if (args.junit !== undefined && args.command !== 'test') return '--junit only applies to "test"';
-  if ((args.fromSchema || args.schema !== undefined || args.yes) && args.command !== 'reset') {
-    return `--${args.fromSchema ? 'from-schema' : args.schema !== undefined ? 'schema' : 'yes'} only applies to "reset"`;
-  }
+  if ((args.fromSchema || args.schema !== undefined) && args.command !== 'reset') return `--${args.fromSchema ? 'from-schema' : 'schema'} only applies to "reset"`;
   if (args.fromDrift && args.command !== 'new') return '--from-drift only applies to "new"';
   if (args.command === 'reset' && !args.fromSchema) return '"reset" needs --from-schema: it recreates the database from the schema file';
   if (args.fromDb && args.command !== 'test') return '--from-db only applies to "test"';
   if (args.withTest && args.command !== 'new') return '--test only applies to "new"';
+  if (args.from !== undefined && args.command !== 'new') return '--from only applies to "new"';
+  if (args.from !== undefined && args.fromDrift) return '--from and --from-drift both fill the up file: use one';
+  if (args.yes && !WRITES.has(args.command) && args.command !== 'reset') return '--yes only applies to "up", "down", "baseline", "restore" and "reset"';
+  if (args.env === '') return '--env needs an environment\'s name';
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -226,10 +247,12 @@ Commands:
                          is refused unless --allow-existing-schema
   down [--to SEQ|--steps N|--only SEQ]
                          roll back the last migration (or down to SEQ, or N, or just SEQ)
-  new <description> [--bump major|minor|patch] [--from-drift] [--test]
-                         create the next numbered pair from migrations-template/; with
-                         --from-drift it holds what the database has that the migrations lack
-                         (--test: also NAME.test.sql, a template of the annotations)
+  new <description> [--bump major|minor|patch] [--from FILE | --from-drift] [--test]
+                         create the next numbered pair from migrations-template/; --from
+                         puts FILE's SQL in the up file and, without --bump, takes the
+                         level its changes call for (breaking: major, additive: minor);
+                         --from-drift: what the database has that the migrations lack;
+                         --test: also NAME.test.sql, a template of the annotations
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
@@ -257,7 +280,12 @@ Options:
   --dir FOLDER           migrations folder (default: sqliteMigrations.migrationsFolder, else migrations)
   --root DIR             workspace folder paths are relative to (default: current directory)
   --backups FOLDER       backups folder (default: backups/ beside the database)
-  --retention N          backups to keep (default 5; 0 keeps all)
+  --retention KEEP       backups to keep: a count (default 5), an age (30d, 12h, 2w) or all
+  --env NAME             use the named environment in sqliteMigrations.environments (its
+                         database, backups folder and retention)
+  --yes                  up/down/baseline/restore: go ahead on an environment with "confirm"
+                         without typing its name; reset: without typing the database's name
+                         (needed where stdin is not a terminal)
   --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
   --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
@@ -275,7 +303,7 @@ Options:
 Exit codes: 0 success, 1 a migration or check failed, 2 bad usage or unusable input.
 `;
 
-const COMMON = `Options for every command: --db FILE, --dir FOLDER, --root DIR, --layout LAYOUT, --engine auto|native|sqljs,
+const COMMON = `Options for every command: --db FILE, --dir FOLDER, --root DIR, --env NAME, --layout LAYOUT, --engine auto|native|sqljs,
 --time-limit SECONDS, --memory-limit MB, --busy-timeout SECONDS, --json. "sqlite-migrations --help" explains them.`;
 
 /** What `<command> --help` prints: what it does, its own options, an example. */
@@ -309,13 +337,17 @@ Rolls back the last applied migration with its .down.sql file (a backup is made 
   --only SEQ   roll back just SEQ (later ones stay applied)
 
 Example: sqlite-migrations down --steps 2`,
-  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from-drift] [--test]
+  new: `Usage: sqlite-migrations new <description> [--bump major|minor|patch] [--from FILE | --from-drift] [--test]
 
 Creates the next migration from migrations-template/ in the folder's own layout (NNN_description.sql and
 NNN_description.down.sql by default; golang-migrate, dbmate, Flyway or Diesel files in such a folder),
 with the next version (--bump, default minor) in its header. --test also creates its test file
 (NNN_description.test.sql beside it), a template with a commented example of each annotation.
 
+  --from FILE    the up file gets FILE's SQL and, without --bump, the level it calls for on a scratch
+                 database after the existing migrations: major for a breaking change (a dropped or renamed
+                 table or column, NOT NULL, a new CHECK), minor for an addition, else patch; with --bump, a
+                 lower level than that is warned about
   --from-drift   the up file holds the statements that bring the migrations up to the database's schema
                  (CREATE for objects only the database has, DROP for ones it lacks, a commented recreate
                  recipe for a changed table or index) and the down file reverses them; refused without drift
@@ -368,7 +400,7 @@ The schema file must be one "sqlite-migrations schema" wrote (its header names t
                   a terminal is refused
 
 Example: sqlite-migrations reset --from-schema`,
-  backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention N]
+  backup: `Usage: sqlite-migrations backup [--backups FOLDER] [--retention KEEP]
 
 Backs up the database now, into the backups folder (default: backups/ beside the database).
 

@@ -1,19 +1,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
+import { applyEnvironment, readWorkspaceSettings, resolveConfig, settingsPathOutside, type EngineConfig } from '../core/config';
+import { confirmationProblem } from '../core/environments';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
-import { fileSystemProblem, isFileSystemError } from '../core/fsErrors';
-import { fail, ok, type Problem, type Result } from '../core/model';
+import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
+import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
+import { discoverMigrations } from '../core/migrations/catalog';
+import { decodeSqlText } from '../core/migrations/checksum';
+import { BUMPS, type Bump } from '../core/migrations/semver';
+import { suggestBump } from '../core/semver/breaking';
 import { renderSchema } from '../core/schema/dump';
 import { firstDifference, readSchemaFile, writeSchemaFile } from '../core/schema/file';
-import type { CliArgs } from './args';
+import { WRITES, type CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
 import { prepareReset, type Ask } from './reset';
@@ -26,7 +31,7 @@ export interface CliIO {
   readonly now: () => Date;
   readonly cwd: string;
   readonly onWriteStep?: (step: WriteStep) => Promise<void> | void;
-  /** Asks on the terminal (reset's typed confirmation); absent without one. */
+  /** Asks on the terminal (reset's typed confirmation, an environment's name); absent without one. */
   readonly ask?: Ask;
 }
 
@@ -52,6 +57,9 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   const config = await loadConfig(args, io);
   if (!config.ok) return reportProblems([config.error], args, io);
   const cfg = config.value;
+  if (cfg.environment && !args.json) io.err(`environment: ${cfg.environment.name} (${cfg.databaseFile})\n`);
+  const refused = await confirmWrite(cfg, args, io);
+  if (refused) return reportProblems([refused], args, io);
   const options: engine.OperationOptions = { now: io.now, onWriteStep: io.onWriteStep, engines: new EngineChooser() };
   switch (args.command) {
     case 'status':
@@ -90,6 +98,15 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
   }
 }
 
+/** A write to an environment with `confirm` goes ahead with --yes or its name typed at the prompt, never otherwise. */
+async function confirmWrite(cfg: EngineConfig, args: CliArgs, io: CliIO): Promise<Problem | undefined> {
+  const env = cfg.environment;
+  if (!env?.confirm || args.yes || !WRITES.has(args.command)) return undefined;
+  const action = `"${args.command}" on ${cfg.databaseFile}`;
+  const typed = io.ask ? await io.ask(`${args.command} writes to the "${env.name}" environment (${cfg.databaseFile}). Type its name to go ahead: `) : undefined;
+  return confirmationProblem(env, action, typed);
+}
+
 function upOptions(args: CliArgs) {
   return { to: args.to, only: args.only, allowModified: args.allowModified, allowExistingSchema: args.allowExistingSchema, skipTests: args.skipTests };
 }
@@ -101,11 +118,15 @@ function downOptions(args: CliArgs) {
 
 async function loadConfig(args: CliArgs, io: CliIO) {
   const root = path.resolve(io.cwd, args.root);
-  const settings = await readWorkspaceSettings(root);
-  if (!settings.ok) return settings;
+  const read = await readWorkspaceSettings(root);
+  if (!read.ok) return read;
+  const settingsFile = path.join(root, '.vscode', 'settings.json');
+  const chosen = applyEnvironment(read.value, args.env, args.env !== undefined ? '--env' : settingsFile);
+  if (!chosen.ok) return chosen;
+  const settings = { ok: true as const, value: chosen.value.settings };
   // Only the paths settings.json decides: a flag given for the same value replaces it.
   const fromSettings = { ...settings.value, ...(args.db ? { databaseFile: undefined } : {}), ...(args.dir ? { migrationsFolder: undefined } : {}), ...(args.backups ? { backupsFolder: undefined } : {}) };
-  const outside = settingsPathOutside(root, fromSettings, path.join(root, '.vscode', 'settings.json'));
+  const outside = settingsPathOutside(root, fromSettings, settingsFile, chosen.value.environment?.name);
   if (outside) return fail(outside);
   const flag = (value: string | undefined) => (value === undefined ? undefined : path.resolve(io.cwd, value));
   const merged = {
@@ -122,7 +143,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       layout: args.layout,
     }),
   };
-  return { ok: true as const, value: resolveConfig(root, merged) };
+  return { ok: true as const, value: resolveConfig(root, merged, chosen.value.environment) };
 }
 
 function defined<T extends object>(values: T): Partial<T> {
@@ -234,17 +255,24 @@ function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, 
 
 async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   let body: DriftMigration | undefined;
+  let bump = args.bump;
   if (args.fromDrift) {
     const found = await driftBody(cfg, options);
     if (!found.ok) return reportProblems(found.error, args, io);
     body = found.value;
+  }
+  if (args.from !== undefined) {
+    const read = await readBody(path.resolve(io.cwd, args.from), cfg);
+    if (!read.ok) return reportProblems([read.error], args, io);
+    bump = await bumpFor(read.value.sql, read.value.migrations, args, io);
+    body = { up: `${read.value.sql.trimEnd()}\n`, down: '' };
   }
   const created = await createMigration({
     body,
     folder: cfg.migrationsFolder,
     templateDir: templateDir(cfg.root),
     description: args.positionals.join(' '),
-    bump: args.bump,
+    bump,
     now: io.now,
     layout: cfg.layout,
     ...(args.withTest ? { testTemplate: path.join(templateDir(cfg.root, 'test.sql'), 'test.sql') } : {}),
@@ -267,6 +295,37 @@ async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): P
   const body = d && driftMigration(d.database, d.migrations);
   if (!body) return fail([problem('no-drift', `${cfg.databaseFile} has the schema its applied migrations produce: there is no drift to make a migration of, so nothing was created.`, { file: cfg.databaseFile })]);
   return ok(body);
+}
+
+/** new --from: the SQL to put in the up file, and the migrations it follows (for its level). */
+async function readBody(file: string, cfg: EngineConfig): Promise<Result<{ sql: string; migrations: readonly Migration[] }>> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (e) {
+    return fail(problem('unreadable', `--from: ${file} cannot be read: ${isFileSystemError(e) ? fileSystemAdvice(e, file) : (e as Error).message}.`, { file }));
+  }
+  const text = decodeSqlText(bytes, file);
+  if (!text.ok) return text;
+  const catalog = await discoverMigrations(cfg.migrationsFolder, undefined, cfg.layout);
+  return ok({ sql: text.value, migrations: catalog.migrations });
+}
+
+/** The content's level without --bump; with --bump, a warning when the content calls for more. */
+async function bumpFor(sql: string, migrations: readonly Migration[], args: CliArgs, io: CliIO): Promise<Bump> {
+  const suggested = await suggestBump(migrations, sql);
+  if (!suggested) {
+    if (!args.bumpGiven) io.err(`note: the SQL does not run on a scratch database after the existing migrations, so its level is unknown; using --bump ${args.bump}.\n`);
+    return args.bump;
+  }
+  const rank = (b: Bump) => BUMPS.length - BUMPS.indexOf(b);
+  const why = suggested.changes.find((c) => c.class === (suggested.bump === 'major' ? 'breaking' : 'additive'))?.what;
+  if (!args.bumpGiven) {
+    io.err(`note: ${suggested.bump} bump${why ? `: it ${why}` : ': it changes no table, column, index, view or trigger'}.\n`);
+    return suggested.bump;
+  }
+  if (rank(args.bump) < rank(suggested.bump)) io.err(`warning: --bump ${args.bump}, but it ${why}, which calls for a ${suggested.bump} bump.\n`);
+  return args.bump;
 }
 
 /**

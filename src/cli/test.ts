@@ -9,6 +9,7 @@ import type { EngineName } from '../core/engine/connection';
 import { discoverMigrations } from '../core/migrations/catalog';
 import type { Problem } from '../core/model';
 import type { SuiteReport } from '../core/testing/suite';
+import { breakingFindings, reviewMigrations } from '../core/semver/breaking';
 import type { CliArgs } from './args';
 import type { CliIO } from './commands';
 import { painter, problemLine } from './format';
@@ -27,9 +28,11 @@ export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, o
     return finish(empty({ failures, problems: outcome.error.filter((p) => !RUN_FAILURES.has(p.code)) }), outcome.engine, args, io);
   }
   const suite = outcome.value.suite ?? empty({});
+  // The spec's semver rule, on its own scratch database: warnings that do not change the exit code.
+  const warnings = breakingFindings(await reviewMigrations(catalog.migrations));
   // The engine's own notes (a fallback to sql.js, a database that does not exist yet) are said, not counted.
   for (const note of outcome.value.notes) if (!args.json) io.err(problemLine(note, painter(io.color)) + '\n');
-  return finish(suite, outcome.value.engine, args, io);
+  return finish(suite, outcome.value.engine, args, io, warnings);
 }
 
 function empty(parts: { failures?: Problem[]; problems?: Problem[] }): SuiteReport {
@@ -42,7 +45,7 @@ function exitCode(r: SuiteReport): number {
   return failed ? 1 : 0;
 }
 
-function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArgs, io: CliIO): number {
+function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArgs, io: CliIO, warnings: readonly Problem[] = []): number {
   const code = exitCode(r);
   if (args.junit) {
     const file = path.resolve(io.cwd, args.junit);
@@ -56,11 +59,11 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
   }
   if (args.json) {
     const tests = r.tests.map((t) => ({ migration: t.migration, file: t.file, line: t.line, name: t.name, status: t.status, expected: t.expected, actual: t.actual }));
-    io.out(JSON.stringify({ engine: engineName ?? null, ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures] }, null, 2) + '\n');
+    io.out(JSON.stringify({ engine: engineName ?? null, ok: code === 0, tests, reversibility: r.reversibility, problems: [...r.problems, ...r.failures], warnings }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
-  for (const p of [...r.problems, ...r.failures]) io.err(problemLine(p, paint) + '\n');
+  for (const p of [...r.problems, ...r.failures, ...warnings]) io.err(problemLine(p, paint) + '\n');
   const lines: string[] = [];
   for (const t of r.tests) {
     const where = `${path.basename(t.file)}:${t.line}`;

@@ -5,6 +5,8 @@ import { fileSystemAdvice, isFileSystemError } from './fsErrors';
 import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 import { problem } from './problems';
+import { parseRetention, type Retention } from './retention';
+import { environmentRetention, parseEnvironments, selectEnvironment, type EnvironmentSettings, type SelectedEnvironment } from './environments';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -13,7 +15,7 @@ export interface EngineConfig {
   readonly databaseFile: string;
   readonly migrationsFolder: string;
   readonly backupsFolder: string;
-  readonly backupRetention: number;
+  readonly backupRetention: Retention;
   readonly maxDatabaseBytes: number;
   readonly timeLimitMs: number;
   /** The most memory the engine's worker thread or child process may use before it is stopped. */
@@ -28,6 +30,8 @@ export interface EngineConfig {
   readonly schemaFile: string | null;
   /** Whether `up`, its dry run and the editor's Apply run each migration's test file before its COMMIT. */
   readonly runTestsBeforeCommit: boolean;
+  /** The selected named environment; null when none are configured (the top-level settings are the only one). */
+  readonly environment: SelectedEnvironment | null;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -40,7 +44,8 @@ export interface UserSettings {
   databaseFile?: string;
   migrationsFolder?: string;
   backupsFolder?: string;
-  backupRetention?: number;
+  /** A count (5), an age ("30d", "12h", "2w") or "all"; see retention.ts. */
+  backupRetention?: number | string;
   maxDatabaseSizeMB?: number;
   timeLimitSeconds?: number;
   memoryLimitMB?: number;
@@ -50,12 +55,18 @@ export interface UserSettings {
   /** Absent: `schema.sql` beside the migrations folder; empty: no schema file. */
   schemaFile?: string;
   runTestsBeforeCommit?: boolean;
+  /** The selected environment's name (CLI: --env wins). */
+  environment?: string;
+  /** Named environments: each one's database file, backups folder, retention and `confirm`. */
+  environments?: Record<string, EnvironmentSettings>;
 }
 
-export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
+const DEFAULT_RETENTION = 5;
+
+export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile' | 'environment' | 'environments'>> = {
   databaseFile: 'data/app.db',
   migrationsFolder: 'migrations',
-  backupRetention: 5,
+  backupRetention: DEFAULT_RETENTION,
   maxDatabaseSizeMB: 1024,
   timeLimitSeconds: 60,
   memoryLimitMB: 2048,
@@ -87,7 +98,7 @@ function clamp(key: keyof typeof LIMITS, value: number): number {
 }
 
 /** Builds the config; relative paths resolve against root, the backups folder defaults to `backups/` beside the database. */
-export function resolveConfig(root: string, settings: UserSettings): EngineConfig {
+export function resolveConfig(root: string, settings: UserSettings, environment?: SelectedEnvironment): EngineConfig {
   const databaseFile = path.resolve(root, settings.databaseFile || DEFAULTS.databaseFile);
   const backupsFolder = settings.backupsFolder
     ? path.resolve(root, settings.backupsFolder)
@@ -101,7 +112,7 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     migrationsFolder,
     schemaFile,
     backupsFolder,
-    backupRetention: settings.backupRetention ?? DEFAULTS.backupRetention,
+    backupRetention: retentionOf(settings.backupRetention),
     maxDatabaseBytes: Math.round((settings.maxDatabaseSizeMB ?? DEFAULTS.maxDatabaseSizeMB) * 1024 * 1024),
     // Clamped here too, for values that reach this without the CLI's or settings.json's check (the editor's settings).
     timeLimitMs: Math.round(clamp('timeLimitSeconds', settings.timeLimitSeconds ?? DEFAULTS.timeLimitSeconds) * 1000),
@@ -110,7 +121,38 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
     runTestsBeforeCommit: settings.runTestsBeforeCommit ?? DEFAULTS.runTestsBeforeCommit,
+    environment: environment ?? null,
   };
+}
+
+/**
+ * The settings with the selected environment's database file, backups folder and retention in place of the
+ * top-level ones (what it leaves out stays as the top level says). `wanted` is --env's value, else the
+ * `environment` setting; `source` names where it came from for the message about an unknown name.
+ */
+export function applyEnvironment(settings: UserSettings, wanted: string | undefined, source: string): Result<{ settings: UserSettings; environment?: SelectedEnvironment }> {
+  const chosen = selectEnvironment(settings.environments ?? {}, wanted ?? settings.environment, source);
+  if (!chosen.ok) return chosen;
+  if (!chosen.value) return ok({ settings });
+  const { name, settings: env, selected } = chosen.value;
+  const backupRetention = environmentRetention(name, env, settings.backupRetention);
+  return ok({
+    settings: { ...settings, ...(env.databaseFile ? { databaseFile: env.databaseFile } : {}), ...(env.backupsFolder ? { backupsFolder: env.backupsFolder } : {}), ...(backupRetention !== undefined ? { backupRetention } : {}) },
+    environment: selected,
+  });
+}
+
+/** Both readers of settings check the value first (`retentionProblem`); one that slipped past keeps the default. */
+function retentionOf(value: number | string | undefined): Retention {
+  const parsed = parseRetention(value ?? DEFAULTS.backupRetention);
+  return parsed.ok ? parsed.value : { kind: 'count', count: DEFAULT_RETENTION };
+}
+
+/** A bad retention value as one sentence naming the file and the setting (`name`), or undefined when it is fine. */
+export function retentionProblem(value: unknown, file: string, name: string): Problem | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRetention(value);
+  return parsed.ok ? undefined : problem('bad-settings', `${file}: ${name} ${parsed.error}.`, { file });
 }
 
 /** `schema.sql` beside the migrations folder; none when that is outside the workspace (a migrations folder at its root). */
@@ -125,11 +167,17 @@ const PATH_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaF
  * Paths from a workspace's settings must stay inside it: a cloned repository's settings.json must not
  * point the tool at a database elsewhere on the machine. (Flags may point anywhere: the person typed them.)
  */
-export function settingsPathOutside(root: string, settings: UserSettings, file: string): Problem | undefined {
+export function settingsPathOutside(root: string, settings: UserSettings, file: string, environment?: string): Problem | undefined {
   const config = resolveConfig(root, settings);
   const key = PATH_KEYS.find((k) => settings[k] !== undefined && config[k] !== null && !isInside(root, config[k]));
   if (!key) return undefined;
-  return problem('path-outside', `${file}: "${SECTION}${key}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
+  return problem('path-outside', `${file}: "${settingName(settings, key, environment)}" resolves to ${config[key]}, outside the workspace folder ${root}; paths in settings must stay inside it (pass a flag to use another place).`, { file });
+}
+
+/** Where a path came from: the selected environment's entry when it set it, else the top-level setting. */
+export function settingName(settings: UserSettings, key: (typeof PATH_KEYS)[number], environment?: string): string {
+  const fromEnv = environment !== undefined && (key === 'databaseFile' || key === 'backupsFolder') && settings.environments?.[environment]?.[key] !== undefined;
+  return fromEnv ? `${SECTION}environments.${environment}.${key}` : `${SECTION}${key}`;
 }
 
 export function isInside(root: string, target: string): boolean {
@@ -164,7 +212,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
 const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
-const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
+const NUMBER_KEYS = ['maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
 const BOOLEAN_KEYS = ['runTestsBeforeCommit'] as const;
 
 function settingsFromObject(parsed: unknown, file: string): Result<UserSettings> {
@@ -193,5 +241,17 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     }
     (settings as Record<string, unknown>)[key] = value;
   }
+  const retention = values[SECTION + 'backupRetention'];
+  const badRetention = retentionProblem(retention, file, `"${SECTION}backupRetention"`);
+  if (badRetention) return fail(badRetention);
+  if (retention !== undefined) settings.backupRetention = retention as number | string;
+  const environments = parseEnvironments(values[SECTION + 'environments'], file);
+  if (!environments.ok) return environments;
+  if (Object.keys(environments.value).length) settings.environments = environments.value;
+  const selected = values[SECTION + 'environment'];
+  if (selected !== undefined && selected !== null && typeof selected !== 'string') {
+    return fail(problem('bad-settings', `${file}: "${SECTION}environment" must be the name of one of "${SECTION}environments".`, { file }));
+  }
+  if (selected) settings.environment = selected;
   return ok(settings);
 }

@@ -7,6 +7,8 @@ import type { NativeProbe } from './engine/native/probe';
 import type { WriteStep } from './engine/sqljs/dbfile';
 import { backupSqlJs, restoreSqlJs, runSqlJs } from './engine/sqljs/operation';
 import { checkSidecars } from './engine/sqljs/sidecars';
+import { reviewInWorker } from './engine/sqljs/workerClient';
+import type { MigrationReview } from './semver/breaking';
 import { discoverMigrations, type Catalog, type ChecksumCache } from './migrations/catalog';
 import type { EngineConfig } from './config';
 import { statesFromLedger } from './ledger/status';
@@ -110,6 +112,18 @@ export function resetFromSchema(config: EngineConfig, schema: SchemaSource, opti
 /** Like Flyway's repair: the ledger takes the applied file's current checksum and text. */
 export function acceptChecksum(config: EngineConfig, version: string, options: OperationOptions = {}): Promise<OperationOutcome> {
   return run(config, { kind: 'accept-checksum', version }, options);
+}
+
+/**
+ * The breaking-change review of the folder's migrations (semver/breaking.ts), in a sql.js worker on a scratch
+ * database: the database file is never opened. The catalog comes with it, for where each migration is.
+ */
+export async function reviewSemver(config: EngineConfig, options: OperationOptions = {}): Promise<Result<{ catalog: Catalog; reviews: MigrationReview[] }, Problem[]>> {
+  const catalog = await discoverMigrations(config.migrationsFolder, options.cache, config.layout);
+  const usable = catalog.migrations;
+  if (!usable.length) return ok({ catalog, reviews: [] });
+  const reviews = await reviewInWorker(usable, config.timeLimitMs);
+  return reviews.ok ? ok({ catalog, reviews: reviews.value }) : fail([reviews.error]);
 }
 
 /** The one path every operation takes: discover the migrations, choose the engine, hand it the task. */

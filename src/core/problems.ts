@@ -17,7 +17,7 @@ export type ProblemCode =
   | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'ledger-tampered' | 'verify-failed'
   | 'quick-check' | 'time-limit' | 'memory-limit' | 'baselined'
   // migration tests
-  | 'bad-test' | 'test-failed' | 'not-reversible'
+  | 'bad-test' | 'test-failed' | 'not-reversible' | 'breaking-change'
   // the database file
   | 'no-database' | 'db-not-a-file' | 'db-broken-link' | 'db-hard-links' | 'db-unreadable' | 'db-read-only'
   | 'db-too-large' | 'db-empty' | 'db-truncated' | 'db-not-sqlite' | 'db-bad-page-size' | 'db-corrupt' | 'db-sidecar'
@@ -31,7 +31,7 @@ export type ProblemCode =
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'
   // settings and the editor
-  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify' | 'fs-error'
+  | 'bad-settings' | 'path-outside' | 'untrusted' | 'verify' | 'fs-error' | 'unknown-environment' | 'confirm-needed'
   // a bug: the message says what happened, the log has the stack
   | 'internal';
 

@@ -8,6 +8,7 @@ import { changedApplied, describeChanged } from '../core/run/plan';
 import type { DownOptions, UpOptions } from '../core/run/protocol';
 import type { Migration, Problem } from '../core/model';
 import type { FolderStatus, MigrationsModel } from './model';
+import { confirmEnvironment } from './environment';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
 import { dryRunReport, verifyReport } from './reportHtml';
@@ -19,6 +20,8 @@ export interface ConfirmOptions {
   readonly confirmed?: boolean;
   /** Apply although applied migrations' files were edited or removed since (the "Apply Anyway" answer). */
   readonly allowModified?: boolean;
+  /** The environment's name as typed, for an environment with `confirm` (`confirmed` does not stand for it). */
+  readonly environment?: string;
 }
 
 export interface BaselineArgs extends ConfirmOptions {
@@ -62,7 +65,7 @@ export class MigrationCommands {
     }
     const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile) : 'the database';
     const allowModified = await confirmApply(`Apply ${plural(pending.length, 'pending migration')} to ${db}?`, status.states, opts, true);
-    if (allowModified === undefined) return false;
+    if (allowModified === undefined || !(await confirmEnvironment(folder, 'Apply', opts.environment))) return false;
     return this.applyUp('Applying migrations', folder, { allowModified });
   }
 
@@ -71,7 +74,7 @@ export class MigrationCommands {
     const status = await this.model.folderStatus(node.folder);
     if (this.blockedByProblems(status)) return false;
     const allowModified = await confirmApply(`Apply ${node.state.name}?`, status.states, opts, false);
-    if (allowModified === undefined) return false;
+    if (allowModified === undefined || !(await confirmEnvironment(node.folder, 'Apply', opts.environment))) return false;
     return this.applyUp(`Applying ${node.state.name}`, node.folder, { only: node.state.sequence, allowModified });
   }
 
@@ -110,6 +113,7 @@ export class MigrationCommands {
     const what = count === 1 ? '1 migration' : `${count} migrations`;
     const question = `Record ${what} as applied in ${vscode.workspace.asRelativePath(status.config?.databaseFile ?? '')} without running ${count === 1 ? 'it' : 'them'}? Do this only when the database already has their schema. A backup is made first.`;
     if (!opts.confirmed && !(await confirm(question, 'Baseline'))) return false;
+    if (!(await confirmEnvironment(folder, 'Baseline', opts.environment))) return false;
     return this.withProgress('Baseline', folder, (config, o) => engine.baseline(config, { to }, o));
   }
 
@@ -117,6 +121,7 @@ export class MigrationCommands {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
     const only = node.state.sequence;
     if (!opts.confirmed && !(await this.confirmRollback(node.folder, node.state, { only }))) return false;
+    if (!(await confirmEnvironment(node.folder, 'Roll back', opts.environment))) return false;
     return this.withProgress(`Rolling back ${node.state.name}`, node.folder, (config, o) => engine.migrateDown(config, { only }, o));
   }
 
@@ -130,6 +135,7 @@ export class MigrationCommands {
       return false;
     }
     if (!opts.confirmed && !(await this.confirmRollback(folder, last, { steps: 1 }))) return false;
+    if (!(await confirmEnvironment(folder, 'Roll back', opts.environment))) return false;
     return this.withProgress(`Rolling back ${last.name}`, folder, (config, o) => engine.migrateDown(config, { steps: 1 }, o));
   }
 
@@ -217,6 +223,7 @@ export class MigrationCommands {
     if (!opts.confirmed && !(await confirm(`Replace ${rel(config.databaseFile)} with ${rel(chosen)}? The current file is backed up first.`, 'Restore'))) {
       return false;
     }
+    if (!(await confirmEnvironment(folder, 'Restore', opts.environment))) return false;
     const result = await this.model.write(folder, async (c, options) => {
       const restored = await engine.restore(c, chosen, options);
       return restored.ok ? engine.status(c, options) : restored;

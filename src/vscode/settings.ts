@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, type EngineConfig, type UserSettings } from '../core/config';
+import { applyEnvironment, ENGINE_SETTINGS, LAYOUT_SETTINGS, resolveConfig, retentionProblem, settingName, type EngineConfig, type UserSettings } from '../core/config';
+import { parseEnvironments } from '../core/environments';
 import { fail, ok, type Result } from '../core/model';
 import { problem } from '../core/problems';
 
@@ -13,7 +14,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     databaseFile: c.get<string>('databaseFile'),
     migrationsFolder: c.get<string>('migrationsFolder'),
     backupsFolder: c.get<string>('backupsFolder') || undefined,
-    backupRetention: c.get<number>('backupRetention'),
+    backupRetention: c.get<number | string>('backupRetention'),
     maxDatabaseSizeMB: c.get<number>('maxDatabaseSizeMB'),
     timeLimitSeconds: c.get<number>('timeLimitSeconds'),
     memoryLimitMB: c.get<number>('memoryLimitMB'),
@@ -24,10 +25,17 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     schemaFile: c.get<string | null>('schemaFile') ?? undefined,
     runTestsBeforeCommit: c.get<boolean>('runTestsBeforeCommit'),
   };
-  const config = resolveConfig(folder.uri.fsPath, settings);
+  const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+  const badRetention = retentionProblem(settings.backupRetention, settingsFile, `"${SECTION}.backupRetention"`);
+  if (badRetention) return fail(badRetention);
+  const environments = parseEnvironments(c.get('environments'), settingsFile);
+  if (!environments.ok) return environments;
+  const chosen = applyEnvironment({ ...settings, environments: environments.value }, c.get<string>('environment') || undefined, settingsFile);
+  if (!chosen.ok) return chosen;
+  const config = resolveConfig(folder.uri.fsPath, chosen.value.settings, chosen.value.environment);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const).find((key) => config[key] !== null && !isInside(folder.uri.fsPath, config[key]));
   if (outside) {
-    const message = `${SECTION}.${outside} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
+    const message = `${settingName(chosen.value.settings, outside, chosen.value.environment?.name)} resolves to ${config[outside]}, outside the workspace folder ${folder.uri.fsPath}; paths must stay inside it.`;
     return fail(problem('path-outside', message));
   }
   return ok(config);

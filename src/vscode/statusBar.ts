@@ -27,6 +27,8 @@ export class MigrationsStatusBar implements vscode.Disposable {
     private readonly model: MigrationsModel,
     private readonly views: readonly vscode.TreeView<unknown>[] = [],
     private readonly drift?: DriftSource,
+    /** Views whose description names the selected environment (both; the badge goes on `views` only). */
+    private readonly described: readonly vscode.TreeView<unknown>[] = views,
   ) {
     this.item.name = 'SQLite Migrations';
     this.subscriptions = [model.onDidChange(() => void this.update()), ...(drift ? [drift.onDidChange(() => void this.update())] : [])];
@@ -34,6 +36,7 @@ export class MigrationsStatusBar implements vscode.Disposable {
 
   async update(): Promise<void> {
     const all = await this.model.folders();
+    this.describe(all);
     const failed = all.find((f) => f.errors.length > 0);
     if (failed) {
       this.item.text = '$(error) Migrations: error';
@@ -52,13 +55,23 @@ export class MigrationsStatusBar implements vscode.Disposable {
     const summaries = folders.map((f) => ({ folder: f, summary: summarize(f.states, f.problems) }));
     const worst = [...summaries].sort((a, b) => ORDER.indexOf(a.summary.state) - ORDER.indexOf(b.summary.state))[0].summary;
     const version = summaries.length === 1 ? (worst.version ?? 'empty') : summaries.map((s) => s.summary.version ?? 'empty').join(', ');
-    this.item.text = `${ICON[worst.state]} ${version} · ${worst.label}`;
+    const envs = [...new Set(summaries.flatMap((s) => (s.folder.config?.environment ? [s.folder.config.environment.name] : [])))];
+    this.item.text = `${ICON[worst.state]} ${envs.length ? `${envs.join(', ')} · ` : ''}${version} · ${worst.label}`;
     this.item.tooltip = summaries.map((s) => folderTooltip(s.folder, s.summary, summaries.length > 1, this.drift)).join('\n\n');
     const applicable = worst.state === 'pending' || worst.state === 'failed';
     this.item.command = applicable ? 'sqliteMigrations.applyPending' : 'sqliteMigrations.migrations.focus';
     const badge = summaries.reduce((n, s) => n + s.summary.badge, 0);
     this.setBadge(badge, summaries.map((s) => `${s.folder.folder.name}: ${s.summary.label}`).join('; '));
     this.item.show();
+  }
+
+  /** The selected environment (per folder when they differ) beside the view's title; nothing without environments. */
+  private describe(all: readonly FolderStatus[]): void {
+    const named = all.filter((f) => f.config?.environment);
+    const text = named.length === 0 ? undefined
+      : new Set(named.map((f) => f.config!.environment!.name)).size === 1 && named.length === all.length ? named[0].config!.environment!.name
+        : named.map((f) => `${f.folder.name}: ${f.config!.environment!.name}`).join(', ');
+    for (const view of this.described) view.description = text;
   }
 
   private setBadge(value: number, tooltip: string): void {
@@ -81,7 +94,8 @@ export class MigrationsStatusBar implements vscode.Disposable {
 
 function folderTooltip(status: FolderStatus, summary: StatusSummary, named: boolean, drift?: DriftSource): string {
   const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile, named) : 'the database';
-  const head = `${db}: ${summary.version ? `version ${summary.version}` : 'empty'}, ${summary.label}`;
+  const env = status.config?.environment ? ` (environment: ${status.config.environment.name})` : '';
+  const head = `${db}${env}: ${summary.version ? `version ${summary.version}` : 'empty'}, ${summary.label}`;
   const engine = status.engine ? `Engine: ${engineLabel(status.engine)}` : undefined;
   const action = summary.state === 'pending' || summary.state === 'failed' ? 'Click to apply.' : undefined;
   const n = drift?.forFolder(status.folder)?.comparison.differences.length;

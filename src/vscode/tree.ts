@@ -178,7 +178,9 @@ function folderItem(status: FolderStatus): vscode.TreeItem {
   item.resourceUri = status.folder.uri;
   item.contextValue = 'folder';
   const summary = summarize(status.states, status.problems);
-  item.description = summary.state === 'up to date' ? undefined : summary.label;
+  // The selected environment first: which database these rows are is the first thing to know.
+  const parts = [status.config?.environment?.name, summary.state === 'up to date' ? undefined : summary.label].filter((p) => p !== undefined);
+  item.description = parts.length ? parts.join(' · ') : undefined;
   return item;
 }
 

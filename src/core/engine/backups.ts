@@ -1,6 +1,6 @@
 // Backups, shared by both engines: `<backups>/<db file name>_<UTC time with ms>Z.db`, made before a change,
 // verified before it gets its name, never overwritten, never older-sorting than an existing one, pruned to
-// the newest N of this database's own backups. Names the earlier versions wrote are still listed.
+// this database's own backups by the retention: the newest N, those younger than an age, or none. Names the earlier versions wrote are still listed.
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { commitTemp, randomName, removeQuietly, sweepTemps, tempNameFor } from './atomic';
@@ -9,13 +9,15 @@ import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 import { fail, ok, type Problem, type Result } from '../model';
 import { sameFileBytes } from './sameBytes';
 import { problem } from '../problems';
+import type { Retention } from '../retention';
 
 /** What every backup needs to know, whichever engine makes the copy. */
 export interface BackupPlace {
   /** Default `<db dir>/backups`; a relative folder is taken relative to the database's folder. */
   folder?: string;
-  /** Keep the newest N of this database's backups (default 5); 0 keeps all. */
-  retention?: number;
+  /** A count keeps the newest N of this database's backups (default 5; 0 keeps all), an age those made since `now() - age`. */
+  retention?: number | Retention;
+  /** The clock: the time in a new backup's name, and what an age retention counts back from. */
   now: () => Date;
   /** Backups retention must leave alone (the one being restored). */
   protect?: readonly string[];
@@ -119,20 +121,30 @@ function backupFailed(dbRealPath: string, folder: string, e: NodeJS.ErrnoExcepti
 /** Removes this database's backups beyond the retention, never `created`, a protected one or one an earlier version named. */
 export async function pruneBackups(dbRealPath: string, opts: BackupPlace, created: string): Promise<string[]> {
   const folder = backupFolder(dbRealPath, opts.folder);
-  const retention = opts.retention ?? DEFAULT_RETENTION;
-  if (!(retention > 0)) {
+  const retention = asRetention(opts.retention);
+  if (retention.kind === 'all') {
     return [];
   }
+  const own = await listOwn(dbRealPath, folder);
+  const cutoff = retention.kind === 'age' ? opts.now().getTime() - retention.ms : 0;
+  const beyond = retention.kind === 'count' ? own.slice(retention.count) : own.filter((b) => b.createdAt.getTime() < cutoff);
   const real = (p: string) => fsp.realpath(p).catch(() => path.resolve(p));
   const keep = new Set(await Promise.all([created, ...(opts.protect ?? [])].map(real)));
   const removed: string[] = [];
-  for (const b of (await listOwn(dbRealPath, folder)).slice(retention)) {
+  for (const b of beyond) {
     if (!keep.has(await real(b.path))) {
       await fsp.rm(b.path, { force: true });
       removed.push(b.path);
     }
   }
   return removed;
+}
+
+/** A bare number is the count the setting always was (0: keep all). */
+function asRetention(r: number | Retention | undefined): Retention {
+  if (r === undefined) return { kind: 'count', count: DEFAULT_RETENTION };
+  if (typeof r !== 'number') return r;
+  return r > 0 ? { kind: 'count', count: r } : { kind: 'all' };
 }
 
 /**

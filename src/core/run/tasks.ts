@@ -21,6 +21,7 @@ import type { CheckResult } from './integrity';
 import { readDownSql, scratchDatabase, type OpenScratch } from './replay';
 import { planReset, rebuildFromSchema, type SchemaSource } from '../schema/reset';
 import { runSuite } from '../testing/suite';
+import { breakingFindings, reviewMigrations } from '../semver/breaking';
 
 /**
  * What differs between the engines around a task: where a scratch copy comes from, when the backup is
@@ -84,8 +85,11 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       const drift = task.drift && !unmanaged.length ? await driftNote(engine, req) : [];
       return ok({ outcomes: [], notes: [...unmanaged, ...drift], states: statesFromLedger(req.migrations, ledger.value), ledger: ledger.value });
     }
-    case 'verify':
-      return withStates(db, req, { checks: [...verifyDatabase(db, req.migrations), await driftCheck(engine, req)] });
+    case 'verify': {
+      // The spec's semver rule as warnings: they do not fail verify, CI reads them with the file and line.
+      const breaking = breakingFindings(await reviewMigrations(req.migrations, engine.emptyScratch));
+      return withStates(db, req, { checks: [...verifyDatabase(db, req.migrations), await driftCheck(engine, req)], notes: breaking });
+    }
     case 'schema': {
       const schema = await appliedSchema(db, req.migrations, engine.emptyScratch);
       return schema.ok ? withStates(db, req, { schema: schema.value }) : schema;

@@ -63,6 +63,27 @@ export class Diagnostic {
   constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
 }
 
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  constructor(readonly value: string) {}
+}
+
+/** Records its replacements: [uri, range, text]. */
+export class WorkspaceEdit {
+  readonly replacements: [Uri, Range, string][] = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.replacements.push([uri, range, text]);
+  }
+}
+
+export class CodeAction {
+  diagnostics?: Diagnostic[];
+  isPreferred?: boolean;
+  edit?: WorkspaceEdit;
+  command?: { title: string; command: string; arguments?: unknown[] };
+  constructor(readonly title: string, readonly kind: CodeActionKind) {}
+}
+
 export class ThemeColor {
   constructor(readonly id: string) {}
 }
@@ -122,6 +143,9 @@ export const fake = {
   trusted: true,
   /** The button a modal or notification "clicks"; undefined dismisses it. */
   answer: undefined as string | undefined,
+  /** What is typed into an input box; undefined presses Escape. The prompts shown are kept in `asked`. */
+  typed: undefined as string | undefined,
+  asked: [] as string[],
   shown: [] as { kind: 'info' | 'warning' | 'error'; message: string }[],
   logged: [] as string[],
   documents: [] as { uri: Uri; getText(): string }[],
@@ -137,6 +161,8 @@ export const fake = {
     this.settings = {};
     this.trusted = true;
     this.answer = undefined;
+    this.typed = undefined;
+    this.asked = [];
     this.shown = [];
     this.logged = [];
     this.documents = [];
@@ -161,7 +187,10 @@ export const workspace = {
     return fake.documents;
   },
   getConfiguration(section: string) {
-    return { get: <T>(key: string): T | undefined => fake.settings[`${section}.${key}`] as T | undefined };
+    return {
+      get: <T>(key: string): T | undefined => fake.settings[`${section}.${key}`] as T | undefined,
+      update: async (key: string, value: unknown) => void (fake.settings[`${section}.${key}`] = value),
+    };
   },
   getWorkspaceFolder(uri: Uri) {
     return fake.folders.find((f) => uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(f.uri.fsPath + path.sep));
@@ -184,6 +213,12 @@ function show(kind: 'info' | 'warning' | 'error') {
     fake.shown.push({ kind, message: detail ? `${message}\n\n${detail}` : message });
     return items.some((i) => i === fake.answer) ? fake.answer : undefined;
   };
+}
+
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
 }
 
 export enum ViewColumn {
@@ -231,6 +266,10 @@ export const window = {
   withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
   showWorkspaceFolderPick: async () => fake.folders[0],
   showQuickPick: async () => undefined,
+  showInputBox: async (options: { prompt?: string }) => {
+    fake.asked.push(options.prompt ?? '');
+    return fake.typed;
+  },
   showTextDocument: async () => undefined,
   createStatusBarItem() {
     return { text: '', tooltip: '' as unknown, command: undefined as unknown, name: '', visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose() {} };

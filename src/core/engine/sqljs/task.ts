@@ -1,5 +1,5 @@
 import type { SqlJsStatic } from 'sql.js';
-import { fail, ok, type Result } from '../../model';
+import { fail, ok, type Migration, type Result } from '../../model';
 import { checkIntegrity, type Violation } from '../../run/integrity';
 import type { TaskRequest, TaskResponse } from '../../run/protocol';
 import { problem, type TaskEngine } from '../../run/tasks';
@@ -26,6 +26,11 @@ export interface FileToRead {
 /** Opens a file (a backup just written, or one about to be restored) with sql.js and runs integrity_check. */
 export interface CheckRequest {
   readonly check: FileToRead;
+}
+
+/** The breaking-change review (semver/breaking.ts) of these migrations on a scratch database: no file is opened. */
+export interface ReviewRequest {
+  readonly review: readonly Migration[];
 }
 
 /** Reads a database file consistently and writes a verified copy of it: a backup. */

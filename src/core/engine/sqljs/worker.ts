@@ -9,10 +9,11 @@ import { readDatabaseFile } from './dbfile';
 import { loadSqlJs } from './load';
 import { litestreamTableIn, replicatedRefusal, tableEvidence } from '../litestream';
 import { checkFile, snapshotToFile } from './snapshot';
-import { SqlJsTask, type CheckRequest, type SnapshotRequest, type SqlJsRequest } from './task';
+import { SqlJsTask, type CheckRequest, type ReviewRequest, type SnapshotRequest, type SqlJsRequest } from './task';
+import { reviewMigrations } from '../../semver/breaking';
 import { problem } from '../../problems';
 
-type Request = SqlJsRequest | CheckRequest | SnapshotRequest;
+type Request = SqlJsRequest | CheckRequest | SnapshotRequest | ReviewRequest;
 
 // As a worker thread (tasks over bytes handed over without a copy), or as a child process (backups: the file's
 // whole-size allocations then stay out of the caller's process, whose thread they would otherwise stall).
@@ -32,6 +33,7 @@ if (parentPort) {
 
 async function handle(req: Request): Promise<Result<unknown>> {
   try {
+    if ('review' in req) return ok(await reviewMigrations(req.review));
     return 'check' in req ? await checkFile(req.check) : 'snapshot' in req ? await snapshotToFile(req.snapshot) : await runSqlJsTask(req);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

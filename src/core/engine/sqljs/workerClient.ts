@@ -4,7 +4,9 @@ import { Worker } from 'worker_threads';
 import type { Result } from '../../model';
 import type { TaskReply } from '../../run/protocol';
 import type { Snapshot } from './snapshot';
-import type { CheckRequest, FileToRead, SnapshotRequest, SqlJsRequest } from './task';
+import type { CheckRequest, FileToRead, ReviewRequest, SnapshotRequest, SqlJsRequest } from './task';
+import type { Migration } from '../../model';
+import type { MigrationReview } from '../../semver/breaking';
 import { failWith, type ProblemCode } from '../../problems';
 
 /**
@@ -19,6 +21,11 @@ export function runInWorker(req: SqlJsRequest, timeLimitMs: number): Promise<Tas
 /** Opens a database file with sql.js in a worker and runs integrity_check, so the caller's thread never holds its bytes. */
 export function checkInWorker(check: FileToRead, timeLimitMs: number): Promise<Result<{ sha256: string }>> {
   return inWorker<Result<{ sha256: string }>>({ check }, null, timeLimitMs);
+}
+
+/** The breaking-change review on a scratch database in a worker, so the editor's thread never runs the SQL. */
+export function reviewInWorker(migrations: readonly Migration[], timeLimitMs: number): Promise<Result<MigrationReview[]>> {
+  return inWorker<Result<MigrationReview[]>>({ review: migrations }, null, timeLimitMs);
 }
 
 /**
@@ -56,7 +63,7 @@ function inProcess<R extends Result<unknown>>(req: SnapshotRequest, timeLimitMs:
   });
 }
 
-function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest | SnapshotRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
+function inWorker<R extends Result<unknown>>(req: SqlJsRequest | CheckRequest | SnapshotRequest | ReviewRequest, bytes: Uint8Array | null, timeLimitMs: number): Promise<R> {
   return new Promise((resolve) => {
     // The JavaScript heap is capped here; SQLite's own allocations inside sql.js by hard_heap_limit in the worker.
     const limit = 'memoryLimitMB' in req ? req.memoryLimitMB : undefined;
