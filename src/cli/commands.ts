@@ -16,6 +16,7 @@ import type { CliArgs } from './args';
 import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, type Paint } from './format';
 import { statusJson } from './json';
 import { testCommand } from './test';
+import { lintCommand } from './lint';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -78,6 +79,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return restore(cfg, args, io, options);
     case 'test':
       return testCommand(cfg, args, io);
+    case 'lint':
+      return lintCommand(cfg, args, io, options);
   }
 }
 
@@ -111,6 +114,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       engine: args.engine,
       busyTimeoutSeconds: args.busyTimeoutSeconds,
       layout: args.layout,
+      targetSqliteVersion: args.target,
     }),
   };
   return { ok: true as const, value: resolveConfig(root, merged) };

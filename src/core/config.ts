@@ -5,6 +5,7 @@ import { fileSystemAdvice, isFileSystemError } from './fsErrors';
 import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 import { problem } from './problems';
+import { DEFAULT_TARGET, parseVersion } from './lint/version';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -26,6 +27,8 @@ export interface EngineConfig {
   readonly layout: LayoutSetting;
   /** Where `up`, `down` and `baseline` write the schema the applied migrations produce; null: not kept. */
   readonly schemaFile: string | null;
+  /** The oldest SQLite the application runs its migrations on: `lint` flags SQL newer than it. */
+  readonly targetSqliteVersion: string;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -47,6 +50,8 @@ export interface UserSettings {
   layout?: LayoutSetting;
   /** Absent: `schema.sql` beside the migrations folder; empty: no schema file. */
   schemaFile?: string;
+  /** 3.Y.Z; the default is the spec's minimum. */
+  targetSqliteVersion?: string;
 }
 
 export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile'>> = {
@@ -59,6 +64,7 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile
   engine: 'auto',
   busyTimeoutSeconds: 5,
   layout: 'auto',
+  targetSqliteVersion: DEFAULT_TARGET,
 };
 
 const SECTION = 'sqliteMigrations.';
@@ -105,6 +111,7 @@ export function resolveConfig(root: string, settings: UserSettings): EngineConfi
     engine: settings.engine ?? DEFAULTS.engine,
     busyTimeoutMs: Math.round((settings.busyTimeoutSeconds ?? DEFAULTS.busyTimeoutSeconds) * 1000),
     layout: settings.layout ?? DEFAULTS.layout,
+    targetSqliteVersion: settings.targetSqliteVersion ?? DEFAULTS.targetSqliteVersion,
   };
 }
 
@@ -156,7 +163,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   return settingsFromObject(parsed, file);
 }
 
-const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile'] as const;
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile', 'targetSqliteVersion'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
 const NUMBER_KEYS = ['backupRetention', 'maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
@@ -179,6 +186,10 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);
     if (outOfRange) {
       return fail(problem('bad-settings', `${file}: ${outOfRange}`, { file }));
+    }
+    const version = key === 'targetSqliteVersion' ? parseVersion(value as string) : undefined;
+    if (version && !version.ok) {
+      return fail(problem('bad-settings', `${file}: "${SECTION}${key}": ${version.error}`, { file }));
     }
     const choices = CHOICES[key as keyof typeof CHOICES];
     if (choices && !choices.includes(value as string)) {

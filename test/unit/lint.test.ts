@@ -96,6 +96,12 @@ describe('lint: SQL against the schema the earlier migrations leave', () => {
     assert.deepEqual(asked.map((x) => x.findings.map((f) => f.code)), [['sql-error'], ['earlier-fails']]);
   });
 
+  it('after an earlier failure the target version is still checked: it needs no schema', async () => {
+    const ms = [mig(1, 'CREATE INDEX a_x ON a(x);'), mig(2, 'CREATE TABLE b(x) STRICT;')];
+    const r = await lintMigrations(ms, [1], { target: [3, 36, 0], open: openEmpty, cache: new SchemaCache() });
+    assert.deepEqual(r[0].findings.map((f) => f.code), ['earlier-fails', 'needs-newer-sqlite']);
+  });
+
   it('a statement the runner refuses is a finding at its line', async () => {
     const f = await only([mig(1, 'CREATE TABLE a(x);\nVACUUM;')]);
     assert.deepEqual(f.map((x) => [x.code, x.line]), [['statement-refused', 2]]);

@@ -62,7 +62,7 @@ function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: L
     const upErrors = runMigration(db, up, down, findings);
     if (asked) results.push({ name: m.name, file: m.upPath, findings: sortFindings(findings, m.upPath) });
     if (upErrors.length) {
-      for (let j = i + 1; j <= w.last; j++) if (w.wanted.has(j)) results.push(earlierFails(migrations[j], up.label, upErrors[0].line ?? 1));
+      for (let j = i + 1; j <= w.last; j++) if (w.wanted.has(j)) results.push(earlierFails(migrations[j], up.label, upErrors[0].line ?? 1, opts));
       break;
     }
     if (!opts.cache.get(w.keys[i + 1])) {
@@ -102,10 +102,13 @@ function downFile(m: Migration): LintedFile | undefined {
   return { file, label: m.downPath && m.downPath !== m.upPath ? basename(m.downPath) : `${basename(m.upPath)} (down)`, text };
 }
 
-function earlierFails(m: Migration, label: string, line: number): MigrationLint {
+/** Its SQL is not run (it would fail on what the earlier one left undone); the target version needs no schema, so that is still checked. */
+function earlierFails(m: Migration, label: string, line: number, opts: LintOptions): MigrationLint {
   const detail = `earlier migration ${label} fails at line ${line}; not checked`;
   const finding: LintFinding = { ...problem('earlier-fails', `${basename(m.upPath)}: ${detail}.`, { severity: 'warning', file: m.upPath, line: 1 }), ...lineSpan(m.sql, 1), detail };
-  return { name: m.name, file: m.upPath, findings: [finding] };
+  const down = downFile(m);
+  const versions = [...targetFindings({ file: m.upPath, label: basename(m.upPath), text: m.sql }, opts.target), ...(down ? targetFindings(down, opts.target) : [])];
+  return { name: m.name, file: m.upPath, findings: [finding, ...versions] };
 }
 
 /** Up file first, then the down file (a dbmate file holds both: its down section comes later anyway), each in order. */
