@@ -31,7 +31,13 @@ export async function lintCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, o
   const pending = new Set(states.filter((s) => s.migration && PENDING.has(s.status)).map((s) => s.migration!.name));
   const indexes = catalog.migrations.map((m, i) => (args.all || pending.has(m.name) ? i : -1)).filter((i) => i >= 0);
   const scratch = scratchFor(cfg);
-  const results = await lintMigrations(catalog.migrations, indexes, { target: target.value, open: scratch.open, cache: new SchemaCache() });
+  const cache = new SchemaCache();
+  let results: MigrationLint[];
+  try {
+    results = await lintMigrations(catalog.migrations, indexes, { target: target.value, open: scratch.open, cache });
+  } finally {
+    cache.dispose();
+  }
   return print(results, { engine: scratch.engine, target: versionText(target.value), notes: catalog.problems }, args, io);
 }
 

@@ -18,8 +18,14 @@ export function mig(sequence: number, sql: string, downSql?: string): Migration 
 const latest = parseVersion('3.99.0');
 if (!latest.ok) throw new Error(latest.error);
 
-async function lint(migrations: Migration[], indexes = [migrations.length - 1], cache = new SchemaCache()): Promise<MigrationLint[]> {
-  return lintMigrations(migrations, indexes, { target: latest.ok ? latest.value : [3, 35, 0], open: openEmpty, cache });
+/** A cache of the test's own is disposed by the test; one made here is disposed here. */
+async function lint(migrations: Migration[], indexes = [migrations.length - 1], cache?: SchemaCache): Promise<MigrationLint[]> {
+  const used = cache ?? new SchemaCache();
+  try {
+    return await lintMigrations(migrations, indexes, { target: latest.ok ? latest.value : [3, 35, 0], open: openEmpty, cache: used });
+  } finally {
+    if (!cache) used.dispose();
+  }
 }
 
 async function only(migrations: Migration[]) {
@@ -98,7 +104,9 @@ describe('lint: SQL against the schema the earlier migrations leave', () => {
 
   it('after an earlier failure the target version is still checked: it needs no schema', async () => {
     const ms = [mig(1, 'CREATE INDEX a_x ON a(x);'), mig(2, 'CREATE TABLE b(x) STRICT;')];
-    const r = await lintMigrations(ms, [1], { target: [3, 36, 0], open: openEmpty, cache: new SchemaCache() });
+    const cache = new SchemaCache();
+    const r = await lintMigrations(ms, [1], { target: [3, 36, 0], open: openEmpty, cache });
+    cache.dispose();
     assert.deepEqual(r[0].findings.map((f) => f.code), ['earlier-fails', 'needs-newer-sqlite']);
   });
 
@@ -123,7 +131,7 @@ describe('lint: the per-prefix cache', () => {
     const cold = chain(30);
     await lint(cold, [29], cache);
     assert.equal(cache.builds, 30, 'cold: every prefix, the linted migration\'s own included');
-    await lint(cold, [29], cache);
+    assert.deepEqual((await lint(cold, [29], cache))[0].findings, [], 'the migration linted last was rolled back: it runs again cleanly');
     assert.equal(cache.builds, 30, 'the same prefixes are read from the cache');
     const changed = chain(30, 6);
     await lint(changed, [6], cache);
@@ -131,6 +139,7 @@ describe('lint: the per-prefix cache', () => {
     const r = await lint(changed, [29], cache);
     assert.equal(cache.builds, 31 + 23, 'migrations 8..30 are built again on 7\'s; 1..7 are not');
     assert.deepEqual(r[0].findings, []);
+    cache.dispose();
   });
 
   it('the schema read from the cache is the schema: a cached prefix still catches a misspelled column', async () => {
@@ -141,5 +150,12 @@ describe('lint: the per-prefix cache', () => {
     assert.deepEqual(again[0].findings.map((f) => f.detail), ['no such column: titel']);
     const fixed = await lint([...ms.slice(0, 2), mig(3, 'SELECT title FROM v; DROP TRIGGER tr; INSERT INTO c DEFAULT VALUES;')], [2], cache);
     assert.deepEqual(fixed[0].findings, []);
+    const rebuilt = new SchemaCache();
+    await lint(ms, [2], rebuilt);
+    rebuilt.dispose();
+    const fromSnapshot = await lint([...ms.slice(0, 2), mig(3, 'SELECT title FROM v; DROP TRIGGER tr; INSERT INTO c DEFAULT VALUES; SELECT titel FROM task;')], [2], rebuilt);
+    assert.deepEqual(fromSnapshot[0].findings.map((f) => f.detail), ['no such column: titel'], 'after dispose, the schema is rebuilt from the snapshot');
+    cache.dispose();
+    rebuilt.dispose();
   });
 });

@@ -1,14 +1,15 @@
 // Lints migrations against the schema the migrations before each one leave: that schema is built on a scratch
 // in-memory database (never the workspace's), from the per-prefix cache where it can, and each migration's statements
 // run there in a transaction; its down file runs after it, in a savepoint that is rolled back. The scratch database
-// advances migration by migration to reach the next one asked for, and is thrown away at the end.
+// advances migration by migration to reach the next one asked for; the last one asked for is always rolled back, and
+// the database is kept open in the cache at that prefix, so linting the same migration again starts right there.
 import { basename } from 'node:path';
 import type { Connection } from '../engine/connection';
 import type { Migration } from '../model';
 import { problem } from '../problems';
 import { readDownSql, type OpenScratch } from '../run/replay';
 import { lineSpan, runStatements, type LintedFile } from './statements';
-import { prefixKeys, restoreSnapshot, takeSnapshot, type SchemaCache } from './schemaCache';
+import { prefixKeys, restoreSnapshot, takeSnapshot, type SchemaCache, type SchemaSnapshot } from './schemaCache';
 import { targetFindings } from './target';
 import type { LintFinding } from './finding';
 import type { SqliteVersion } from './version';
@@ -33,14 +34,33 @@ export async function lintMigrations(migrations: readonly Migration[], indexes: 
   const wanted = [...new Set(indexes)].sort((a, b) => a - b);
   if (!wanted.length) return [];
   const keys = prefixKeys(migrations);
-  let start = wanted[0];
-  while (start > 0 && !opts.cache.get(keys[start])) start--;
-  const db = await opts.open();
+  const { db, at } = await startingPoint(keys, wanted[0], opts);
+  let walked: { results: MigrationLint[]; end: number };
   try {
-    restoreSnapshot(db, opts.cache.get(keys[start])!);
-    return walk(db, migrations, { from: start, wanted: new Set(wanted), last: wanted[wanted.length - 1], keys }, opts);
-  } finally {
+    walked = walk(db, migrations, { from: at, wanted: new Set(wanted), last: wanted[wanted.length - 1], keys }, opts);
+  } catch (e) {
     db.close();
+    throw e;
+  }
+  opts.cache.keepOpen(keys[walked.end], db);
+  return walked.results;
+}
+
+/** The longest cached prefix before the first migration asked for: the database kept open at it, else its snapshot rebuilt. */
+async function startingPoint(keys: readonly string[], first: number, opts: LintOptions): Promise<{ db: Connection; at: number }> {
+  for (let at = first; ; at--) {
+    const open = opts.cache.takeOpen(keys[at]);
+    if (open) return { db: open, at };
+    const snapshot = opts.cache.get(keys[at]);
+    if (!snapshot) continue;
+    const db = await opts.open();
+    try {
+      restoreSnapshot(db, snapshot);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return { db, at };
   }
 }
 
@@ -51,7 +71,8 @@ interface Walk {
   readonly keys: readonly string[];
 }
 
-function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: LintOptions): MigrationLint[] {
+/** Where the database ends: `end` is the prefix it holds (the last migration asked for is always rolled back). */
+function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: LintOptions): { results: MigrationLint[]; end: number } {
   const results: MigrationLint[] = [];
   for (let i = w.from; i <= w.last; i++) {
     const m = migrations[i];
@@ -59,38 +80,51 @@ function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: L
     const up: LintedFile = { file: m.upPath, label: basename(m.upPath), text: m.sql };
     const down = asked ? downFile(m) : undefined;
     const findings = asked ? [...targetFindings(up, opts.target), ...(down ? targetFindings(down, opts.target) : [])] : [];
-    const upErrors = runMigration(db, up, down, findings);
+    const key = w.keys[i + 1];
+    const remember = (snapshot: SchemaSnapshot) => {
+      opts.cache.set(key, snapshot);
+      opts.cache.builds++;
+    };
+    const upErrors = runMigration(db, { up, down, out: findings, keep: i < w.last, snapshot: opts.cache.get(key) ? undefined : remember });
     if (asked) results.push({ name: m.name, file: m.upPath, findings: sortFindings(findings, m.upPath) });
     if (upErrors.length) {
       for (let j = i + 1; j <= w.last; j++) if (w.wanted.has(j)) results.push(earlierFails(migrations[j], up.label, upErrors[0].line ?? 1, opts));
-      break;
-    }
-    if (!opts.cache.get(w.keys[i + 1])) {
-      opts.cache.set(w.keys[i + 1], takeSnapshot(db));
-      opts.cache.builds++;
+      return { results, end: i };
     }
   }
-  return results;
+  return { results, end: w.last };
+}
+
+interface MigrationRun {
+  readonly up: LintedFile;
+  readonly down: LintedFile | undefined;
+  /** Every finding goes here. */
+  readonly out: LintFinding[];
+  /** Commit a clean up file so the next migration sees its schema; otherwise it is rolled back. */
+  readonly keep: boolean;
+  /** Told the schema after a clean up file, before anything is rolled back. */
+  readonly snapshot?: (s: SchemaSnapshot) => void;
 }
 
 /**
- * The up file in a transaction, committed when it runs clean so the next migration sees its schema; the down file
- * (when asked) after it in a savepoint that is always rolled back. Returns the up file's errors; all go to `out`.
+ * The up file in a transaction; the down file (when asked) after it, in a savepoint that is always rolled back.
+ * Returns the up file's errors.
  */
-function runMigration(db: Connection, up: LintedFile, down: LintedFile | undefined, out: LintFinding[]): LintFinding[] {
+function runMigration(db: Connection, r: MigrationRun): LintFinding[] {
   db.exec('BEGIN');
   let upErrors: LintFinding[] = [];
   try {
-    upErrors = runStatements(db, up);
-    out.push(...upErrors);
-    if (down && !upErrors.length) {
+    upErrors = runStatements(db, r.up);
+    r.out.push(...upErrors);
+    if (!upErrors.length) r.snapshot?.(takeSnapshot(db));
+    if (r.down && !upErrors.length) {
       db.exec('SAVEPOINT lint_down');
-      out.push(...runStatements(db, down));
+      r.out.push(...runStatements(db, r.down));
       db.exec('ROLLBACK TO lint_down');
       db.exec('RELEASE lint_down');
     }
   } finally {
-    db.exec(upErrors.length ? 'ROLLBACK' : 'COMMIT');
+    db.exec(r.keep && !upErrors.length ? 'COMMIT' : 'ROLLBACK');
   }
   return upErrors;
 }

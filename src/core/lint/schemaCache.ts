@@ -24,9 +24,31 @@ export function prefixKeys(migrations: readonly Migration[]): string[] {
  */
 export class SchemaCache {
   private readonly snapshots = new Map<string, SchemaSnapshot>();
+  /** One scratch database left open at a prefix: re-linting the migration after it needs no rebuild at all. */
+  private open?: { readonly key: string; readonly db: Connection };
   builds = 0;
 
   constructor(private readonly limit = 5000) {}
+
+  /** The open database at `key`, handed over (the cache forgets it), or undefined. */
+  takeOpen(key: string): Connection | undefined {
+    if (this.open?.key !== key) return undefined;
+    const { db } = this.open;
+    this.open = undefined;
+    return db;
+  }
+
+  /** Keeps `db` open at `key`, closing the one kept before. */
+  keepOpen(key: string, db: Connection): void {
+    if (this.open && this.open.db !== db) this.open.db.close();
+    this.open = { key, db };
+  }
+
+  /** Closes the database kept open. */
+  dispose(): void {
+    this.open?.db.close();
+    this.open = undefined;
+  }
 
   get(key: string): SchemaSnapshot | undefined {
     if (key === EMPTY_PREFIX) return [];
