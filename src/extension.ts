@@ -12,6 +12,9 @@ import { SECTION } from './vscode/settings';
 import { MigrationsStatusBar } from './vscode/statusBar';
 import { MigrationsTree } from './vscode/tree';
 import { FolderWatchers } from './vscode/watchers';
+import { LintWorkerClient } from './core/lint/lintClient';
+import { LintDiagnostics } from './vscode/lintDiagnostics';
+import { SchemaHover } from './vscode/schemaHover';
 
 /**
  * What the integration tests reach through `activate()`'s return value: reads of what the user sees, and the
@@ -39,6 +42,11 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
   const reports = new ReportView();
+  // SQL checked while typing: the worker starts with the first check, after activation.
+  const lintClient = new LintWorkerClient();
+  const lint = new LintDiagnostics(lintClient, (message) => log.warn(message));
+  const schemaHover = new SchemaHover(lint);
+  const sqlFiles = { scheme: 'file', pattern: '**/*.sql' };
   watchers.reset();
 
   context.subscriptions.push(
@@ -49,6 +57,10 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     statusBar,
     watchers,
     reports,
+    lint,
+    lintClient,
+    vscode.languages.registerHoverProvider(sqlFiles, schemaHover),
+    vscode.languages.registerCompletionItemProvider(sqlFiles, schemaHover, '.'),
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
@@ -73,7 +85,10 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.invalidate()),
   );
   // The first status read happens after activation, off its critical path.
-  const firstRead = setTimeout(() => model.invalidate(), 0);
+  const firstRead = setTimeout(() => {
+    model.invalidate();
+    lint.scheduleAll();
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
   return testApi(model, tree, diagnostics, statusBar);
 }

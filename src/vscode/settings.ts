@@ -22,6 +22,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     layout: oneOf(LAYOUT_SETTINGS, c.get<string>('layout')),
     // null (the default): schema.sql beside the migrations folder; "": none.
     schemaFile: c.get<string | null>('schemaFile') ?? undefined,
+    targetSqliteVersion: c.get<string>('targetSqliteVersion') || undefined,
   };
   const config = resolveConfig(folder.uri.fsPath, settings);
   const outside = (['databaseFile', 'migrationsFolder', 'backupsFolder', 'schemaFile'] as const).find((key) => config[key] !== null && !isInside(folder.uri.fsPath, config[key]));

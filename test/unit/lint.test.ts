@@ -1,19 +1,12 @@
 // `lint`: each migration's SQL run against the schema the migrations before it leave, on the engine under test,
 // with the place of each failure, the down file after its up, the note for an earlier failure, and the cache.
 import * as assert from 'node:assert/strict';
-import { sha256Hex } from '../../src/core/migrations/checksum';
 import type { Migration } from '../../src/core/model';
 import { lintMigrations, type MigrationLint } from '../../src/core/lint/lint';
 import { SchemaCache } from '../../src/core/lint/schemaCache';
 import { parseVersion } from '../../src/core/lint/version';
 import { openEmpty, removeTempDatabases } from './helpers/engines';
-
-/** A migration held in memory: the lint reads only its text, its down text and its checksum. */
-export function mig(sequence: number, sql: string, downSql?: string): Migration {
-  const seq = String(sequence).padStart(3, '0');
-  const name = `${seq}_m${sequence}`;
-  return { sequence, sequenceText: seq, slug: `m${sequence}`, name, version: seq, description: '', upPath: `/w/migrations/${name}.sql`, downPath: downSql === undefined ? undefined : `/w/migrations/${name}.down.sql`, downSql: downSql ?? undefined, sql, checksum: sha256Hex(sql) };
-}
+import { mig } from './helpers/migrations';
 
 const latest = parseVersion('3.99.0');
 if (!latest.ok) throw new Error(latest.error);

@@ -18,6 +18,11 @@ export interface LintOptions {
   readonly target: SqliteVersion;
   readonly open: OpenScratch;
   readonly cache: SchemaCache;
+  /**
+   * Told the scratch database as the walk leaves it: the schema before the last migration asked for (or before the
+   * earlier migration that failed). For the editor's hover and completion.
+   */
+  readonly inspect?: (db: Connection) => void;
 }
 
 export interface MigrationLint {
@@ -42,7 +47,11 @@ export async function lintMigrations(migrations: readonly Migration[], indexes: 
     db.close();
     throw e;
   }
-  opts.cache.keepOpen(keys[walked.end], db);
+  try {
+    opts.inspect?.(db);
+  } finally {
+    opts.cache.keepOpen(keys[walked.end], db);
+  }
   return walked.results;
 }
 
