@@ -12,6 +12,10 @@ suite('SQL checked while typing', () => {
     await resetWorkspace([rel]);
     fs.writeFileSync(inWorkspace(rel), '-- Index user names.\nCREATE INDEX idx_users_name ON users(name);\n');
   });
+  // Closing a dirty editor keeps its text for the next test's editor: revert it first.
+  teardown(async () => {
+    if (vscode.window.activeTextEditor?.document.uri.fsPath === file().fsPath) await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
   suiteTeardown(() => resetWorkspace([rel]));
 
   async function openAndWaitForCheck(): Promise<vscode.TextEditor> {
