@@ -55,6 +55,10 @@ suite('SQL checked while typing', () => {
     const editor = await openAndWaitForCheck();
     const all = await labels(editor, new vscode.Position(1, 37));
     for (const want of ['users', 'id', 'name', 'email']) assert.ok(all.includes(want), `missing ${want} in ${all.join(', ')}`);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(1, 37));
+    const email = list.items.find((i) => typeof i.label !== 'string' && i.label.label === 'email' && i.label.description === 'users');
+    assert.equal(email?.kind, vscode.CompletionItemKind.Field);
+    assert.equal(email?.detail, 'users.email TEXT');
     await editor.edit((e) => e.insert(new vscode.Position(2, 0), 'SELECT users.'));
     assert.deepEqual((await labels(editor, new vscode.Position(2, 13))).sort(), ['email', 'id', 'name']);
   });
