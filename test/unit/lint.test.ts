@@ -135,6 +135,15 @@ describe('lint: the per-prefix cache', () => {
     cache.dispose();
   });
 
+  it('past its limit the cache drops the least recently used snapshot; the empty prefix is always there', () => {
+    const cache = new SchemaCache(2);
+    cache.set('a', ['A']);
+    cache.set('b', ['B']);
+    assert.deepEqual(cache.get('a'), ['A']);
+    cache.set('c', ['C']);
+    assert.deepEqual([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('empty')], [['A'], undefined, ['C'], []]);
+  });
+
   it('the schema read from the cache is the schema: a cached prefix still catches a misspelled column', async () => {
     const cache = new SchemaCache();
     const ms = [mig(1, 'CREATE TABLE task(id INTEGER PRIMARY KEY, title TEXT);'), mig(2, 'CREATE VIEW v AS SELECT title FROM task; CREATE TRIGGER tr AFTER INSERT ON task BEGIN SELECT 1; END; CREATE TABLE c(id INTEGER PRIMARY KEY AUTOINCREMENT);'), mig(3, 'SELECT titel FROM task;')];

@@ -19,7 +19,7 @@ export function prefixKeys(migrations: readonly Migration[]): string[] {
 }
 
 /**
- * Snapshots by prefix key, oldest dropped past `limit`. `builds` counts the migrations run to make new snapshots,
+ * Snapshots by prefix key, the least recently used dropped past `limit`. `builds` counts the migrations run to make new snapshots,
  * which is what a test (and the bench) measures the cache by.
  */
 export class SchemaCache {
@@ -28,7 +28,8 @@ export class SchemaCache {
   private open?: { readonly key: string; readonly db: Connection };
   builds = 0;
 
-  constructor(private readonly limit = 5000) {}
+  /** Each edit of a migration adds a snapshot after it: the oldest go past `limit` (a folder of 1,000 still fits). */
+  constructor(private readonly limit = 1500) {}
 
   /** The open database at `key`, handed over (the cache forgets it), or undefined. */
   takeOpen(key: string): Connection | undefined {
@@ -50,9 +51,15 @@ export class SchemaCache {
     this.open = undefined;
   }
 
+  /** A hit becomes the newest entry, so the prefixes in use are the last to be dropped. */
   get(key: string): SchemaSnapshot | undefined {
     if (key === EMPTY_PREFIX) return [];
-    return this.snapshots.get(key);
+    const hit = this.snapshots.get(key);
+    if (hit) {
+      this.snapshots.delete(key);
+      this.snapshots.set(key, hit);
+    }
+    return hit;
   }
 
   set(key: string, snapshot: SchemaSnapshot): void {
