@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI and the migration worker; sql.js is bundled and its wasm copied beside them.
+// Bundles the extension, the CLI, the migration worker and the lint worker; sql.js is bundled and its wasm copied beside them.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -35,6 +35,7 @@ async function main() {
       cli: 'src/cli.ts',
       worker: 'src/core/engine/sqljs/worker.ts',
       native: 'src/core/engine/native/child.ts',
+      lintWorker: 'src/core/lint/lintWorker.ts',
     },
     bundle: true,
     format: 'cjs',

@@ -19,6 +19,9 @@ import { FolderWatchers } from './vscode/watchers';
 import { SchemaDriftWatch } from './vscode/drift';
 import { DriftCommands } from './vscode/driftCommands';
 import { SchemaContentProvider, SCHEMA_SCHEME } from './vscode/schemaContent';
+import { LintWorkerClient } from './core/lint/lintClient';
+import { LintDiagnostics } from './vscode/lintDiagnostics';
+import { SchemaHover } from './vscode/schemaHover';
 
 /**
  * What the integration tests reach through `activate()`'s return value: reads of what the user sees, and the
@@ -55,6 +58,11 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const reporter = new Reporter(log);
   const reports = new ReportView();
   const tests = new MigrationTestExplorer(model);
+  // SQL checked while typing: the worker starts with the first check, after activation.
+  const lintClient = new LintWorkerClient();
+  const lint = new LintDiagnostics(lintClient, (message) => log.warn(message));
+  const schemaHover = new SchemaHover(lint);
+  const sqlFiles = { scheme: 'file', pattern: '**/*.sql' };
   watchers.reset();
 
   context.subscriptions.push(
@@ -70,6 +78,10 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     reports,
     new TestFileDiagnostics(),
     tests,
+    lint,
+    lintClient,
+    vscode.languages.registerHoverProvider(sqlFiles, schemaHover),
+    vscode.languages.registerCompletionItemProvider(sqlFiles, schemaHover, '.'),
     ...views,
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedContentProvider(model)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.sql' }, new ChecksumCodeActions(), {
@@ -100,7 +112,10 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.invalidate()),
   );
   // The first status read happens after activation, off its critical path.
-  const firstRead = setTimeout(() => model.invalidate(), 0);
+  const firstRead = setTimeout(() => {
+    model.invalidate();
+    lint.scheduleAll();
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(firstRead) });
   return testApi(model, tree, diagnostics, statusBar, drift, tests);
 }

@@ -9,6 +9,7 @@ const { nativeScript } = require('./native');
 const { baseDatabase } = require('./databases');
 const { writeMigrations } = require('./migrations');
 const { log, median, sh, sha256 } = require('./util');
+const { timeLint } = require('./lint');
 
 /** A folder of `count` small up/down pairs (a table, a foreign key, an index each), modified an hour ago. */
 function discoveryWorkspace(workDir, count) {
@@ -155,6 +156,8 @@ async function runHotPaths(ctx, { sizes, reps }) {
     results.status.push({ what: '200 migrations (pending)', ...(await timeStatus(ctx.out, config, reps)), dbMB: big.bytes / 1048576 });
   }
   for (const s of results.status) log(`status refresh, ${s.what}: ${s.ms.toFixed(0)} ms`);
+  results.lint = await timeLint(ctx.out, Math.min(reps, 3));
+  log(`lint of 300, change #7: cold ${results.lint.coldAllMs.toFixed(0)} ms, re-lint ${results.lint.reAllMs.toFixed(0)} ms; #7 alone: cold ${results.lint.coldOneMs.toFixed(0)} ms, re-lint ${results.lint.reOneMs.toFixed(1)} ms`);
   if (ctx.statusSizeMB) results.blocking = blockingStretches(ctx);
   return results;
 }

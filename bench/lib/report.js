@@ -113,6 +113,17 @@ function hotPathTables(h) {
     '| --- | --- | --- |',
   );
   for (const s of h.status) lines.push(`| ${s.what} | ${s.dbMB.toFixed(0)} MB | ${fmtMs(s.ms)} |`);
+  if (h.lint) {
+    const l = h.lint;
+    lines.push(
+      '',
+      `| lint (sql.js scratch), ${l.count} migrations, migration 7 changed | cold (new cache) | re-lint (warm cache) | prefixes rebuilt |`,
+      '| --- | --- | --- | --- |',
+      `| all ${l.count} (\`lint --all\`) | ${fmtMs(l.coldAllMs)} | ${fmtMs(l.reAllMs)} | ${l.reAllBuilds} of ${l.count} |`,
+      `| migration 7 alone (the editor, on each change) | ${fmtMs(l.coldOneMs)} | ${fmtMs(l.reOneMs)} | ${l.reOneBuilds} |`,
+      `| migration ${l.count} alone, after a change to it (the editor) | ${fmtMs(l.coldLastMs)} | ${fmtMs(l.reLastMs)} | ${l.reLastBuilds} |`,
+    );
+  }
   if (h.blocking) {
     lines.push(
       '',

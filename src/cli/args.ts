@@ -2,8 +2,9 @@ import { parseArgs } from 'util';
 import { ENGINE_SETTINGS, LAYOUT_SETTINGS, limitProblem, type EngineSetting } from '../core/config';
 import type { LayoutSetting } from '../core/migrations/layouts';
 import { parseRetention } from '../core/retention';
+import { parseVersion } from '../core/lint/version';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test', 'lint'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -51,6 +52,10 @@ export interface CliArgs {
   readonly fromDb: boolean;
   /** new: also create the migration's test file (NAME.test.sql) from a template. */
   readonly withTest: boolean;
+  /** lint: the oldest SQLite the migrations must run on (3.Y.Z); the setting's value when absent. */
+  readonly target?: string;
+  /** lint: every migration, not only the pending ones. */
+  readonly all: boolean;
   /** Stack traces of unexpected errors on stderr. */
   readonly verbose?: boolean;
   /** The named environment to use (`sqliteMigrations.environments`). */
@@ -96,6 +101,8 @@ const OPTIONS = {
   junit: { type: 'string' },
   'from-db': { type: 'boolean' },
   test: { type: 'boolean' },
+  target: { type: 'string' },
+  all: { type: 'boolean' },
   verbose: { type: 'boolean' },
   env: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -143,6 +150,8 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
     backups: values.backups,
     junit: values.junit,
     retention: values.retention,
+    target: values.target,
+    all: values.all ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     env: values.env,
@@ -227,6 +236,9 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.from !== undefined && args.fromDrift) return '--from and --from-drift both fill the up file: use one';
   if (args.yes && !WRITES.has(args.command) && args.command !== 'reset') return '--yes only applies to "up", "down", "baseline", "restore" and "reset"';
   if (args.env === '') return '--env needs an environment\'s name';
+  if ((args.target !== undefined || args.all) && args.command !== 'lint') return `--${args.all ? 'all' : 'target'} only applies to "lint"`;
+  const target = args.target === undefined ? undefined : parseVersion(args.target);
+  if (target && !target.ok) return `--target: ${target.error}`;
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
   const takesPositionals = args.command === 'new' || args.command === 'restore';
@@ -273,6 +285,11 @@ Commands:
                          run each one's NAME.test.sql after it and check every down file
                          undoes its up file; the database file is never opened (--from-db:
                          the pending migrations on a copy of the database, which is only read)
+  lint [--target X.Y.Z] [--all]
+                         run each pending migration (or every one) against the schema the
+                         migrations before it leave, on a scratch in-memory database, and
+                         flag SQL newer than the target SQLite (default 3.35.0); exit 1 on
+                         findings; the database file is only read, for the ledger
 
 Options:
   --db FILE              database file (default: sqliteMigrations.databaseFile in
@@ -441,6 +458,24 @@ Exit codes: 0 all passed, 1 a test or reversibility check failed, 2 unusable inp
 with an unknown annotation or a bad value, migration files with naming errors, no migrations folder).
 
 Example: sqlite-migrations test --junit reports/migrations.xml`,
+  lint: `Usage: sqlite-migrations lint [--target X.Y.Z] [--all] [--json]
+
+Checks each pending migration (failed and rolled-back ones too; with --all, every migration) before it is
+applied: the migrations before it are replayed, schema only, on a scratch in-memory database, then its
+statements run there one by one in a transaction that is never kept, and each failure is reported at
+file:line:column with SQLite's message and the statement. Its down file is run after it. A migration
+after one that fails is reported once ("earlier migration ... fails") instead of the errors that causes.
+Statements using SQL newer than the target SQLite version are findings naming the feature and the
+version it needs. The database file is opened read-only, for the ledger (without one, every migration
+is pending); nothing is written.
+
+  --target X.Y.Z   the oldest SQLite your application runs (default: sqliteMigrations.targetSqliteVersion,
+                   else 3.35.0, the spec's minimum)
+  --all            check every migration, applied ones included
+
+Exit codes: 0 no findings, 1 findings, 2 bad input.
+
+Example: sqlite-migrations lint --target 3.37.0`,
 };
 
 export function commandHelp(command: CommandName): string {

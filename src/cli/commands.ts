@@ -23,6 +23,7 @@ import { checkLine, lossTable, outcomeLine, painter, problemLine, statusTable, t
 import { statusJson } from './json';
 import { prepareReset, type Ask } from './reset';
 import { testCommand } from './test';
+import { lintCommand } from './lint';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -95,6 +96,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return restore(cfg, args, io, options);
     case 'test':
       return testCommand(cfg, args, io, options);
+    case 'lint':
+      return lintCommand(cfg, args, io, options);
   }
 }
 
@@ -141,6 +144,7 @@ async function loadConfig(args: CliArgs, io: CliIO) {
       engine: args.engine,
       busyTimeoutSeconds: args.busyTimeoutSeconds,
       layout: args.layout,
+      targetSqliteVersion: args.target,
     }),
   };
   return { ok: true as const, value: resolveConfig(root, merged, chosen.value.environment) };

@@ -7,6 +7,7 @@ import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
 import { problem } from './problems';
 import { parseRetention, type Retention } from './retention';
 import { environmentRetention, parseEnvironments, selectEnvironment, type EnvironmentSettings, type SelectedEnvironment } from './environments';
+import { DEFAULT_TARGET, parseVersion } from './lint/version';
 
 /** Everything an operation needs to know about where things are and how careful to be. */
 export interface EngineConfig {
@@ -32,6 +33,8 @@ export interface EngineConfig {
   readonly runTestsBeforeCommit: boolean;
   /** The selected named environment; null when none are configured (the top-level settings are the only one). */
   readonly environment: SelectedEnvironment | null;
+  /** The oldest SQLite the application runs its migrations on: `lint` flags SQL newer than it. */
+  readonly targetSqliteVersion: string;
 }
 
 export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', ...LAYOUTS];
@@ -59,6 +62,8 @@ export interface UserSettings {
   environment?: string;
   /** Named environments: each one's database file, backups folder, retention and `confirm`. */
   environments?: Record<string, EnvironmentSettings>;
+  /** 3.Y.Z; the default is the spec's minimum. */
+  targetSqliteVersion?: string;
 }
 
 const DEFAULT_RETENTION = 5;
@@ -74,6 +79,7 @@ export const DEFAULTS: Required<Omit<UserSettings, 'backupsFolder' | 'schemaFile
   busyTimeoutSeconds: 5,
   layout: 'auto',
   runTestsBeforeCommit: true,
+  targetSqliteVersion: DEFAULT_TARGET,
 };
 
 const SECTION = 'sqliteMigrations.';
@@ -122,6 +128,7 @@ export function resolveConfig(root: string, settings: UserSettings, environment?
     layout: settings.layout ?? DEFAULTS.layout,
     runTestsBeforeCommit: settings.runTestsBeforeCommit ?? DEFAULTS.runTestsBeforeCommit,
     environment: environment ?? null,
+    targetSqliteVersion: settings.targetSqliteVersion ?? DEFAULTS.targetSqliteVersion,
   };
 }
 
@@ -209,7 +216,7 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   return settingsFromObject(parsed, file);
 }
 
-const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile'] as const;
+const STRING_KEYS = ['databaseFile', 'migrationsFolder', 'backupsFolder', 'engine', 'layout', 'schemaFile', 'targetSqliteVersion'] as const;
 /** Settings that take one of a few words. */
 const CHOICES: Partial<Record<(typeof STRING_KEYS)[number], readonly string[]>> = { engine: ENGINE_SETTINGS, layout: LAYOUT_SETTINGS };
 const NUMBER_KEYS = ['maxDatabaseSizeMB', 'timeLimitSeconds', 'memoryLimitMB', 'busyTimeoutSeconds'] as const;
@@ -233,6 +240,10 @@ function settingsFromObject(parsed: unknown, file: string): Result<UserSettings>
     const outOfRange = (key === 'timeLimitSeconds' || key === 'memoryLimitMB') && limitProblem(key, Number(value), `"${SECTION}${key}"`);
     if (outOfRange) {
       return fail(problem('bad-settings', `${file}: ${outOfRange}`, { file }));
+    }
+    const version = key === 'targetSqliteVersion' ? parseVersion(value as string) : undefined;
+    if (version && !version.ok) {
+      return fail(problem('bad-settings', `${file}: "${SECTION}${key}": ${version.error}`, { file }));
     }
     const choices = CHOICES[key as keyof typeof CHOICES];
     if (choices && !choices.includes(value as string)) {

@@ -16,6 +16,8 @@ export type ProblemCode =
   | 'statement-failed' | 'transaction-open' | 'commit-failed' | 'foreign-key-violations' | 'foreign-key-dangling'
   | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'ledger-tampered' | 'verify-failed'
   | 'quick-check' | 'time-limit' | 'memory-limit' | 'baselined'
+  // lint: SQL checked against the schema the earlier migrations leave, and the target SQLite version
+  | 'sql-error' | 'needs-newer-sqlite' | 'earlier-fails' | 'bad-target'
   // migration tests
   | 'bad-test' | 'test-failed' | 'not-reversible' | 'breaking-change'
   // the database file

@@ -24,6 +24,7 @@ export function folderConfig(folder: vscode.WorkspaceFolder): Result<EngineConfi
     // null (the default): schema.sql beside the migrations folder; "": none.
     schemaFile: c.get<string | null>('schemaFile') ?? undefined,
     runTestsBeforeCommit: c.get<boolean>('runTestsBeforeCommit'),
+    targetSqliteVersion: c.get<string>('targetSqliteVersion') || undefined,
   };
   const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
   const badRetention = retentionProblem(settings.backupRetention, settingsFile, `"${SECTION}.backupRetention"`);

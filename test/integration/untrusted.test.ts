@@ -34,4 +34,15 @@ suite('Untrusted workspace @untrusted', () => {
     }
     assert.equal(fs.existsSync(dbPath()), false);
   });
+
+  test('no SQL from the workspace runs for the checks while typing: no diagnostics, no schema in completion', async () => {
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(inWorkspace('migrations', '002_add_user_email.sql')));
+    await editor.edit((e) => e.insert(new vscode.Position(editor.document.lineCount, 0), 'CREATE INDEX idx_users_nmae ON users(nmae);\n'));
+    // Well past the checks' debounce (400 ms): a trusted workspace shows the error by then (see lint.test.ts).
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.code === 'sql-error'), []);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 0));
+    assert.deepEqual(list.items.filter((i) => i.kind === vscode.CompletionItemKind.Field || i.kind === vscode.CompletionItemKind.Class), []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });

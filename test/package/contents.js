@@ -7,7 +7,7 @@ const { builtinModules } = require('module');
 const path = require('path');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const BUNDLES = ['extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/native.js', 'extension/dist/cli.js'];
+const BUNDLES = ['extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/native.js', 'extension/dist/lintWorker.js', 'extension/dist/cli.js'];
 // vsce renames these on the way in; a LICENSE without an extension becomes LICENSE.txt.
 const FIXED_ENTRIES = [
   '[Content_Types].xml',

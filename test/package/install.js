@@ -40,7 +40,7 @@ function installVsix(vsix, extensionsDir, manifest) {
   const listed = codeServerCli(extensionsDir, ['--list-extensions', '--show-versions']);
   assert.ok(listed.split('\n').includes(`${id}@${manifest.version}`), `code-server lists:\n${listed}`);
   const folder = path.join(extensionsDir, `${id}-${manifest.version}`);
-  for (const file of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/native.js', 'dist/cli.js', 'dist/sql-wasm.wasm']) {
+  for (const file of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/native.js', 'dist/lintWorker.js', 'dist/cli.js', 'dist/sql-wasm.wasm']) {
     assert.ok(fs.existsSync(path.join(folder, file)), `${file} is missing from the installed extension ${folder}`);
   }
   return folder;

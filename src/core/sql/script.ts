@@ -23,6 +23,9 @@ export interface SqlStatement {
   readonly text: string;
   /** 1-based line of the statement's first token. */
   readonly line: number;
+  /** Offsets of the statement's first character and just past its last, in the script's text (for editors' ranges). */
+  readonly start: number;
+  readonly end: number;
   readonly kind: StatementKind;
 }
 
@@ -113,8 +116,9 @@ function pushStatement(sql: string, tokens: readonly Token[], out: SqlStatement[
   if (tokens.length === 0) {
     return;
   }
-  const text = sql.slice(tokens[0].start, tokens[tokens.length - 1].end);
-  out.push({ text, line: tokens[0].line, kind: classify(sql, tokens) });
+  const start = tokens[0].start;
+  const end = tokens[tokens.length - 1].end;
+  out.push({ text: sql.slice(start, end), line: tokens[0].line, start, end, kind: classify(sql, tokens) });
 }
 
 /**
