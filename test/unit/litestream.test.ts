@@ -65,7 +65,11 @@ describe(`a database replicated by Litestream (${ENGINE})`, function () {
       assert.match(expected, /003_open_tasks|open_tasks/);
       await ls!.waitFor(() => {
         ls!.restore(restored);
-        return contents(restored) === expected;
+        try {
+          return contents(restored) === expected;
+        } catch {
+          return false; // a replica from before the migrations: no ledger yet
+        }
       }, 'a replica with the migrated database');
       assert.deepEqual(ls!.generations(), generations, 'no new generation: the replication never had to start over');
     });
