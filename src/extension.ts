@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
   const statusBar = new MigrationsStatusBar(model, [views[0]], drift, views);
   const watchers = new FolderWatchers(model);
   const reporter = new Reporter(log);
+  const files = new FileCommands(model, diagnostics, reporter, context.extensionUri, now);
   const reports = new ReportView();
   const tests = new MigrationTestExplorer(model);
   // SQL checked while typing: the worker starts with the first check, after activation.
@@ -91,9 +92,9 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
       providedCodeActionKinds: BumpVersionActions.kinds,
     }),
     ...new MigrationCommands(model, reporter, reports).register(),
-    ...new FileCommands(model, diagnostics, reporter, context.extensionUri, now).register(),
+    ...files.register(),
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaContent),
-    ...new DriftCommands(model, drift, schemaContent, reporter, context.extensionUri, now).register(),
+    ...new DriftCommands(drift, schemaContent, (folder, args, body) => files.newMigration(folder, args, body)).register(),
     registerShowEngine(model, reporter, log),
     registerSelectEnvironment(model),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),

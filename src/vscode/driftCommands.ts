@@ -1,14 +1,14 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { createMigration } from '../core/migrations/scaffold';
-import { driftMigration } from '../core/schema/driftSql';
+import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
 import type { SchemaDriftWatch } from './drift';
 import { isDriftNode } from './driftTree';
-import type { MigrationsModel } from './model';
+import type { NewMigrationArgs } from './fileCommands';
 import { pickFolder } from './pick';
-import type { Reporter } from './report';
 import { SchemaContentProvider } from './schemaContent';
-import { templateFolder } from './templates';
+
+/** New Migration itself (FileCommands.newMigration), with the statements to put in the pair. */
+type NewMigration = (folder: vscode.WorkspaceFolder, args: NewMigrationArgs, body: DriftMigration) => Promise<vscode.Uri | undefined>;
 
 export interface FromDriftArgs {
   /** The new migration's description; asked for when absent. */
@@ -18,12 +18,9 @@ export interface FromDriftArgs {
 /** The drift item's actions: compare the two schemas, and write the difference down as a new migration. */
 export class DriftCommands {
   constructor(
-    private readonly model: MigrationsModel,
     private readonly drift: SchemaDriftWatch,
     private readonly content: SchemaContentProvider,
-    private readonly reporter: Reporter,
-    private readonly extensionUri: vscode.Uri,
-    private readonly now: () => Date,
+    private readonly newMigration: NewMigration,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -54,8 +51,7 @@ export class DriftCommands {
     const folder = isDriftNode(arg) ? arg.folder : await pickFolder(arg);
     const drift = folder && (await this.drift.current(folder));
     const body = drift && driftMigration(drift.comparison.database, drift.comparison.migrations);
-    const config = folder && (await this.model.folderStatus(folder)).config;
-    if (!folder || !config || !body) {
+    if (!folder || !body) {
       if (folder) void vscode.window.showInformationMessage('No schema drift: the database has the schema its applied migrations produce, so there is nothing to write down.');
       return undefined;
     }
@@ -65,22 +61,6 @@ export class DriftCommands {
       value: 'match the database schema',
     }));
     if (!description) return undefined;
-    const created = await createMigration({
-      folder: config.migrationsFolder,
-      templateDir: templateFolder(folder, this.extensionUri),
-      description,
-      bump: 'minor',
-      now: this.now,
-      layout: config.layout,
-      body,
-    });
-    if (!created.ok) {
-      await this.reporter.outcome('New Migration from Drift', { ok: false, error: [created.error] });
-      return undefined;
-    }
-    this.model.invalidate(folder);
-    const uri = vscode.Uri.file(created.value.upPath);
-    await vscode.window.showTextDocument(uri);
-    return uri;
+    return this.newMigration(folder, { description, bump: 'minor', withTest: false }, body);
   }
 }

@@ -40,7 +40,7 @@ export class FileCommands {
     ];
   }
 
-  async newMigration(arg?: unknown, args: NewMigrationArgs = {}, body?: string): Promise<vscode.Uri | undefined> {
+  async newMigration(arg?: unknown, args: NewMigrationArgs = {}, body?: { readonly up: string; readonly down: string }): Promise<vscode.Uri | undefined> {
     if (!this.requireTrust()) return undefined;
     const folder = await pickFolder(arg);
     const config = folder && (await this.model.folderStatus(folder)).config;
@@ -59,6 +59,7 @@ export class FileCommands {
       bump,
       now: this.now,
       layout: config.layout,
+      body,
       ...(withTest ? { testTemplate: path.join(templateFolder(folder, this.extensionUri, 'test.sql'), 'test.sql') } : {}),
     });
     if (!created.ok) {
@@ -66,7 +67,6 @@ export class FileCommands {
       return undefined;
     }
     const uri = vscode.Uri.file(created.value.upPath);
-    if (body) await appendToFile(uri, body);
     this.model.invalidate(folder);
     await vscode.window.showTextDocument(uri);
     return uri;
@@ -111,7 +111,7 @@ export class FileCommands {
     if (!applied || original === undefined || original === null) return undefined;
     const doc = await vscode.workspace.openTextDocument(uri);
     const added = addedLines(original, doc.getText());
-    const body = `\n-- Moved from ${applied.state.name} (applied as ${applied.state.version}); finish this migration:\n${added.join('\n')}\n`;
+    const body = { up: `-- Moved from ${applied.state.name} (applied as ${applied.state.version}); finish this migration:\n${added.join('\n')}\n`, down: '' };
     const created = await this.newMigration(applied.folder, { description: `follow up ${applied.state.migration?.slug ?? applied.state.name}`, bump: 'patch' }, body);
     if (created) await this.revertToApplied(uri);
     return created;
@@ -174,7 +174,3 @@ export function addedLines(original: string, current: string): string[] {
   return current.split(/\r?\n/).filter((line) => line.trim() !== '' && !before.has(line));
 }
 
-async function appendToFile(uri: vscode.Uri, text: string): Promise<void> {
-  const existing = await vscode.workspace.fs.readFile(uri);
-  await vscode.workspace.fs.writeFile(uri, Buffer.concat([Buffer.from(existing), Buffer.from(text, 'utf8')]));
-}
