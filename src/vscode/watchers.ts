@@ -24,7 +24,8 @@ export class FolderWatchers implements vscode.Disposable {
       // The -wal too: a WAL database's commits land there and leave the main file untouched. Not the -shm,
       // which changes on every read and would make each refresh trigger the next.
       const patterns = [
-        new vscode.RelativePattern(config.value.migrationsFolder, '*.sql'),
+        // Subfolders too: Diesel keeps each migration (up.sql, down.sql, test.sql) in a folder of its own.
+        new vscode.RelativePattern(config.value.migrationsFolder, '**/*.sql'),
         new vscode.RelativePattern(dbDir, dbName),
         new vscode.RelativePattern(dbDir, `${dbName}-wal`),
       ];

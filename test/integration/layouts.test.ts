@@ -63,3 +63,33 @@ suite('Other tools\' layouts', () => {
     assert.ok(fs.existsSync(path.join(dir(), '000003_add_tags.down.sql')));
   });
 });
+
+// Diesel keeps each migration in a folder of its own (up.sql, down.sql): the folder's watcher must look one level down.
+suite('Diesel\'s folders', () => {
+  const dir = () => inWorkspace('diesel-migrations');
+  const write = (name: string, up: string, down: string) => {
+    fs.mkdirSync(path.join(dir(), name), { recursive: true });
+    fs.writeFileSync(path.join(dir(), name, 'up.sql'), up);
+    fs.writeFileSync(path.join(dir(), name, 'down.sql'), down);
+  };
+
+  suiteSetup(async () => {
+    write('2024-01-01-000000_create_users', 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n', 'DROP TABLE users;\n');
+    await settings().update('migrationsFolder', 'diesel-migrations', vscode.ConfigurationTarget.WorkspaceFolder);
+  });
+
+  suiteTeardown(async () => {
+    await settings().update('migrationsFolder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    fs.rmSync(dir(), { recursive: true, force: true });
+    await resetWorkspace();
+  });
+
+  test('a migration folder created on disk appears in the tree by itself, and an edit to its up.sql is seen', async () => {
+    await eventually(async () => assert.equal((await states()).length, 1), 'the Diesel migration in the tree');
+    write('2024-01-02-000000_add_posts', 'CREATE TABLE posts (id INTEGER PRIMARY KEY);\n', 'DROP TABLE posts;\n');
+    await eventually(async () => assert.deepEqual((await states()).map((s) => s.status), ['pending', 'pending']), 'the watcher to see the new folder');
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), true);
+    fs.appendFileSync(path.join(dir(), '2024-01-01-000000_create_users', 'up.sql'), 'CREATE INDEX idx_users_id ON users (id);\n');
+    await eventually(async () => assert.deepEqual((await states()).map((s) => s.status), ['modified', 'applied']), 'the watcher to see the edited up.sql');
+  });
+});
