@@ -45,6 +45,30 @@ function lenient(target) {
   });
 }
 
+/** The Testing view's controller: a collection that keeps its items, and run profiles that do nothing. */
+function testCollection() {
+  const items = new Map();
+  return {
+    get size() { return items.size; },
+    replace(list) { items.clear(); for (const i of list) items.set(i.id, i); },
+    add(i) { items.set(i.id, i); },
+    delete(id) { items.delete(id); },
+    get(id) { return items.get(id); },
+    forEach(fn) { items.forEach((i) => fn(i, this)); },
+    [Symbol.iterator]() { return items.entries(); },
+  };
+}
+
+function testController() {
+  return {
+    items: testCollection(),
+    createTestItem: (id, label, uri) => ({ id, label, uri, children: testCollection() }),
+    createRunProfile: () => ({ dispose() {} }),
+    createTestRun: () => ({ started() {}, passed() {}, failed() {}, errored() {}, skipped() {}, enqueued() {}, appendOutput() {}, end() {} }),
+    dispose() {},
+  };
+}
+
 function makeVscode({ folders = [], settings = {} } = {}) {
   class TreeItem {
     constructor(label, collapsibleState) {
@@ -117,6 +141,9 @@ function makeVscode({ folders = [], settings = {} } = {}) {
       onDidOpenTextDocument: noopEvent,
       onDidCloseTextDocument: noopEvent,
     }),
+    TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+    TestMessage: class { constructor(message) { this.message = message; } static diff(message, expected, actual) { return Object.assign(new this(message), { expectedOutput: expected, actualOutput: actual }); } },
+    tests: { createTestController: () => testController() },
     languages: lenient({ createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }) }),
     commands: lenient({ registerCommand: () => ({ dispose() {} }), executeCommand: async () => undefined }),
   };
