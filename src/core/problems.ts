@@ -28,7 +28,7 @@ export type ProblemCode =
   | 'write-failed' | 'write-unconfirmed' | 'write-note' | 'file-in-use' | 'backup-failed' | 'backup-mismatch'
   | 'backup-missing' | 'backup-no-database' | 'backup-source-modified' | 'backup-damaged' | 'restore-unsupported'
   // the schema file and drift
-  | 'replay-failed' | 'schema-drift' | 'schema-differs' | 'schema-write-failed' | 'schema-not-ours' | 'schema-unusable'
+  | 'replay-failed' | 'schema-drift' | 'schema-differs' | 'schema-write-failed' | 'schema-not-ours' | 'reset-mismatch' | 'schema-unusable'
   | 'reset-unconfirmed' | 'reset-done' | 'no-drift'
   // engines
   | 'engine-fallback' | 'native-unavailable' | 'native-exit' | 'worker-error' | 'worker-exit'

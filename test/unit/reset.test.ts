@@ -67,6 +67,31 @@ describe(`sqlite-migrations reset --from-schema (${ENGINE})`, function () {
     assert.equal(cli(root, ['up']).code, 0);
   });
 
+  it('refuses a schema file of another state than the database\'s ledger (forward or back), changing nothing', () => {
+    migratedWithRows();
+    // The schema at 1.2.0, written from another database (another environment's, sharing the schema file).
+    const other = path.join(root, 'other.db');
+    assert.equal(cli(root, ['up', '--db', other]).code, 0);
+    const later = path.join(root, 'later.sql');
+    assert.equal(cli(root, ['schema', '--db', other, '--out', later]).code, 0);
+    const bytes = fs.readFileSync(db);
+    const before = backupFiles();
+    const forward = cli(root, ['reset', '--from-schema', '--schema', later, '--yes']);
+    assert.equal(forward.code, 2, forward.stdout);
+    assert.match(forward.stderr, /later\.sql: error: is the schema at version 1\.2\.0 \(003_notes\), but the database's ledger differs: the reset would record 003_notes as applied, which the database never ran\. Nothing was changed\./);
+    // And back: the database at 1.2.0, the schema file at 1.1.0.
+    const earlier = path.join(root, 'earlier.sql');
+    assert.equal(cli(root, ['schema', '--out', earlier]).code, 0);
+    assert.equal(cli(root, ['up']).code, 0);
+    const moved = fs.readFileSync(db);
+    const back = cli(root, ['reset', '--from-schema', '--schema', earlier, '--yes']);
+    assert.equal(back.code, 2, back.stdout);
+    assert.match(back.stderr, /would drop the record of version 1\.2\.0, which the database has applied/);
+    assert.deepEqual(fs.readFileSync(db), moved);
+    assert.notDeepEqual(moved, bytes);
+    assert.equal(backupFiles().length, before.length + 1, 'only the backup of the "up" in between');
+  });
+
   it('without --yes and without a terminal it refuses (exit 2) and changes nothing, not even a backup', () => {
     migratedWithRows();
     const before = backupFiles();

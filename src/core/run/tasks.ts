@@ -19,7 +19,7 @@ import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
 import { readDownSql, scratchDatabase, type OpenScratch } from './replay';
-import { planReset, rebuildFromSchema, type SchemaSource } from '../schema/reset';
+import { ledgerMismatch, planReset, rebuildFromSchema, type SchemaSource } from '../schema/reset';
 import { runSuite } from '../testing/suite';
 import { breakingFindings, reviewMigrations } from '../semver/breaking';
 
@@ -225,6 +225,9 @@ async function ledgerWrite(engine: TaskEngine, req: TaskRequest, run: TaskRun, c
 async function resetTask(engine: TaskEngine, req: TaskRequest, run: TaskRun, source: SchemaSource): Promise<TaskReply> {
   const plan = planReset(source, req.migrations);
   if (!plan.ok) return plan;
+  const ledger = readLedger(engine.conn);
+  const mismatch = ledger.ok ? ledgerMismatch(plan.value, ledger.value) : undefined;
+  if (mismatch) return fail(mismatch);
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
   const rebuilt = rebuildFromSchema(engine.conn, plan.value, new Date(req.nowMs), readDownSql);

@@ -2,7 +2,7 @@
 // schema file's statements run in one transaction, with the baseline's ledger rows: a failure anywhere rolls all of
 // it back, so the database is either what it was or the schema file's, never half of each.
 import { errorMessage, isBusy, type Connection } from '../engine/connection';
-import { fail, ok, type Migration, type Problem, type Result } from '../model';
+import { fail, ok, type LedgerRow, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
 import { recordBaselineRows } from '../run/adopt';
 import { splitStatements, type SqlStatement } from '../sql/script';
@@ -40,6 +40,26 @@ export function planReset(source: SchemaSource, migrations: readonly Migration[]
     }
   }
   return ok({ source, statements, baseline: migrations.filter((m) => m.sequence <= head.sequence) });
+}
+
+/**
+ * The reset writes `plan.baseline` as the ledger, so a database whose own ledger has other migrations applied (the
+ * schema file of another environment's, or of a later state) would gain records of migrations it never ran, or lose
+ * records of ones it did. A database with no applied rows (new, or never migrated) has nothing to contradict.
+ */
+export function ledgerMismatch(plan: ResetPlan, rows: readonly LedgerRow[]): Problem | undefined {
+  const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.version));
+  if (applied.size === 0) return undefined;
+  const wanted = new Set(plan.baseline.map((m) => m.version));
+  const neverRan = plan.baseline.filter((m) => !applied.has(m.version)).map((m) => m.name);
+  const dropped = [...applied].filter((v) => !wanted.has(v));
+  if (!neverRan.length && !dropped.length) return undefined;
+  const head = plan.baseline[plan.baseline.length - 1];
+  const effects = [
+    ...(neverRan.length ? [`record ${neverRan.join(', ')} as applied, which the database never ran`] : []),
+    ...(dropped.length ? [`drop the record of version ${dropped.join(', ')}, which the database has applied`] : []),
+  ];
+  return problem('reset-mismatch', `${plan.source.file} is the schema at version ${head.version} (${head.name}), but the database's ledger differs: the reset would ${effects.join(' and ')}. Nothing was changed. Bring the database to ${head.version} first ("up" or "down"), or write the schema of its own state with "sqlite-migrations schema --out FILE" and reset from that with --schema FILE.`, { file: plan.source.file });
 }
 
 /** A schema file whose header does not name the version it was produced at (not ours, or from an empty database). */
