@@ -358,16 +358,17 @@ async function schemaCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, option
   if (unusable.length) return reportProblems(unusable.map((p) => ({ ...p, severity: 'error' as const })), args, io, r.engine);
   const text = renderSchema(r.schema?.objects ?? [], r.schema?.head ?? null);
   const paint = painter(io.color);
+  const produced = r.schema?.source === 'all' ? 'every migration produces (there is no database yet)' : 'the applied migrations produce';
   if (args.check && file) {
     const current = await readSchemaFile(file);
     if (!current.ok) return reportProblems([current.error], args, io, r.engine);
     const found = current.value === null ? undefined : firstDifference(current.value, text);
     const difference = current.value === null
       ? problem('schema-differs', `${file} does not exist; "sqlite-migrations schema --out ${file}" writes it.`, { file })
-      : found && problem('schema-differs', `differs from the schema the applied migrations produce at line ${found.line}: ${found.detail}. Run "sqlite-migrations schema --out ${file}" to rewrite it.`, { file, line: found.line });
+      : found && problem('schema-differs', `differs from the schema ${produced} at line ${found.line}: ${found.detail}. Run "sqlite-migrations schema --out ${file}" to rewrite it.`, { file, line: found.line });
     if (args.json) io.out(JSON.stringify({ engine: r.engine, ok: !difference, file, difference: difference ?? null }, null, 2) + '\n');
     else if (difference) io.err(problemLine(difference, paint) + '\n');
-    else io.out(`${file} matches the schema the applied migrations produce.\n${engineLine(r.engine, paint)}\n`);
+    else io.out(`${file} matches the schema ${produced}.\n${engineLine(r.engine, paint)}\n`);
     return difference ? EXIT_FAILED : EXIT_OK;
   }
   if (args.out !== undefined && file) {

@@ -14,7 +14,7 @@ import { verifyDatabase } from './verify';
 import { plural } from '../ledger/summary';
 import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
-import { appliedSchema } from '../schema/applied';
+import { allMigrationsSchema, appliedSchema } from '../schema/applied';
 import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
@@ -91,7 +91,8 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
       return withStates(db, req, { checks: [...verifyDatabase(db, req.migrations), await driftCheck(engine, req)], notes: breaking });
     }
     case 'schema': {
-      const schema = await appliedSchema(db, req.migrations, engine.emptyScratch);
+      // Without a database (a fresh checkout in CI), "what the migrations produce" is what all of them produce.
+      const schema = engine.existed ? await appliedSchema(db, req.migrations, engine.emptyScratch) : await allMigrationsSchema(req.migrations, engine.emptyScratch);
       return schema.ok ? withStates(db, req, { schema: schema.value }) : schema;
     }
     case 'drift': {

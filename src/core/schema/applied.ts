@@ -10,6 +10,8 @@ export interface SchemaDump {
   readonly objects: SchemaObject[];
   /** The applied migration with the highest sequence, or null when none is applied. */
   readonly head: SchemaHead | null;
+  /** `all`: there is no database yet, so this is what every migration produces (what `up` would make). */
+  readonly source?: 'applied' | 'all';
 }
 
 /** The `drift` task's answer: what the database has, what its applied migrations produce, and the differences in words. */
@@ -36,11 +38,20 @@ export async function appliedSchema(db: Connection, migrations: readonly Migrati
     }
     toReplay.push(s.migration ?? standIn(s.name, s.version, s.description, sql));
   }
+  return replayAndDump(toReplay, open, 'applied');
+}
+
+/** With no database yet: the schema every migration produces, in sequence order (what `up` from empty makes). */
+export function allMigrationsSchema(migrations: readonly Migration[], open?: OpenScratch): Promise<Result<SchemaDump, Problem>> {
+  return replayAndDump([...migrations].sort((a, b) => a.sequence - b.sequence), open, 'all');
+}
+
+async function replayAndDump(toReplay: readonly Migration[], open: OpenScratch | undefined, source: 'applied' | 'all'): Promise<Result<SchemaDump, Problem>> {
   const replayed = await replayMigrations(toReplay, open);
   if (!replayed.ok) return replayed;
   try {
     const last = toReplay[toReplay.length - 1];
-    return ok({ objects: dumpSchema(replayed.value), head: last ? { version: last.version, name: last.name } : null });
+    return ok({ objects: dumpSchema(replayed.value), head: last ? { version: last.version, name: last.name } : null, source });
   } finally {
     replayed.value.close();
   }
