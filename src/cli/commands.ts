@@ -161,10 +161,12 @@ const RESULT_NOTES = new Set(['baselined', 'reset-done']);
 
 function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind: ReportKind): number {
   if (!result.ok) return reportProblems(result.error, args, io, result.engine);
-  const r = result.value;
+  const unusable = unusableInput(result.value, args);
+  // Checks of a database that does not exist ran on an empty one: passed, and meaningless. Only the error is said.
+  const noDatabase = unusable.some((p) => p.code === 'no-database');
+  const r = noDatabase ? { ...result.value, checks: [], notes: result.value.notes.filter((n) => n.code !== 'no-database') } : result.value;
   const failedChecks = (r.checks ?? []).filter((c) => !c.ok).length;
   const failedOutcomes = r.outcomes.filter((o) => !o.ok).length;
-  const unusable = unusableInput(r, args);
   const code = unusable.length ? EXIT_USAGE : failedChecks || failedOutcomes ? EXIT_FAILED : EXIT_OK;
   // A missing folder is only "info" to the editor (a new project); here it is what makes the exit code 2.
   const catalogProblems = r.catalog.problems.map((p) => (unusable.includes(p) ? { ...p, severity: 'error' as const } : p));

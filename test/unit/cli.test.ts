@@ -219,7 +219,12 @@ describe('CLI', () => {
     const verify = cli(root, ['verify']);
     assert.equal(verify.code, 2);
     assert.match(verify.stderr, /app\.db: error: .*does not exist: there is nothing to verify/);
-    assert.equal(cliJson(root, ['verify']).code, 2);
+    // No checks passed on the empty stand-in: only the error.
+    assert.doesNotMatch(verify.stdout, /✓/);
+    assert.doesNotMatch(verify.stderr, /created by the first "up"/);
+    const json = cliJson(root, ['verify']);
+    assert.equal(json.code, 2);
+    assert.deepEqual(json.json.checks ?? [], []);
     assert.equal(fs.existsSync(db), false);
     assert.equal(cli(root, ['up']).code, 0);
     assert.equal(cli(root, ['verify']).code, 0);
