@@ -10,6 +10,8 @@ import { engineLabel } from '../core/engine/facts';
 import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
+import type { CreatedBackup } from '../core/engine/backups';
+import { plural } from '../core/ledger/summary';
 import { problem } from '../core/problems';
 import { createMigration } from '../core/migrations/scaffold';
 import { discoverMigrations } from '../core/migrations/catalog';
@@ -213,6 +215,9 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
+  // Retention deletes files: never silently.
+  const pruned = r.backup && 'pruned' in r.backup ? (r.backup as CreatedBackup).pruned : [];
+  if (pruned.length) lines.push(paint.dim(`Removed ${plural(pruned.length, 'older backup')} by the retention setting: ${pruned.map((f) => path.basename(f)).join(', ')}`));
   lines.push(engineLine(r.engine, paint));
   return lines.length ? lines.join('\n') + '\n' : '';
 }

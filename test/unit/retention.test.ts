@@ -118,6 +118,17 @@ describe('backup retention', () => {
       assert.match(run.stderr, /--retention must be a count \(5\), an age \(12h, 30d, 2w\) or "all", not "3x"/);
     });
 
+    it('says which backups retention removed (never silently)', () => {
+      const folder = path.join(root, 'data', 'backups');
+      fs.mkdirSync(folder);
+      const old = path.join(folder, backupName('app.db', Date.now() - 40 * DAY));
+      fs.writeFileSync(old, 'old');
+      const run = cli(root, ['up', '--retention', '30d']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(!fs.existsSync(old));
+      assert.ok(run.stdout.includes(`Removed 1 older backup by the retention setting: ${path.basename(old)}`), run.stdout);
+    });
+
     it('an age in settings.json keeps the backups made within it', () => {
       fs.mkdirSync(path.join(root, '.vscode'));
       fs.writeFileSync(path.join(root, '.vscode', 'settings.json'), '{ "sqliteMigrations.backupRetention": "30d" }');
