@@ -373,8 +373,10 @@ Example: sqlite-migrations new "add task tags" --bump patch`,
   verify: `Usage: sqlite-migrations verify
 
 Checks the database's integrity and foreign keys, the ledger, the applied checksums against the files,
-the file names, and drift: the database's schema against the one its applied migrations produce on an
-empty scratch database. Exits 1 when any check fails.
+the file names, drift (the database's schema against the one its applied migrations produce on an
+empty scratch database), and the newest applied migration's NAME.test.sql against the database, in a
+savepoint that is rolled back. Exits 1 when any check fails; a breaking change in a version that is
+not a MAJOR bump is a warning, with its file and line.
 
 Example: sqlite-migrations verify --json`,
   'dry-run': `Usage: sqlite-migrations dry-run [--to SEQ | --only SEQ]
