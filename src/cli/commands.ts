@@ -175,7 +175,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
   const extra = unusable.filter((p) => !r.catalog.problems.includes(p));
   if (args.json) {
     const failed = unusable.length ? { ok: false, problems: [...catalogProblems, ...extra] } : {};
-    const body = kind === 'status' ? { ...statusJson(r), ...failed } : { ok: code === EXIT_OK, ...operationJson(r), problems: [...catalogProblems, ...extra] };
+    // Warnings (drift, an unmanaged database, ...) in status too: a script reading the JSON sees what a person reads.
+    const body = kind === 'status' ? { ...statusJson(r), warnings: r.notes.filter((n) => n.severity === 'warning'), ...failed } : { ok: code === EXIT_OK, ...operationJson(r), problems: [...catalogProblems, ...extra] };
     io.out(JSON.stringify({ engine: r.engine, ...body }, null, 2) + '\n');
     return code;
   }

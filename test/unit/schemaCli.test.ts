@@ -166,6 +166,9 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
       const status = cli(root, ['status']);
       assert.equal(status.code, 0);
       assert.match(status.stderr, /warning: The database's schema differs from what its applied migrations produce \(changed outside them\?\): column tasks\.archived exists/);
+      const json = cliJson(root, ['status']);
+      assert.deepEqual(json.json.warnings.map((w: { code: string }) => w.code), ['schema-drift']);
+      assert.match(json.json.warnings[0].message, /index idx_tasks_title exists in the database but in no migration/);
     });
   });
 });
