@@ -301,6 +301,11 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
 
 /** `new --from-drift`: the statements for the drift; refused when there is none (or it cannot be computed). */
 async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): Promise<Result<DriftMigration, Problem[]>> {
+  // No database is no drift either, but "has the schema its applied migrations produce" would be untrue (and the
+  // engines differ in what they note for a missing file), so it is looked at first.
+  if (!fs.existsSync(cfg.databaseFile)) {
+    return fail([problem('no-database', `${cfg.databaseFile} does not exist: there is no drift to make a migration of, so nothing was created.`, { file: cfg.databaseFile })]);
+  }
   const result = await engine.drift(cfg, options);
   if (!result.ok) return result;
   const d = result.value.drift;

@@ -16,9 +16,9 @@ import type { LedgerCache } from './ledger/cache';
 import { fail, ok, type Problem, type Result } from './model';
 import { fileSystemProblem, isFileSystemError } from './fsErrors';
 import { problem } from './problems';
-import { renderSchema } from './schema/dump';
 import { writeSchemaFile } from './schema/file';
-import type { SchemaSource } from './schema/reset';
+import { rowsNotRebuilt, type SchemaSource } from './schema/reset';
+import { renderSchema, schemaFileVersion } from './schema/dump';
 import { changesDatabase, type BaselineOptions, type DownOptions, type Task, type TaskResponse, type UpOptions } from './run/protocol';
 
 /** What an operation did, for the CLI and the extension to show. */
@@ -105,8 +105,14 @@ export function baseline(config: EngineConfig, options: BaselineOptions, operati
  * Recreates the database from a schema file and records the migrations up to the version in its header as applied,
  * after a backup (the caller has the user's confirmation).
  */
-export function resetFromSchema(config: EngineConfig, schema: SchemaSource, options: OperationOptions = {}): Promise<OperationOutcome> {
-  return run(config, { kind: 'reset', schema }, options);
+export async function resetFromSchema(config: EngineConfig, schema: SchemaSource, options: OperationOptions = {}): Promise<OperationOutcome> {
+  const result = await run(config, { kind: 'reset', schema }, options);
+  if (!result.ok || !result.value.written) return result;
+  // The baseline as planReset chose it: every migration up to the header's version.
+  const head = result.value.catalog.migrations.find((m) => m.version === schemaFileVersion(schema.text));
+  const baseline = head ? result.value.catalog.migrations.filter((m) => m.sequence <= head.sequence) : [];
+  const rows = rowsNotRebuilt(baseline, result.value.backup?.path);
+  return rows ? ok({ ...result.value, notes: [...result.value.notes, rows] }) : result;
 }
 
 /** Like Flyway's repair: the ledger takes the applied file's current checksum and text. */

@@ -40,4 +40,32 @@ describe(`sqlite-migrations new --from-drift (${ENGINE})`, function () {
     assert.deepEqual(fs.readdirSync(path.join(root, 'migrations')).sort(), ['001_tasks.down.sql', '001_tasks.sql']);
     assert.match(cli(root, ['up', '--from-drift']).stderr, /--from-drift only applies to "new"/);
   });
+
+  it('without a database it says the database does not exist, and creates nothing', () => {
+    const none = cli(root, ['new', 'nothing', '--from-drift']);
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /app\.db: error: does not exist: there is no drift to make a migration of, so nothing was created\./);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'migrations')).sort(), ['001_tasks.down.sql', '001_tasks.sql']);
+    assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
+  });
+
+  it('a column added by hand: the up file adds it (unguarded, said in the file), the down file drops it; applied elsewhere it brings the column', () => {
+    assert.equal(cli(root, ['up']).code, 0);
+    const db = path.join(root, 'data', 'app.db');
+    sqlite3(db, 'ALTER TABLE tasks ADD COLUMN extra TEXT;');
+    const made = cliJson(root, ['new', 'extra column', '--from-drift']);
+    assert.equal(made.code, 0, made.stderr);
+    const up = fs.readFileSync(made.json.upPath, 'utf8');
+    assert.match(up, /-- SQLite has no ADD COLUMN IF NOT EXISTS[^]*\nALTER TABLE "tasks" ADD COLUMN extra TEXT;\n$/);
+    assert.match(fs.readFileSync(made.json.downPath, 'utf8'), /\nALTER TABLE "tasks" DROP COLUMN "extra";\n$/);
+    // On the drifted database it fails and rolls back, as the file says: the column and its data stay.
+    sqlite3(db, "INSERT INTO tasks (title, extra) VALUES ('a', 'kept');");
+    assert.notEqual(cli(root, ['up']).code, 0);
+    assert.match(sqlite3(db, 'SELECT extra FROM tasks;'), /kept/);
+    // Elsewhere (a fresh database) it brings the column along, and that one has no drift.
+    fs.rmSync(db);
+    assert.equal(cli(root, ['up']).code, 0);
+    const verify = cliJson(root, ['verify']);
+    assert.equal(verify.code, 0, JSON.stringify(verify.json.checks));
+  });
 });

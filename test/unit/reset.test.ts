@@ -62,6 +62,8 @@ describe(`sqlite-migrations reset --from-schema (${ENGINE})`, function () {
     assert.equal(sqlite3(db, "SELECT name FROM schema_migrations_sql ORDER BY version;"), '001_tasks\n002_tags\n');
     const verify = cliJson(root, ['verify']);
     assert.equal(verify.code, 0, JSON.stringify(verify.json.checks));
+    // 002's trigger deletes rows in its body, but creating it writes none: no warning about rows.
+    assert.doesNotMatch(run.stderr, /schema only/);
     // The baseline stops at the header's version: the rest is pending, and applies.
     assert.match(cli(root, ['status']).stdout, /003 +1\.2\.0 +pending/);
     assert.equal(cli(root, ['up']).code, 0);
@@ -90,6 +92,21 @@ describe(`sqlite-migrations reset --from-schema (${ENGINE})`, function () {
     assert.deepEqual(fs.readFileSync(db), moved);
     assert.notDeepEqual(moved, bytes);
     assert.equal(backupFiles().length, before.length + 1, 'only the backup of the "up" in between');
+  });
+
+  it('a recorded migration that writes rows (a seed): a warning names it and the backup holding its rows', () => {
+    writeFile(root, 'migrations/002_tags.sql', "-- version: 1.1.0\nWITH t(x) AS (SELECT 'demo') INSERT INTO tasks (title) SELECT x FROM t;\n");
+    writeFile(root, 'migrations/002_tags.down.sql', "DELETE FROM tasks WHERE title = 'demo';\n");
+    writeFile(root, 'migrations/003_notes.sql', "-- version: 1.2.0\nALTER TABLE tasks ADD COLUMN notes TEXT;\nUPDATE tasks SET notes = 'n';\n");
+    assert.equal(cli(root, ['up']).code, 0);
+    const run = cli(root, ['reset', '--from-schema', '--yes']);
+    assert.equal(run.code, 0, run.stderr);
+    const backup = /Backup: (.*)/.exec(run.stdout)?.[1];
+    assert.ok(backup && fs.existsSync(backup), run.stdout);
+    const escaped = backup.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(run.stderr, new RegExp(`warning: The rebuilt database has the schema only: rows that 002_tags\\.sql and 003_notes\\.sql write are not in it; restore them from the backup ${escaped} or re-run their statements\\.`));
+    assert.equal(sqlite3(backup, 'SELECT title, notes FROM tasks;'), 'demo|n\n');
+    assert.equal(sqlite3(db, 'SELECT count(*) FROM tasks;'), '0\n');
   });
 
   it('without --yes and without a terminal it refuses (exit 2) and changes nothing, not even a backup', () => {

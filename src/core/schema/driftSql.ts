@@ -1,9 +1,12 @@
+import { tokenize } from '../sql/tokens';
 import type { SchemaObject } from './dump';
 
 // Drift as a migration: the statements that bring what the migrations produce up to what the database has, and the
 // ones that undo them. Every statement is guarded (IF EXISTS, IF NOT EXISTS): applied to the drifted database itself,
 // the migration changes nothing and records what it has. Objects that hold no data (indexes aside) are dropped and created outright; a table or index
-// that differs gets a recreate recipe in comments, because copying a table's rows is a decision to make by hand.
+// that differs gets a recreate recipe in comments, because copying a table's rows is a decision to make by hand. The
+// one exception: columns added at the end of an otherwise unchanged table become ALTER TABLE ... ADD COLUMN, which
+// SQLite cannot guard (there is no ADD COLUMN IF NOT EXISTS): the up file says so above them.
 
 export interface DriftMigration {
   readonly up: string;
@@ -23,17 +26,96 @@ export function driftMigration(database: readonly SchemaObject[], migrations: re
     .map((o) => ({ wanted: o, real: inDb.get(key(o)) }))
     .filter((c): c is { wanted: SchemaObject; real: SchemaObject } => c.real !== undefined && !sameObject(c.real, c.wanted));
   if (!extra.length && !missing.length && !changed.length) return undefined;
+  const added = changed.map((c) => ({ ...c, columns: addedColumns(c.real, c.wanted) }));
+  const grown = added.filter((c): c is typeof c & { columns: AddedColumn[] } => c.columns !== undefined);
+  const reshaped = added.filter((c) => c.columns === undefined);
+  // Columns before the created objects (an extra index may use one); dropped after the dropped ones (for the same reason).
   const up = [
     ...dropsOf(missing),
+    ...(grown.length ? [ADD_COLUMN_NOTE, ...grown.flatMap((c) => c.columns.map((col) => `ALTER TABLE ${quoted(c.real.name)} ADD COLUMN ${col.definition};`))] : []),
     ...extra.map(create),
-    ...changed.flatMap((c) => replace(c.wanted, c.real)),
+    ...reshaped.flatMap((c) => replace(c.wanted, c.real, true)),
   ];
   const down = [
     ...dropsOf(extra),
+    ...grown.flatMap((c) => [...c.columns].reverse().map((col) => `ALTER TABLE ${quoted(c.real.name)} DROP COLUMN ${quoted(col.name)};`)),
     ...missing.map(create),
-    ...changed.flatMap((c) => replace(c.real, c.wanted)),
+    ...reshaped.flatMap((c) => replace(c.real, c.wanted, false)),
   ];
   return { up: up.join('\n\n') + '\n', down: down.join('\n\n') + '\n' };
+}
+
+const ADD_COLUMN_NOTE = [
+  '-- SQLite has no ADD COLUMN IF NOT EXISTS, so the ALTER TABLE statements below cannot be guarded: on the database',
+  '-- that already has these columns (the drifted one) they fail with "duplicate column name" and the whole migration',
+  '-- rolls back, changing nothing. Apply it to the other databases; on the drifted one the drift ends only once the',
+  '-- columns are gone from it (back it up first: their values go with them).',
+].join('\n');
+
+interface AddedColumn {
+  readonly name: string;
+  /** As the database's CREATE TABLE text has it, e.g. `extra TEXT DEFAULT 'x'`. */
+  readonly definition: string;
+}
+
+/**
+ * The columns `real` has at its end beyond `wanted`, when ALTER TABLE ... ADD COLUMN turns one into the other:
+ * the rest of the CREATE TABLE text unchanged, and each column one that SQLite lets ADD COLUMN add (no PRIMARY KEY
+ * or UNIQUE, not generated, no NOT NULL without a non-null default, a constant default). Undefined otherwise.
+ */
+function addedColumns(real: SchemaObject, wanted: SchemaObject): AddedColumn[] | undefined {
+  if (real.type !== 'table' || /^CREATE\s+VIRTUAL\b/i.test(real.sql)) return undefined;
+  const had = wanted.columns ?? [];
+  const has = real.columns ?? [];
+  if (has.length <= had.length) return undefined;
+  if (had.some((c, i) => c.name.toLowerCase() !== has[i].name.toLowerCase() || c.definition !== has[i].definition)) return undefined;
+  // ADD COLUMN writes ", <definition>" just before the table's closing parenthesis and leaves the rest alone.
+  const close = wanted.sql.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const before = wanted.sql.slice(0, close).trimEnd();
+  const after = wanted.sql.slice(close);
+  if (!real.sql.startsWith(before) || !real.sql.endsWith(after) || real.sql.length < before.length + after.length) return undefined;
+  const middle = real.sql.slice(before.length, real.sql.length - after.length).trim();
+  if (!middle.startsWith(',')) return undefined;
+  const parts = topLevelParts(middle.slice(1));
+  const fresh = has.slice(had.length);
+  if (parts.length !== fresh.length) return undefined;
+  const out: AddedColumn[] = [];
+  for (const [i, text] of parts.entries()) {
+    const col = fresh[i];
+    const words = [...tokenize(text)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+    const first = words[0] && text.slice(words[0].start, words[0].end);
+    const name = first?.replace(/^["`[]|["`\]]$/g, '');
+    if (!name || name.toLowerCase() !== col.name.toLowerCase()) return undefined;
+    const upper = words.map((t) => (t.type === 'word' ? text.slice(t.start, t.end).toUpperCase() : ''));
+    if (upper.some((w) => ['PRIMARY', 'UNIQUE', 'GENERATED', 'AS', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP'].includes(w))) return undefined;
+    const dflt = upper.indexOf('DEFAULT');
+    const value = dflt >= 0 ? words[dflt + 1] : undefined;
+    if (value && text[value.start] === '(') return undefined;
+    const nullDefault = dflt < 0 || upper[dflt + 1] === 'NULL';
+    if (nullDefault && (/\bNOT NULL\b/.test(col.definition) || upper.includes('REFERENCES'))) return undefined;
+    out.push({ name: col.name, definition: text });
+  }
+  return out;
+}
+
+/** The comma-separated pieces of a column list, commas inside parentheses left alone. */
+function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (const t of tokenize(text)) {
+    if (t.type !== 'punct') continue;
+    const ch = text[t.start];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, t.start).trim());
+      start = t.end;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
 }
 
 function sameObject(a: SchemaObject, b: SchemaObject): boolean {
@@ -56,13 +138,16 @@ function create(o: SchemaObject): string {
   return /--[^\n]*$/.test(sql) ? `${sql}\n;` : `${sql};`;
 }
 
-/** From `from` (as it is now) to `to`: views and triggers outright, tables and indexes as a recipe to finish by hand. */
-function replace(from: SchemaObject, to: SchemaObject): string[] {
+/**
+ * From `from` (as it is now) to `to`: views and triggers outright, tables and indexes as a recipe to finish by hand.
+ * `inMigrations`: `from` is what the migrations produce (the up file) rather than what the database has (the down file).
+ */
+function replace(from: SchemaObject, to: SchemaObject, inMigrations: boolean): string[] {
   if (from.type === 'view' || from.type === 'trigger') return [`DROP ${from.type.toUpperCase()} IF EXISTS ${quoted(from.name)};`, create(to)];
   const lines = [
-    `-- ${to.type} ${to.name} differs. Now:`,
+    `-- ${to.type} ${to.name} differs. ${inMigrations ? 'In the migrations' : 'In the database'}:`,
     ...commented(from.sql),
-    '-- Wanted:',
+    `-- ${inMigrations ? 'In the database' : 'In the migrations'}:`,
     ...commented(to.sql),
   ];
   if (to.type === 'index') {
@@ -72,7 +157,7 @@ function replace(from: SchemaObject, to: SchemaObject): string[] {
     const temp = quoted(`${to.name}_new`);
     lines.push(
       '-- SQLite cannot alter a table into another shape; recreate it (https://www.sqlite.org/lang_altertable.html#otheralter):',
-      `--   1. CREATE TABLE ${temp} with the wanted definition above;`,
+      `--   1. CREATE TABLE ${temp} with the definition ${inMigrations ? 'in the database' : 'in the migrations'} above;`,
       `--   2. INSERT INTO ${temp} (${kept.join(', ')}) SELECT ${kept.join(', ')} FROM ${quoted(to.name)};`,
       `--   3. DROP TABLE ${quoted(to.name)};`,
       `--   4. ALTER TABLE ${temp} RENAME TO ${quoted(to.name)};`,

@@ -91,6 +91,16 @@ function at(where: { file?: string; label: string }, line: number, code: Problem
   return problem(code, `${where.label}:${line}: ${text}`, { severity, file: where.file, line });
 }
 
+/** Whether a statement writes rows: INSERT, REPLACE, UPDATE or DELETE, also after WITH (a trigger's body does not count). */
+export function writesRows(statement: string): boolean {
+  const tokens = [...tokenize(statement)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+  const first = keywordAt(statement, tokens, 0);
+  if (first === undefined) {
+    return false;
+  }
+  return first === 'WITH' ? dmlAfterWith(statement, tokens) >= 0 : DML.has(first);
+}
+
 export function splitStatements(sql: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let current: Token[] = [];
