@@ -1,6 +1,6 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import { parseJsonc } from './jsonc';
+import { jsonErrorLine, parseJsonc } from './jsonc';
 import { fileSystemAdvice, isFileSystemError } from './fsErrors';
 import { fail, ok, type Problem, type Result } from './model';
 import { LAYOUTS, type LayoutSetting } from './migrations/layouts';
@@ -211,7 +211,8 @@ export async function readWorkspaceSettings(root: string): Promise<Result<UserSe
   try {
     parsed = parseJsonc(text);
   } catch (e) {
-    return fail(problem('bad-settings', `${file}: not valid JSON: ${(e as Error).message}`, { file }));
+    const line = jsonErrorLine(text, e);
+    return fail(problem('bad-settings', `${file}${line ? `:${line}` : ''}: not valid JSON: ${(e as Error).message}`, { file, ...(line ? { line } : {}) }));
   }
   return settingsFromObject(parsed, file);
 }

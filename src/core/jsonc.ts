@@ -2,7 +2,8 @@
 
 /** Parses JSON with comments and trailing commas; throws SyntaxError like JSON.parse. */
 export function parseJsonc(text: string): unknown {
-  const src = text.replace(/^\uFEFF/, '');
+  // A BOM becomes a space: JSON.parse refuses it, and positions stay those of the file.
+  const src = text.replace(/^\uFEFF/, ' ');
   let out = '';
   let i = 0;
   while (i < src.length) {
@@ -11,9 +12,12 @@ export function parseJsonc(text: string): unknown {
       out += src.slice(i, end);
       i = end;
     } else if (isComment(src, i)) {
-      i = endOfComment(src, i);
-      out += ' ';
+      // Blanked, not removed, so JSON.parse's "at position N" is a position in the file as written.
+      const end = endOfComment(src, i);
+      out += src.slice(i, end).replace(/[^\n]/g, ' ');
+      i = end;
     } else if (src[i] === ',' && closesNext(src, i + 1)) {
+      out += ' ';
       i++;
     } else {
       out += src[i++];
@@ -47,4 +51,11 @@ function endOfString(src: string, start: number): number {
     i += src[i] === '\\' ? 2 : 1;
   }
   return i + 1;
+}
+
+/** The 1-based line of JSON.parse's "at position N" in `text`, when its message has one. */
+export function jsonErrorLine(text: string, error: unknown): number | undefined {
+  const match = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!match) return undefined;
+  return text.slice(0, Number(match[1])).split('\n').length;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseJsonc } from '../../src/core/jsonc';
+import { jsonErrorLine, parseJsonc } from '../../src/core/jsonc';
 
 describe('parseJsonc (settings.json)', () => {
   const cases: [string, string, unknown][] = [
@@ -17,5 +17,18 @@ describe('parseJsonc (settings.json)', () => {
   it('throws on what is not JSON even with comments removed', () => {
     assert.throws(() => parseJsonc('{"a": }'), SyntaxError);
     assert.throws(() => parseJsonc('{"a": 1 /* unterminated'), SyntaxError);
+  });
+
+  it('names the line of the error in the file as written, comments, trailing commas and a BOM included', () => {
+    // A missing comma: V8 names its position (not every message of its has one).
+    const text = '\uFEFF{\n  // a comment, with a comma,\n  /* and a\n     block */ "a": [1, 2,]\n  "b": 2\n}\n';
+    let error: unknown;
+    try {
+      parseJsonc(text);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof SyntaxError);
+    assert.equal(jsonErrorLine(text, error), 5);
   });
 });
