@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
 import type { EngineName } from '../core/engine/connection';
+import { engineLabel } from '../core/engine/facts';
 import { discoverMigrations } from '../core/migrations/catalog';
 import type { Problem } from '../core/model';
 import type { SuiteReport } from '../core/testing/suite';
@@ -82,7 +83,7 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
   const unusable = r.problems.length ? `; ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} stopped the tests (see above)` : '';
   const where = args.fromDb ? 'a scratch copy of the database; the database file was only read' : 'a scratch in-memory database; the database file was not opened';
   lines.push(`${total - failed} of ${total} passed${failed ? `, ${failed} failed` : ''}${unusable}.`);
-  if (engineName) lines.push(paint.dim(`Engine: ${engineName === 'native' ? 'native (node:sqlite)' : 'sql.js'} (${where})`));
+  if (engineName) lines.push(paint.dim(`Engine: ${engineLabel(engineName)} (${where})`));
   if (lines.length) io.out(lines.join('\n') + '\n');
   return code;
 }

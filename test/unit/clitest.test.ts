@@ -26,7 +26,7 @@ describe('cli test', () => {
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /pass {2}001_t\.test\.sql:3 {2}expect: 1/);
     assert.match(run.stdout, /pass {2}001_t {2}reversible/);
-    assert.match(run.stdout, /3 of 3 passed\./);
+    assert.match(run.stdout, /3 of 3 passed\.\nEngine: (native \(node:sqlite, Node \d+\.\d+\.\d+\)|sql\.js \(SQLite in WebAssembly\)) \(a scratch in-memory/);
     assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
   });
 
@@ -154,7 +154,7 @@ describe('cli test', () => {
     assert.deepEqual(mine.json.tests, sqljs.json.tests);
     assert.deepEqual(mine.json.reversibility, sqljs.json.reversibility);
     assert.deepEqual(mine.json.reversibility.map((r: any) => r.status), ['passed', 'failed']);
-    assert.match(cli(root, ['test', '--engine', ENGINE]).stdout, new RegExp(`Engine: ${ENGINE === 'native' ? 'native \\(node:sqlite\\)' : 'sql\\.js'} \\(a scratch in-memory database; the database file was not opened\\)`));
+    assert.match(cli(root, ['test', '--engine', ENGINE]).stdout, new RegExp(`Engine: ${ENGINE === 'native' ? 'native \\(node:sqlite, Node [\\d.]+\\)' : 'sql\\.js \\(SQLite in WebAssembly\\)'} \\(a scratch in-memory database; the database file was not opened\\)`));
     assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
   });
 
