@@ -276,7 +276,7 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
   if (args.from !== undefined) {
     const read = await readBody(path.resolve(io.cwd, args.from), cfg);
     if (!read.ok) return reportProblems([read.error], args, io);
-    bump = await bumpFor(read.value.sql, read.value.migrations, args, io);
+    bump = await bumpFor(read.value.sql, path.resolve(io.cwd, args.from), read.value.migrations, args, io);
     body = { up: `${read.value.sql.trimEnd()}\n`, down: '' };
   }
   const created = await createMigration({
@@ -329,12 +329,16 @@ async function readBody(file: string, cfg: EngineConfig): Promise<Result<{ sql: 
 }
 
 /** The content's level without --bump; with --bump, a warning when the content calls for more. */
-async function bumpFor(sql: string, migrations: readonly Migration[], args: CliArgs, io: CliIO): Promise<Bump> {
-  const suggested = await suggestBump(migrations, sql);
-  if (!suggested) {
-    if (!args.bumpGiven) io.err(`note: the SQL does not run on a scratch database after the existing migrations, so its level is unknown; using --bump ${args.bump}.\n`);
+async function bumpFor(sql: string, file: string, migrations: readonly Migration[], args: CliArgs, io: CliIO): Promise<Bump> {
+  const result = await suggestBump(migrations, sql, file);
+  if (!result.ok) {
+    // The files are still created (the user may fix the SQL in them), but SQLite's reason is said, with or without --bump.
+    const p = result.error;
+    io.err(problemLine({ ...p, message: `${p.message}, on a scratch database after the existing migrations; the files are created with the SQL as it is.` }, painter(io.color)) + '\n');
+    if (!args.bumpGiven) io.err(`note: so its level is unknown; using --bump ${args.bump}.\n`);
     return args.bump;
   }
+  const suggested = result.value;
   const rank = (b: Bump) => BUMPS.length - BUMPS.indexOf(b);
   const why = suggested.changes.find((c) => c.class === (suggested.bump === 'major' ? 'breaking' : 'additive'))?.what;
   if (!args.bumpGiven) {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
 import type { EngineName } from '../core/engine/connection';
+import { engineLabel } from '../core/engine/facts';
 import { NativeConnection } from '../core/engine/native/connection';
 import { loadNodeSqlite } from '../core/engine/native/nodeSqlite';
 import { lintMigrations, type MigrationLint } from '../core/lint/lint';
@@ -76,8 +77,7 @@ function print(results: readonly MigrationLint[], s: Summary, args: CliArgs, io:
     return `${where}: ${colour(f.severity)}: ${f.detail}${f.statement ? `\n    ${paint.dim(f.statement.replace(/\s+/g, ' ').slice(0, 200))}` : ''}`;
   });
   const what = results.length === 1 ? '1 migration' : `${results.length} migrations`;
-  const engineName = s.engine === 'native' ? 'node:sqlite' : 'sql.js';
-  lines.push(`${findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : 'No findings'} in ${what} checked (target SQLite ${s.target}).`, paint.dim(`Engine: ${engineName} (a scratch in-memory database; the database file was only read)`));
+  lines.push(`${findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : 'No findings'} in ${what} checked (target SQLite ${s.target}).`, paint.dim(`Engine: ${engineLabel(s.engine)} (a scratch in-memory database; the database file was only read)`));
   io.out(lines.join('\n') + '\n');
   return code;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { EngineConfig } from '../core/config';
 import * as engine from '../core/engine';
 import type { EngineName } from '../core/engine/connection';
+import { engineLabel } from '../core/engine/facts';
 import { discoverMigrations } from '../core/migrations/catalog';
 import type { Problem } from '../core/model';
 import type { SuiteReport } from '../core/testing/suite';
@@ -21,18 +22,19 @@ const RUN_FAILURES = new Set(['time-limit', 'memory-limit', 'native-exit', 'work
 export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const catalog = await discoverMigrations(cfg.migrationsFolder, undefined, cfg.layout);
   const unusable = catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error').map((p) => ({ ...p, severity: 'error' as const }));
+  const names = new Map(catalog.migrations.map((m) => [m.upPath, m.name]));
   if (unusable.length) return finish(empty({ problems: unusable }), undefined, args, io);
   const outcome = await engine.testMigrations(cfg, args.fromDb, options);
   if (!outcome.ok) {
     const failures = outcome.error.filter((p) => RUN_FAILURES.has(p.code));
-    return finish(empty({ failures, problems: outcome.error.filter((p) => !RUN_FAILURES.has(p.code)) }), outcome.engine, args, io);
+    return finish(empty({ failures, problems: outcome.error.filter((p) => !RUN_FAILURES.has(p.code)) }), outcome.engine, args, io, [], names);
   }
   const suite = outcome.value.suite ?? empty({});
   // The spec's semver rule, on its own scratch database: warnings that do not change the exit code.
   const warnings = breakingFindings(await reviewMigrations(catalog.migrations));
   // The engine's own notes (a fallback to sql.js, a database that does not exist yet) are said, not counted.
   for (const note of outcome.value.notes) if (!args.json) io.err(problemLine(note, painter(io.color)) + '\n');
-  return finish(suite, outcome.value.engine, args, io, warnings);
+  return finish(suite, outcome.value.engine, args, io, warnings, names);
 }
 
 function empty(parts: { failures?: Problem[]; problems?: Problem[] }): SuiteReport {
@@ -45,7 +47,7 @@ function exitCode(r: SuiteReport): number {
   return failed ? 1 : 0;
 }
 
-function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArgs, io: CliIO, warnings: readonly Problem[] = []): number {
+function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArgs, io: CliIO, warnings: readonly Problem[] = [], names = new Map<string, string>()): number {
   const code = exitCode(r);
   if (args.junit) {
     const file = path.resolve(io.cwd, args.junit);
@@ -73,10 +75,24 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
   for (const x of r.reversibility) {
     lines.push(x.status === 'passed' ? `${paint.green('pass')}  ${x.migration}  reversible` : `${paint.red('FAIL')}  ${x.migration}  not reversible\n${x.differences.map((d) => `        ${d}`).join('\n')}`);
   }
-  const failed = r.tests.filter((t) => t.status !== 'passed').length + r.reversibility.filter((x) => x.status === 'failed').length;
-  const total = r.tests.length + r.reversibility.length;
+  // A migration that could not be applied (or a run that stopped) is a failure of its own: listed and counted, so the
+  // summary never says "N of N passed" on a failed run.
+  for (const p of r.failures) lines.push(`${paint.red('FAIL')}  ${failureText(p, names)}`);
+  const failed = r.tests.filter((t) => t.status !== 'passed').length + r.reversibility.filter((x) => x.status === 'failed').length + r.failures.length;
+  const total = r.tests.length + r.reversibility.length + r.failures.length;
+  const unusable = r.problems.length ? `; ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} stopped the tests (see above)` : '';
   const where = args.fromDb ? 'a scratch copy of the database; the database file was only read' : 'a scratch in-memory database; the database file was not opened';
-  if (code !== 2) lines.push(`${total - failed} of ${total} passed${failed ? `, ${failed} failed` : ''}.`, paint.dim(`Engine: ${engineName === 'native' ? 'native (node:sqlite)' : 'sql.js'} (${where})`));
+  lines.push(`${total - failed} of ${total} passed${failed ? `, ${failed} failed` : ''}${unusable}.`);
+  if (engineName) lines.push(paint.dim(`Engine: ${engineLabel(engineName)} (${where})`));
   if (lines.length) io.out(lines.join('\n') + '\n');
   return code;
+}
+
+/** "004_dropmail  could not be applied: 004_dropmail.sql:12: no such column: nope", with SQLite's message. */
+function failureText(p: Problem, names: ReadonlyMap<string, string>): string {
+  const name = p.file ? names.get(p.file) : undefined;
+  if (p.code === 'not-reversible' || RUN_FAILURES.has(p.code) || !p.file) return name ? `${name}  ${p.message}` : p.message;
+  const where = `${path.basename(p.file)}${p.line ? `:${p.line}` : ''}`;
+  const message = p.message.startsWith(p.file) || p.message.startsWith(path.basename(p.file)) ? p.message : `${where}: ${p.message}`;
+  return `${name ?? path.basename(p.file)}  could not be applied: ${message}`;
 }

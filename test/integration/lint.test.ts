@@ -80,7 +80,7 @@ suite('SQL checked while typing', () => {
       assert.equal(found.length, 1);
       return found;
     }, 'the target-version warning');
-    assert.equal(d.message, 'STRICT tables needs SQLite 3.37.0; the target is 3.35.0');
+    assert.equal(d.message, 'STRICT tables need SQLite 3.37.0; the target is 3.35.0');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.deepEqual([d.range.start.line, d.range.start.character], [2, 43]);
   });

@@ -212,6 +212,21 @@ describe(`breaking-change checks (${ENGINE})`, function () {
       assert.match(run.stderr, /warning: --bump patch, but it drops column tasks\.title \(or renames it\), which calls for a major bump/);
     });
 
+    it('SQL that fails on the scratch database: SQLite\'s message with FILE:line as a warning, the files still created', () => {
+      fs.writeFileSync(path.join(root, 'bad.sql'), 'SELECT 1;\n\nALTER TABLE tasks DROP COLUMN nope;\n');
+      const run = cliJson(root, ['new', 'drop nope', '--from', 'bad.sql']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /bad\.sql:3: warning: no such column: "?nope"?/);
+      assert.match(run.stderr, /its level is unknown; using --bump minor/);
+      assert.equal(created(run).version, '1.1.0');
+      for (const f of fs.readdirSync(path.join(root, 'migrations'))) if (f.startsWith('002_')) fs.rmSync(path.join(root, 'migrations', f));
+      // With --bump given, the same warning (it said nothing before).
+      const given = cliJson(root, ['new', 'drop nope again', '--from', 'bad.sql', '--bump', 'patch']);
+      assert.equal(given.code, 0, given.stderr);
+      assert.match(given.stderr, /bad\.sql:3: warning: no such column: "?nope"?/);
+      assert.equal(created(given).version, '1.0.1');
+    });
+
     it('a --from file that does not exist is one sentence, exit 2, nothing created', () => {
       const run = cli(root, ['new', 'x', '--from', 'nope.sql']);
       assert.equal(run.code, 2);

@@ -26,7 +26,7 @@ describe('cli test', () => {
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /pass {2}001_t\.test\.sql:3 {2}expect: 1/);
     assert.match(run.stdout, /pass {2}001_t {2}reversible/);
-    assert.match(run.stdout, /3 of 3 passed\./);
+    assert.match(run.stdout, /3 of 3 passed\.\nEngine: (native \(node:sqlite, Node \d+\.\d+\.\d+\)|sql\.js \(SQLite in WebAssembly\)) \(a scratch in-memory/);
     assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
   });
 
@@ -49,6 +49,29 @@ describe('cli test', () => {
     const run = cli(root, ['test']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /001_t\.test\.sql:2: error: unknown annotation "-- expect-colums"/);
+    // The same closing lines as any other run: the count, the problem, and the engine.
+    assert.match(run.stdout, /1 of 1 passed; 1 problem stopped the tests \(see above\)\.\nEngine: /);
+  });
+
+  it('exits 1 on a migration that cannot be applied, listing and counting it with SQLite\'s message', () => {
+    const root = ws({ ...BASE, 'migrations/002_dropmail.sql': 'SELECT 1;\n\nALTER TABLE t DROP COLUMN nope;' });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /FAIL {2}002_dropmail {2}could not be applied: 002_dropmail\.sql:3: no such column: "?nope"?/);
+    assert.match(run.stdout, /3 of 4 passed, 1 failed\.\nEngine: /);
+    assert.doesNotMatch(run.stdout, /4 of 4 passed/);
+  });
+
+  it('says why a migration could not be applied again after its down file when it stops the run', () => {
+    const root = ws({
+      ...BASE,
+      'migrations/002_two.sql': 'CREATE TABLE a (x);\nCREATE TABLE b (x);',
+      'migrations/002_two.down.sql': 'DROP TABLE a;',
+      'migrations/003_c.sql': 'CREATE TABLE c (x);',
+    });
+    const run = cli(root, ['test']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /FAIL {2}002_two {2}Stopped after 002_two: it could not be applied again after its down file \(002_two\.sql:2: table "?b"? already exists.*\), so the 1 later migration was not tested\./);
   });
 
   it('exits 2 without a migrations folder, and on --junit given to another command', () => {
@@ -131,7 +154,7 @@ describe('cli test', () => {
     assert.deepEqual(mine.json.tests, sqljs.json.tests);
     assert.deepEqual(mine.json.reversibility, sqljs.json.reversibility);
     assert.deepEqual(mine.json.reversibility.map((r: any) => r.status), ['passed', 'failed']);
-    assert.match(cli(root, ['test', '--engine', ENGINE]).stdout, new RegExp(`Engine: ${ENGINE === 'native' ? 'native \\(node:sqlite\\)' : 'sql\\.js'} \\(a scratch in-memory database; the database file was not opened\\)`));
+    assert.match(cli(root, ['test', '--engine', ENGINE]).stdout, new RegExp(`Engine: ${ENGINE === 'native' ? 'native \\(node:sqlite, Node [\\d.]+\\)' : 'sql\\.js \\(SQLite in WebAssembly\\)'} \\(a scratch in-memory database; the database file was not opened\\)`));
     assert.equal(fs.existsSync(path.join(root, 'data', 'app.db')), false);
   });
 

@@ -43,9 +43,15 @@ describe('lint: SQL against the schema the earlier migrations leave', () => {
     assert.match(f[0].message, /^002_m2\.sql:3:11: no such column: titel, in statement: "CREATE INDEX task_title ON task\(titel\)"$/);
   });
 
-  it('a table an earlier migration renamed is no longer there', async () => {
+  it('a table an earlier migration renamed is no longer there, and the message says where it went', async () => {
     const f = await only([mig(1, 'CREATE TABLE todo(id INTEGER PRIMARY KEY);'), mig(2, 'ALTER TABLE todo RENAME TO task;'), mig(3, 'INSERT INTO todo(id) VALUES (1);')]);
-    assert.deepEqual(f.map((x) => [x.detail, x.line, x.column, x.endColumn]), [['no such table: todo', 1, 13, 17]]);
+    assert.deepEqual(f.map((x) => [x.detail, x.line, x.column, x.endColumn]), [['no such table: todo (renamed to task by 002_m2.sql)', 1, 13, 17]]);
+    assert.match(f[0].message, /^003_m3\.sql:1:13: no such table: todo \(renamed to task by 002_m2\.sql\), in statement: /);
+    // Only a real rename counts: one in a comment or a string, or of another table, adds nothing.
+    const g = await only([mig(1, "CREATE TABLE todo(id);\n-- ALTER TABLE gone RENAME TO x\nCREATE TABLE note(t); INSERT INTO note VALUES ('ALTER TABLE gone RENAME TO y');"), mig(2, 'ALTER TABLE "todo" RENAME TO [task];'), mig(3, 'SELECT * FROM gone;')]);
+    assert.deepEqual(g.map((x) => x.detail), ['no such table: gone']);
+    const h = await only([mig(1, 'CREATE TABLE todo(id);'), mig(2, 'ALTER TABLE main."todo" RENAME TO [my task];'), mig(3, 'DELETE FROM todo;')]);
+    assert.deepEqual(h.map((x) => x.detail), ['no such table: todo (renamed to my task by 002_m2.sql)']);
   });
 
   it('a duplicate column underlines the second one', async () => {

@@ -31,7 +31,7 @@ describe('CLI: lint', () => {
     writeFile(root, 'migrations/003_index.sql', '-- titles\nCREATE INDEX task_title ON task(title);\n');
     const run = cli(root, ['lint']);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /^migrations\/003_index\.sql:2:28: error: no such table: (main\.)?task\n {4}CREATE INDEX task_title ON task\(title\)$/m);
+    assert.match(run.stdout, /^migrations\/003_index\.sql:2:28: error: no such table: (main\.)?task \(renamed to todo by 002_rename\.sql\)\n {4}CREATE INDEX task_title ON task\(title\)$/m);
     const json = cliJson(root, ['lint']);
     assert.equal(json.code, 1);
     assert.deepEqual(json.json.findings.map((f: { code: string; line: number; column: number; endColumn: number }) => [f.code, f.line, f.column, f.endColumn]), [['sql-error', 2, 28, 32]]);
@@ -57,7 +57,9 @@ describe('CLI: lint', () => {
     const run = cli(root, ['lint', '--target', '3.37.0']);
     assert.equal(run.code, 0, run.stdout);
     const old = cli(root, ['lint', '--target', '3.36']);
-    assert.match(old.stdout, /003_strict\.sql:1:54: error: STRICT tables needs SQLite 3\.37\.0; the target is 3\.36\.0/);
+    assert.match(old.stdout, /003_strict\.sql:1:54: error: STRICT tables need SQLite 3\.37\.0; the target is 3\.36\.0/);
+    // The same engine label as the other commands.
+    assert.match(old.stdout, /\nEngine: (native \(node:sqlite, Node \d+\.\d+\.\d+\)|sql\.js \(SQLite in WebAssembly\)) \(a scratch in-memory database/);
     writeFile(root, '.vscode/settings.json', '{ "sqliteMigrations.targetSqliteVersion": "3.45.1" }');
     assert.equal(cli(root, ['lint']).code, 0);
     writeFile(root, '.vscode/settings.json', '{ "sqliteMigrations.targetSqliteVersion": "latest" }');

@@ -72,11 +72,11 @@ describe('lint: target SQLite version', () => {
     const needs = requiredVersion(f);
     for (const sql of EXAMPLES[f.feature] ?? []) {
       it(`${f.feature} (${f.version}): a finding with target ${before(needs).join('.')}, none with ${f.version}: ${sql}`, () => {
-        const below = findings(sql, before(needs)).filter((x) => x.detail.startsWith(f.feature + ' needs'));
+        const below = findings(sql, before(needs)).filter((x) => x.detail.startsWith(f.feature + ' need'));
         assert.equal(below.length, 1, JSON.stringify(findings(sql, before(needs)).map((x) => x.detail)));
-        assert.equal(below[0].detail, `${f.feature} needs SQLite ${f.version}; the target is ${before(needs).join('.')}`);
+        assert.equal(below[0].detail, `${f.feature} ${f.plural ? 'need' : 'needs'} SQLite ${f.version}; the target is ${before(needs).join('.')}`);
         assert.equal(below[0].code, 'needs-newer-sqlite');
-        assert.deepEqual(findings(sql, needs).filter((x) => x.detail.startsWith(f.feature + ' needs')), []);
+        assert.deepEqual(findings(sql, needs).filter((x) => x.detail.startsWith(f.feature + ' need')), []);
       });
     }
   }
@@ -86,6 +86,12 @@ describe('lint: target SQLite version', () => {
       assert.deepEqual(findings(sql, [3, 0, 0]).map((x) => x.detail), []);
     });
   }
+
+  it('the message agrees with the feature\'s name: "STRICT tables need", "unixepoch() needs"', () => {
+    assert.deepEqual(findings('CREATE TABLE t (a INTEGER) STRICT;', [3, 36, 0]).map((x) => x.detail), ['STRICT tables need SQLite 3.37.0; the target is 3.36.0']);
+    assert.deepEqual(findings('SELECT unixepoch();', [3, 37, 0]).map((x) => x.detail), ['unixepoch() needs SQLite 3.38.0; the target is 3.37.0']);
+    assert.deepEqual(findings('SELECT 1 AS a ORDER BY a NULLS LAST;', [3, 29, 0]).map((x) => x.detail), ['NULLS FIRST / NULLS LAST needs SQLite 3.30.0; the target is 3.29.0']);
+  });
 
   it('the finding sits on the feature\'s first token, with the place in the message', () => {
     const [f] = targetFindings({ file: '/w/002_x.sql', label: '002_x.sql', text: 'CREATE TABLE t(a);\n\nDELETE FROM t\n  RETURNING a;' }, [3, 34, 0]);

@@ -8,6 +8,7 @@ import type { Connection } from '../engine/connection';
 import type { Migration } from '../model';
 import { problem } from '../problems';
 import { readDownSql, type OpenScratch } from '../run/replay';
+import { missingTableNote } from './renames';
 import { lineSpan, runStatements, type LintedFile } from './statements';
 import { prefixKeys, restoreSnapshot, takeSnapshot, type SchemaCache, type SchemaSnapshot } from './schemaCache';
 import { targetFindings } from './target';
@@ -94,7 +95,8 @@ function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: L
       opts.cache.set(key, snapshot);
       opts.cache.builds++;
     };
-    const upErrors = runMigration(db, { up, down, out: findings, keep: i < w.last, snapshot: opts.cache.get(key) ? undefined : remember });
+    const explain = (message: string) => missingTableNote(migrations.slice(0, i), message);
+    const upErrors = runMigration(db, { up, down, out: findings, keep: i < w.last, snapshot: opts.cache.get(key) ? undefined : remember, explain });
     if (asked) results.push({ name: m.name, file: m.upPath, findings: sortFindings(findings, m.upPath) });
     if (upErrors.length) {
       for (let j = i + 1; j <= w.last; j++) if (w.wanted.has(j)) results.push(earlierFails(migrations[j], up.label, upErrors[0].line ?? 1, opts));
@@ -113,6 +115,8 @@ interface MigrationRun {
   readonly keep: boolean;
   /** Told the schema after a clean up file, before anything is rolled back. */
   readonly snapshot?: (s: SchemaSnapshot) => void;
+  /** A note for SQLite's message (a missing table renamed by an earlier migration). */
+  readonly explain?: (message: string) => string | undefined;
 }
 
 /**
@@ -123,12 +127,12 @@ function runMigration(db: Connection, r: MigrationRun): LintFinding[] {
   db.exec('BEGIN');
   let upErrors: LintFinding[] = [];
   try {
-    upErrors = runStatements(db, r.up);
+    upErrors = runStatements(db, r.up, r.explain);
     r.out.push(...upErrors);
     if (!upErrors.length) r.snapshot?.(takeSnapshot(db));
     if (r.down && !upErrors.length) {
       db.exec('SAVEPOINT lint_down');
-      r.out.push(...runStatements(db, r.down));
+      r.out.push(...runStatements(db, r.down, r.explain));
       db.exec('ROLLBACK TO lint_down');
       db.exec('RELEASE lint_down');
     }

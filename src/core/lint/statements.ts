@@ -13,8 +13,11 @@ export interface LintedFile {
   readonly text: string;
 }
 
-/** Runs each statement (none is skipped after a failure, so every mistake shows at once); the findings, in order. */
-export function runStatements(db: Connection, f: LintedFile): LintFinding[] {
+/**
+ * Runs each statement (none is skipped after a failure, so every mistake shows at once); the findings, in order.
+ * `explain` may add a note to SQLite's message (where a missing table went).
+ */
+export function runStatements(db: Connection, f: LintedFile, explain?: (message: string) => string | undefined): LintFinding[] {
   const vetted = vetScript(f.text, { file: f.file, label: f.label });
   if (!vetted.ok) return [{ ...vetted.error, ...lineSpan(f.text, vetted.error.line ?? 1), detail: vetted.error.message }];
   const findings: LintFinding[] = [];
@@ -25,7 +28,9 @@ export function runStatements(db: Connection, f: LintedFile): LintFinding[] {
     } catch (e) {
       message = errorMessage(e);
     }
-    if (message !== undefined) findings.push(statementFinding(f, s, message));
+    if (message === undefined) continue;
+    const note = explain?.(message);
+    findings.push(statementFinding(f, s, note ? `${message} ${note}` : message));
   }
   return findings;
 }

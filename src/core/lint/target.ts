@@ -23,7 +23,7 @@ export function targetFindings(f: LintedFile, target: SqliteVersion): LintFindin
       const at = findFeature(t, x);
       if (at === undefined) continue;
       const span = spanOf(f.text, s.start + at.start, s.start + at.end);
-      const detail = `${x.feature} needs SQLite ${x.version}; the target is ${versionText(target)}`;
+      const detail = `${x.feature} ${x.plural ? 'need' : 'needs'} SQLite ${x.version}; the target is ${versionText(target)}`;
       const message = `${f.label}:${span.line}:${span.column}: ${detail}, in statement: ${quoteStatement(s.text)}`;
       findings.push({ ...problem('needs-newer-sqlite', message, { file: f.file, line: span.line }), ...span, detail, statement: s.text });
     }

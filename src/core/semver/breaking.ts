@@ -79,18 +79,23 @@ export interface MigrationReview {
  * first one that fails to run (`test` and `up` report that failure themselves).
  */
 export async function reviewMigrations(migrations: readonly Migration[], open: OpenScratch = scratchDatabase): Promise<MigrationReview[]> {
+  return (await review(migrations, open)).reviews;
+}
+
+/** The reviews, and the failure that ended them early (a warning naming the file and line, with SQLite's message). */
+async function review(migrations: readonly Migration[], open: OpenScratch): Promise<{ reviews: MigrationReview[]; failure?: Problem }> {
   const db = await open();
   try {
     const reviews: MigrationReview[] = [];
     for (let i = 0; i < migrations.length; i++) {
       const m = migrations[i];
       const changes = analyzeMigration(db, m);
-      if (!changes.ok) break;
+      if (!changes.ok) return { reviews, failure: changes.error };
       const previous = i > 0 && parseSemver(migrations[i - 1].version) && parseSemver(m.version) ? migrations[i - 1].version : undefined;
       const needsMajor = previous !== undefined && levelOf(changes.value) === 'major' && !isMajorBump(previous, m.version) ? bumpVersion(previous, 'major') : undefined;
       reviews.push({ migration: m, changes: changes.value, ...(previous ? { previous } : {}), ...(needsMajor ? { needsMajor } : {}) });
     }
-    return reviews;
+    return { reviews };
   } finally {
     db.close();
   }
@@ -116,12 +121,14 @@ export function breakingFindings(reviews: readonly MigrationReview[]): Problem[]
 }
 
 /**
- * The level `sql` calls for as the next migration after `migrations` (new --from): its changes on a scratch
- * database holding those. Undefined when it, or one before it, does not run there.
+ * The level `sql` (from `file`) calls for as the next migration after `migrations` (new --from): its changes on a
+ * scratch database holding those. When it, or one before it, does not run there: that failure, with SQLite's message
+ * and the file and line, so the caller can say why its level is unknown.
  */
-export async function suggestBump(migrations: readonly Migration[], sql: string, open: OpenScratch = scratchDatabase): Promise<{ bump: Bump; changes: readonly LocatedChange[] } | undefined> {
-  const next: Migration = { sequence: Number.MAX_SAFE_INTEGER, sequenceText: '', slug: 'new', name: 'new', version: '', description: '', upPath: 'new.sql', sql, checksum: '' };
-  const reviews = await reviewMigrations([...migrations, next], open);
+export async function suggestBump(migrations: readonly Migration[], sql: string, file: string, open: OpenScratch = scratchDatabase): Promise<Result<{ bump: Bump; changes: readonly LocatedChange[] }, Problem>> {
+  const next: Migration = { sequence: Number.MAX_SAFE_INTEGER, sequenceText: '', slug: 'new', name: 'new', version: '', description: '', upPath: file, sql, checksum: '' };
+  const { reviews, failure } = await review([...migrations, next], open);
+  if (failure) return fail({ ...failure, severity: 'warning' });
   const last = reviews[reviews.length - 1];
-  return reviews.length === migrations.length + 1 ? { bump: levelOf(last.changes), changes: last.changes } : undefined;
+  return ok({ bump: levelOf(last.changes), changes: last.changes });
 }

@@ -34,12 +34,16 @@ export interface SuiteReport {
 export function runSuite(db: Connection, migrations: readonly Migration[], ctx: RunContext): SuiteReport {
   const report: SuiteReport = { tests: [], reversibility: [], failures: [], problems: [] };
   let before = schemaImage(db);
+  let reapplyError: string | undefined;
   const outcomes = replay(db, migrations, ctx, (m, downSql) => {
     if (m.testPath) runTests(db, m, report);
     if (downSql !== null) {
       const checked = checkReversible(db, m, downSql, before, ctx);
       report.reversibility.push(checked.result);
-      if (!checked.reapplied) return false;
+      if (!checked.reapplied) {
+        reapplyError = checked.reapplyError;
+        return false;
+      }
     }
     before = schemaImage(db);
     return true;
@@ -49,7 +53,8 @@ export function runSuite(db: Connection, migrations: readonly Migration[], ctx: 
   const rest = migrations.length - outcomes.length;
   if (last?.ok && rest > 0) {
     // The up file could not run again on what its down file left: the later migrations have no state to build on.
-    const message = `Stopped after ${last.name}: it could not be applied again after its down file, so the ${rest} later migration${rest === 1 ? ' was' : 's were'} not tested.`;
+    const why = reapplyError ? ` (${reapplyError})` : '';
+    const message = `Stopped after ${last.name}: it could not be applied again after its down file${why}, so the ${rest} later migration${rest === 1 ? ' was' : 's were'} not tested.`;
     report.failures.push(problem('not-reversible', message, { file: migrations[outcomes.length - 1].upPath }));
   }
   return report;
@@ -72,7 +77,7 @@ function runTests(db: Connection, m: Migration, report: SuiteReport): void {
 }
 
 /** Down, compare with the schema before up, then up again so the later migrations build on the same state. */
-function checkReversible(db: Connection, m: Migration, downSql: string, before: ReturnType<typeof schemaImage>, ctx: RunContext): { result: Reversibility; reapplied: boolean } {
+function checkReversible(db: Connection, m: Migration, downSql: string, before: ReturnType<typeof schemaImage>, ctx: RunContext): { result: Reversibility; reapplied: boolean; reapplyError?: string } {
   const label = m.downPath ? path.basename(m.downPath) : `${m.name}.down.sql`;
   const down = rollbackMigration(db, { version: m.version, name: m.name, downPath: m.downPath, downSql }, ctx);
   if (!down.ok) {
@@ -84,7 +89,9 @@ function checkReversible(db: Connection, m: Migration, downSql: string, before: 
   const again = applyMigration(db, m, downSql, ctx);
   // After a down file that left something, the up file failing again is the same fault, not a second one.
   if (!again.ok && differences.length === 0) differences.push(`${path.basename(m.upPath)} fails when applied again after ${label}: ${again.error?.message ?? 'it was refused'}`);
-  return { result: differences.length ? failed(m, differences) : { migration: m.name, status: 'passed', differences: [] }, reapplied: again.ok };
+  const result: Reversibility = differences.length ? failed(m, differences) : { migration: m.name, status: 'passed', differences: [] };
+  // SQLite's own words for the failed re-apply, for the "Stopped after" message that ends the run.
+  return { result, reapplied: again.ok, reapplyError: again.ok ? undefined : again.error?.message ?? 'it was refused' };
 }
 
 function failed(m: Migration, differences: string[]): Reversibility {
