@@ -27,6 +27,20 @@ async function palette(page, title) {
   await quickInput.waitFor({ state: 'hidden', timeout: SHORT });
 }
 
+/** The Test Results view through "View: Open View", when the failure command left it closed. */
+async function openTestResults(page) {
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await quickInput.waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.type('View: Open View');
+  await quickInput.locator('.monaco-list-row[aria-label*="View: Open View"]').first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Test Results');
+  await quickInput.locator('.monaco-list-row[aria-label*="Test Results"]').first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+}
+
 module.exports = async function testingUi({ page, workspace, screenshot }) {
   writeTests(workspace);
   // The extension activates on the migrations folder; its items appear once it has read the test files.
@@ -59,6 +73,7 @@ module.exports = async function testingUi({ page, workspace, screenshot }) {
     await palette(page, 'Test: Go to Next Test Failure');
     await message.or(row).first().waitFor({ state: 'visible', timeout: SHORT }).catch(() => undefined);
   }
+  if (!(await row.isVisible()) && !(await message.isVisible())) await openTestResults(page);
   if (!(await message.isVisible())) await row.locator('.monaco-tl-twistie').click();
   await message.waitFor({ state: 'visible', timeout: SHORT });
   await message.click();
