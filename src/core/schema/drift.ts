@@ -20,7 +20,8 @@ export function schemaDrift(database: readonly SchemaObject[], migrations: reado
   return out;
 }
 
-function objectDrift(real: SchemaObject, wanted: SchemaObject): string[] {
+/** How one object in the database differs from the migrations' object of the same name; empty when it does not. */
+export function objectDrift(real: SchemaObject, wanted: SchemaObject): string[] {
   if (real.type === 'table') {
     const columns = columnDrift(real.name, real.columns ?? [], wanted.columns ?? []);
     if (columns.length) return columns;

@@ -1,4 +1,5 @@
 import { tokenize } from '../sql/tokens';
+import { objectDrift } from './drift';
 import type { SchemaObject } from './dump';
 
 // Drift as a migration: the statements that bring what the migrations produce up to what the database has, and the
@@ -24,7 +25,7 @@ export function driftMigration(database: readonly SchemaObject[], migrations: re
   const missing = migrations.filter((o) => !inDb.has(key(o)));
   const changed = migrations
     .map((o) => ({ wanted: o, real: inDb.get(key(o)) }))
-    .filter((c): c is { wanted: SchemaObject; real: SchemaObject } => c.real !== undefined && !sameObject(c.real, c.wanted));
+    .filter((c): c is { wanted: SchemaObject; real: SchemaObject } => c.real !== undefined && objectDrift(c.real, c.wanted).length > 0);
   if (!extra.length && !missing.length && !changed.length) return undefined;
   const added = changed.map((c) => ({ ...c, columns: addedColumns(c.real, c.wanted) }));
   const grown = added.filter((c): c is typeof c & { columns: AddedColumn[] } => c.columns !== undefined);
@@ -118,10 +119,6 @@ function topLevelParts(text: string): string[] {
   return parts;
 }
 
-function sameObject(a: SchemaObject, b: SchemaObject): boolean {
-  return normal(a.sql) === normal(b.sql) && JSON.stringify(a.columns ?? []) === JSON.stringify(b.columns ?? []);
-}
-
 /** Triggers and views before the indexes and tables they use. */
 function dropsOf(objects: readonly SchemaObject[]): string[] {
   const ordered = [...objects].sort((a, b) => DROP_ORDER.indexOf(a.type) - DROP_ORDER.indexOf(b.type));
@@ -174,8 +171,4 @@ function commented(sql: string): string[] {
 /** Always quoted: a bare name could be a keyword (a table called "order"). */
 function quoted(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-function normal(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
 }
