@@ -1,5 +1,8 @@
 import { column, scalar, type Connection, type EngineName } from './connection';
 
+/** Where the native engine is, for messages that point a sql.js user to it. */
+export const NATIVE_ENGINE_WHERE = 'the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native)';
+
 /** What an engine is, for the CLI's output, the extension's log and "Show Engine". */
 export interface EngineFacts {
   readonly node: string;

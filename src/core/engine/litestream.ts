@@ -5,6 +5,7 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { column, type Connection } from './connection';
+import { NATIVE_ENGINE_WHERE } from './facts';
 import type { Problem } from '../model';
 import { problem } from '../problems';
 
@@ -35,7 +36,7 @@ export function litestreamTableIn(conn: Connection): string | undefined {
 }
 
 /** How the CLI and the editor point a user of the sql.js engine to the other one. */
-export const USE_NATIVE = 'Use the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native), which works through SQLite\'s own locks, so its changes reach the replica.';
+export const USE_NATIVE = `Use ${NATIVE_ENGINE_WHERE}, which works through SQLite's own locks, so its changes reach the replica.`;
 
 /** sql.js would write a whole new file: refused, whatever else holds the database. */
 export function replicatedRefusal(dbFile: string, evidence: string): Problem {

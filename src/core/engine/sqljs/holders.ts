@@ -5,6 +5,7 @@
 // locks, is the answer there.
 import * as fsp from 'fs/promises';
 import * as path from 'path';
+import { NATIVE_ENGINE_WHERE } from '../facts';
 import { fail, ok, type Result } from '../../model';
 import { problem } from '../../problems';
 
@@ -38,5 +39,5 @@ export async function checkNoHolders(realPath: string): Promise<Result<void>> {
   const holders = await openHolders(realPath);
   if (holders.length === 0) return ok(undefined);
   const who = holders.slice(0, 5).map((h) => `${h.command} (pid ${h.pid})`).join(', ');
-  return fail(problem('db-open-elsewhere', `${realPath} is open in ${who}, and the sql.js engine replaces the whole file, so that program would go on writing to the old one; nothing was changed. Close it, or use the native engine (Node 22.13 or later: VS Code 1.101+, or the CLI with --engine native), which works beside other programs through SQLite's own locks.`, { file: realPath }));
+  return fail(problem('db-open-elsewhere', `${realPath} is open in ${who}, and the sql.js engine replaces the whole file, so that program would go on writing to the old one; nothing was changed. Close it, or use ${NATIVE_ENGINE_WHERE}, which works beside other programs through SQLite's own locks.`, { file: realPath }));
 }
