@@ -19,7 +19,9 @@ async function migrationNode(name: string) {
   const tree = (await api()).tree;
   const nodes = await tree.getChildren();
   const node = nodes.find((n) => n.kind === 'migration' && n.state.name === name);
-  assert.ok(node, `no tree item for ${name}`);
+  // When it is missing, what the tree shows instead (an error item's message) says why.
+  const shown = nodes.map((n) => (n.kind === 'migration' ? n.state.name : n.kind === 'error' ? `error: ${n.problem.message}` : n.kind));
+  assert.ok(node, `no tree item for ${name}; the tree shows ${JSON.stringify(shown)}`);
   return node;
 }
 

@@ -43,11 +43,9 @@ export class NativeTask implements TaskEngine {
     private readonly sqlite: NodeSqlite,
     private readonly req: NativeRequest,
   ) {
-    this.existed = req.existed;
-    // Only a task that changes the database creates a missing file; the others read an empty one.
-    const target = req.existed || changesDatabase(req.task) ? req.file : ':memory:';
-    if (target !== ':memory:') fs.mkdirSync(path.dirname(target), { recursive: true });
-    this.conn = NativeConnection.open(sqlite, target, { busyTimeoutMs: req.busyTimeoutMs });
+    const opened = openTarget(sqlite, req);
+    this.existed = opened.existed;
+    this.conn = opened.conn;
   }
 
   /** Migrations are replayed on node:sqlite's own SQLite, which has FTS5 where sql.js does not. */
@@ -152,6 +150,38 @@ export class NativeTask implements TaskEngine {
 }
 
 /** The changes are committed already, so the message points at the backup taken before them. */
+/**
+ * Only a task that changes the database creates a missing file; the others read an empty one. The host saw
+ * the file, but it may have gone since (deleted by hand, or by a script resetting a workspace), and SQLite
+ * creates what it opens: a read would leave an empty file that every later operation refuses as not a
+ * database. So the file is looked at again here, and an empty file that SQLite made in its place is removed.
+ */
+function openTarget(sqlite: NodeSqlite, req: NativeRequest): { conn: NativeConnection; existed: boolean } {
+  const open = (file: string) => NativeConnection.open(sqlite, file, { busyTimeoutMs: req.busyTimeoutMs });
+  const writes = changesDatabase(req.task);
+  const before = req.existed ? statOf(req.file) : undefined;
+  if (!before) {
+    if (!writes) return { conn: open(':memory:'), existed: false };
+    fs.mkdirSync(path.dirname(req.file), { recursive: true });
+    return { conn: open(req.file), existed: false };
+  }
+  const conn = open(req.file);
+  const after = statOf(req.file);
+  // The host refuses an empty file, so an empty one under another inode is the file SQLite just created.
+  if (writes || !after || after.size > 0 || after.ino === before.ino) return { conn, existed: true };
+  conn.close();
+  fs.rmSync(req.file, { force: true });
+  return { conn: open(':memory:'), existed: false };
+}
+
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function afterWriteProblem(failed: CheckResult[]): Problem {
   const detail = failed.map((c) => `${c.name}: ${c.detail}`).join('; ');
   return problem('verify-failed', `The database failed its check after the change (${detail}). The backup taken before it is listed by "sqlite-migrations backups"; restore it if the damage is real.`);
