@@ -2,6 +2,7 @@
 // `npm test`: every suite in turn (unit on sql.js and on native, the real VS Code host, the packaged
 // .vsix), each printing its own `<suite>: N passed, N failed` line, then one closing line over all of them:
 // `total: N passed, N failed`. Compile or lint errors stop the run; a failing suite does not stop the others.
+// Each failure's report is printed again just above the totals: a long run's log is often read from its end.
 'use strict';
 
 const { spawn } = require('child_process');
@@ -26,26 +27,59 @@ const STEPS = [
   { args: [node, 'esbuild.js'] },
 ];
 
-/** Runs one step with its output passed through; resolves with its exit code and the summary line. */
+// Where a failure's report starts: mocha's "N failing" (unit and integration runs, both on stdout) and the
+// UI runner's "  ✘ module: error" (on stderr); it ends at the next line of a passing test or a summary line.
+const FAILURE_START = /^\s*\d+ failing\b|^\s*✘ /;
+const FAILURE_END = /^\s*✔ |^[\w-]+(?: \(.*\))?: \d+ passed, \d+ failed|^\[test host\] finished/;
+const FAILURE_MAX_LINES = 80;
+
+/** Keeps the lines of the failure reports among a step's output lines (both streams, as they come). */
+function failureCollector() {
+  const kept = [];
+  let inside = false;
+  return {
+    kept,
+    line(raw) {
+      const line = raw.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r$/, '');
+      if (FAILURE_START.test(line)) inside = true;
+      else if (FAILURE_END.test(line)) inside = false;
+      if (inside && kept.length < FAILURE_MAX_LINES) kept.push(line);
+    },
+  };
+}
+
+/**
+ * Runs one step with its output passed through; resolves with its exit code, the summary line and the lines
+ * of its failure reports.
+ */
 function runStep(step) {
   return new Promise((resolve) => {
-    const child = spawn(step.args[0], step.args.slice(1), { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(step.args[0], step.args.slice(1), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const failures = failureCollector();
     let summary;
-    let rest = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      const lines = (rest + chunk.toString()).split('\n');
-      rest = lines.pop();
-      for (const line of lines) if (step.counts?.test(line.trim())) summary = line.trim();
-    });
+    const follow = (stream, sink) => {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        sink.write(chunk);
+        const lines = (rest + chunk.toString()).split('\n');
+        rest = lines.pop();
+        for (const line of lines) {
+          failures.line(line);
+          if (step.counts?.test(line.trim())) summary = line.trim();
+        }
+      });
+      stream.on('end', () => {
+        failures.line(rest);
+        if (step.counts?.test(rest.trim())) summary = rest.trim();
+      });
+    };
+    follow(child.stdout, process.stdout);
+    follow(child.stderr, process.stderr);
     child.on('error', (err) => {
       console.error(`${step.args.join(' ')}: ${err.message}`);
-      resolve({ code: 1, summary });
+      resolve({ code: 1, summary, failures: failures.kept });
     });
-    child.on('close', (code) => {
-      if (step.counts?.test(rest.trim())) summary = rest.trim();
-      resolve({ code: code ?? 1, summary });
-    });
+    child.on('close', (code) => resolve({ code: code ?? 1, summary, failures: failures.kept }));
   });
 }
 
@@ -57,9 +91,12 @@ function counts(line) {
 
 async function main() {
   const summaries = [];
+  const failureReports = [];
   let failed = false;
   for (const step of STEPS) {
-    const { code, summary } = await runStep(step);
+    const { code, summary, failures } = await runStep(step);
+    while (failures.at(-1)?.trim() === '') failures.pop();
+    if (failures.length > 0) failureReports.push(`${step.args.slice(1).join(' ')}:`, ...failures, '');
     if (step.counts) {
       // A suite that ended without its line still counts: as one failure, so the total cannot look clean.
       summaries.push(summary ?? `${path.basename(step.args[1])}: 0 passed, 1 failed (no summary line)`);
@@ -74,6 +111,7 @@ async function main() {
   }
   const total = summaries.map(counts).reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed }), { passed: 0, failed: 0 });
   console.log('');
+  if (failureReports.length > 0) console.log(['failures, again:', ...failureReports].join('\n'));
   for (const line of summaries) console.log(line);
   console.log(`total: ${total.passed} passed, ${total.failed} failed`);
   return failed || total.failed > 0 ? 1 : 0;
