@@ -24,6 +24,11 @@ describe('native engine: a database file deleted after the host looked at it', f
 
   /** The request the host builds for a file it saw (existed: true), sent to a fresh child. */
   async function runInChild(file: string, task: Task) {
+    const end = await ask(file, task, 'task');
+    return end.type === 'reply' ? end.reply : assert.fail(`unexpected answer ${JSON.stringify(end)}`);
+  }
+
+  async function ask(file: string, task: Task, type: 'task' | 'backup') {
     const request: NativeRequest = {
       task,
       migrations: [mig(1, 'CREATE TABLE t (id INTEGER PRIMARY KEY);', 'DROP TABLE t;')],
@@ -39,9 +44,8 @@ describe('native engine: a database file deleted after the host looked at it', f
     const child = new NativeChild();
     try {
       assert.ok((await child.probe()).available);
-      const end = await child.request({ type: 'task', request }, 30_000);
-      assert.equal(end.kind, 'message');
-      return end.kind === 'message' && end.message.type === 'reply' ? end.message.reply : assert.fail(`unexpected answer ${JSON.stringify(end)}`);
+      const end = await child.request({ type, request }, 30_000);
+      return end.kind === 'message' ? end.message : assert.fail(`the child ended without answering: ${JSON.stringify(end)}`);
     } finally {
       child.dispose();
     }
@@ -67,5 +71,12 @@ describe('native engine: a database file deleted after the host looked at it', f
     assert.ok(reply.ok, JSON.stringify(reply));
     assert.ok(fs.statSync(file).size > 0);
     assert.equal(fs.existsSync(path.join(dir, 'backups')), false);
+  });
+
+  it('Back Up Now says there is nothing to back up, and writes no backup of an empty database', async () => {
+    const end = await ask(path.join(dir, 'app.db'), { kind: 'status' }, 'backup');
+    assert.ok(end.type === 'backup' && !end.result.ok, JSON.stringify(end));
+    assert.equal(end.type === 'backup' && !end.result.ok && end.result.error.code, 'backup-no-database');
+    assert.deepEqual(fs.readdirSync(dir), []);
   });
 });

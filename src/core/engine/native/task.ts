@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { placeBackup, pruneBackups, type BackupPlace, type CreatedBackup } from '../backups';
+import { nothingToBackUp, placeBackup, pruneBackups, type BackupPlace, type CreatedBackup } from '../backups';
 import { errorMessage, scalar } from '../connection';
 import { fail, ok, type Problem, type Result } from '../../model';
 import { foreignKeyCheck, integrityCheck, quickCheck, type CheckResult, type Violation } from '../../run/integrity';
@@ -84,6 +84,8 @@ export class NativeTask implements TaskEngine {
 
   /** A consistent copy through SQLite, verified, under a backup's name; older ones pruned unless deferred. */
   backup(deferPrune = false): Promise<Result<CreatedBackup>> {
+    // The file went after the host looked (see openTarget): what is open is an empty in-memory database.
+    if (!this.existed) return Promise.resolve(fail(nothingToBackUp(this.req.file)));
     return placeBackup(
       this.req.file,
       { ...this.backupPlace(), deferPrune },
