@@ -1,6 +1,6 @@
-import * as path from 'path';
 import type { CheckResult } from '../core/run/integrity';
 import { losesData, type DataLoss } from '../core/run/dataloss';
+import { fileLabel } from '../core/migrations/label';
 import type { MigrationStatus, Problem } from '../core/model';
 import type { MigrationOutcome } from '../core/run/runner';
 import type { MigrationState } from '../core/ledger/status';
@@ -59,10 +59,10 @@ export function problemLine(p: Problem, paint: Paint): string {
   return `${where}${colour(p.severity)}: ${withoutLocation(p)}`;
 }
 
-/** Core messages start with the file (full path or base name, maybe with a line) for other readers; the prefix already says it. */
+/** Core messages start with the file (full path or its label, maybe with a line) for other readers; the prefix already says it. */
 function withoutLocation(p: Problem): string {
   if (!p.file) return p.message;
-  for (const name of [p.file, path.basename(p.file)]) {
+  for (const name of [p.file, fileLabel(p.file)]) {
     const prefix = new RegExp(`^${escapeRegExp(name)}(:\\d+)?:?\\s+`);
     if (prefix.test(p.message)) return p.message.replace(prefix, '');
   }

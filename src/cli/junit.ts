@@ -1,6 +1,6 @@
 // JUnit XML, the report format every CI system reads: one testsuite per migration, one testcase per assertion
 // and one for its reversibility.
-import * as path from 'node:path';
+import { fileLabel } from '../core/migrations/label';
 import type { SuiteReport } from '../core/testing/suite';
 
 interface Case {
@@ -16,10 +16,10 @@ export function junitXml(r: SuiteReport): string {
   const add = (suite: string, c: Case) => (suites.get(suite) ?? suites.set(suite, []).get(suite)!).push(c);
   for (const t of r.tests) {
     const failure = t.status === 'failed' ? `expected: ${t.expected}\nactual: ${t.actual}` : undefined;
-    add(t.migration, { name: `${path.basename(t.file)}:${t.line} ${t.name}`, file: t.file, line: t.line, failure, skipped: t.status === 'skipped' });
+    add(t.migration, { name: `${fileLabel(t.file)}:${t.line} ${t.name}`, file: t.file, line: t.line, failure, skipped: t.status === 'skipped' });
   }
   for (const x of r.reversibility) add(x.migration, { name: 'reversible', failure: x.status === 'failed' ? x.differences.join('\n') : undefined });
-  for (const p of [...r.problems, ...r.failures]) add('sqlite-migrations', { name: p.file ? path.basename(p.file) : p.code, file: p.file, line: p.line, failure: p.message });
+  for (const p of [...r.problems, ...r.failures]) add('sqlite-migrations', { name: p.file ? fileLabel(p.file) : p.code, file: p.file, line: p.line, failure: p.message });
   const all = [...suites.values()].flat();
   const body = [...suites].map(([name, cases]) => suiteXml(name, cases)).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sqlite-migrations test" tests="${all.length}" failures="${count(all)}">\n${body}</testsuites>\n`;

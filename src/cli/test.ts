@@ -8,6 +8,7 @@ import * as engine from '../core/engine';
 import type { EngineName } from '../core/engine/connection';
 import { engineLabel } from '../core/engine/facts';
 import { discoverMigrations } from '../core/migrations/catalog';
+import { fileLabel } from '../core/migrations/label';
 import type { Problem } from '../core/model';
 import type { SuiteReport } from '../core/testing/suite';
 import { breakingFindings, reviewMigrations } from '../core/semver/breaking';
@@ -68,7 +69,7 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
   for (const p of [...r.problems, ...r.failures, ...warnings]) io.err(problemLine(p, paint) + '\n');
   const lines: string[] = [];
   for (const t of r.tests) {
-    const where = `${path.basename(t.file)}:${t.line}`;
+    const where = `${fileLabel(t.file)}:${t.line}`;
     if (t.status === 'passed') lines.push(`${paint.green('pass')}  ${where}  ${t.name}`);
     else lines.push(`${t.status === 'skipped' ? paint.yellow('skip') : paint.red('FAIL')}  ${where}  ${t.name}\n        expected: ${t.expected}\n        actual:   ${t.actual}`);
   }
@@ -92,7 +93,8 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
 function failureText(p: Problem, names: ReadonlyMap<string, string>): string {
   const name = p.file ? names.get(p.file) : undefined;
   if (p.code === 'not-reversible' || RUN_FAILURES.has(p.code) || !p.file) return name ? `${name}  ${p.message}` : p.message;
-  const where = `${path.basename(p.file)}${p.line ? `:${p.line}` : ''}`;
-  const message = p.message.startsWith(p.file) || p.message.startsWith(path.basename(p.file)) ? p.message : `${where}: ${p.message}`;
-  return `${name ?? path.basename(p.file)}  could not be applied: ${message}`;
+  const label = fileLabel(p.file);
+  const where = `${label}${p.line ? `:${p.line}` : ''}`;
+  const message = p.message.startsWith(p.file) || p.message.startsWith(label) ? p.message : `${where}: ${p.message}`;
+  return `${name ?? label}  could not be applied: ${message}`;
 }

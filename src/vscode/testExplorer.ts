@@ -2,10 +2,10 @@
 // item per migration with a down file. Items are rebuilt from the files whenever the model hears of a change;
 // running them is testRun.ts's.
 import { promises as fsp } from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { discoverMigrations } from '../core/migrations/catalog';
 import { decodeSqlText } from '../core/migrations/checksum';
+import { fileLabel } from '../core/migrations/label';
 import type { Migration } from '../core/model';
 import { parseTestFile, type TestStep } from '../core/testing/parse';
 import { KeyedDebouncer } from './debounce';
@@ -116,7 +116,7 @@ export class MigrationTestExplorer implements vscode.Disposable {
     // Sorted by the migration, then the test file before the reversibility check, as the suite runs them.
     const order = `${m.sequence.toString().padStart(20, '0')} ${m.name}`;
     if (m.testPath) {
-      const item = this.controller.createTestItem(`test:${m.testPath}`, path.relative(path.dirname(m.upPath), m.testPath) === 'test.sql' ? `${m.name}/test.sql` : path.basename(m.testPath), vscode.Uri.file(m.testPath));
+      const item = this.controller.createTestItem(`test:${m.testPath}`, fileLabel(m.testPath), vscode.Uri.file(m.testPath));
       item.sortText = `${order} 1`;
       if (named) item.description = folder.name;
       this.data.set(item, { kind: 'file', folder, migration: m.name, upPath: m.upPath, file: m.testPath });
@@ -142,9 +142,9 @@ export class MigrationTestExplorer implements vscode.Disposable {
       if (!decoded.ok) return void (item.error = decoded.error.message);
       text = decoded.value;
     } catch (e) {
-      return void (item.error = `${path.basename(file)} cannot be read: ${(e as Error).message}`);
+      return void (item.error = `${fileLabel(file)} cannot be read: ${(e as Error).message}`);
     }
-    const parsed = parseTestFile(text, file, path.basename(file));
+    const parsed = parseTestFile(text, file, fileLabel(file));
     if (!parsed.ok) return void (item.error = parsed.error.message);
     for (const step of parsed.value.steps) {
       if (!step.expect) continue;

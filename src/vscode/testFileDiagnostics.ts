@@ -3,6 +3,7 @@
 // run on the editor's text, so the editor says exactly what `sqlite-migrations test` would refuse.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { fileLabel } from '../core/migrations/label';
 import { isDieselFolderName, isTestFileName } from '../core/migrations/layouts';
 import { testFileProblems } from '../core/testing/parse';
 import { isInside } from '../core/config';
@@ -45,10 +46,13 @@ export class TestFileDiagnostics implements vscode.Disposable {
     // No longer a test file (the migrations folder setting changed): its old marks go.
     if (!isMigrationTestFile(doc.uri)) return void (doc.uri.scheme === 'file' && this.collection.delete(doc.uri));
     const file = doc.uri.fsPath;
-    const diagnostics = testFileProblems(doc.getText(), file, path.basename(file)).map((p) => {
+    const label = fileLabel(file);
+    const diagnostics = testFileProblems(doc.getText(), file, label).map((p) => {
       const line = Math.max(0, (p.line ?? 1) - 1);
       // The parser's message starts with "label:line: ", which the Problems panel shows already.
-      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), p.message.replace(/^[^:]+:\d+: /, ''), vscode.DiagnosticSeverity.Error);
+      const prefix = `${label}:${p.line ?? 1}: `;
+      const message = p.message.startsWith(prefix) ? p.message.slice(prefix.length) : p.message;
+      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), message, vscode.DiagnosticSeverity.Error);
       d.code = TEST_FILE_PROBLEM;
       d.source = SOURCE;
       return d;

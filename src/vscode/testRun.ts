@@ -1,9 +1,9 @@
 // Runs the Testing view's selected items: the core suite (`sqlite-migrations test`) for each folder involved, on a
 // scratch in-memory database in the engine's worker thread or child process, never the workspace database. The
 // suite always replays every migration (each test needs the state before it); only the selected items are reported.
-import * as path from 'path';
 import * as vscode from 'vscode';
 import * as engine from '../core/engine';
+import { fileLabel } from '../core/migrations/label';
 import type { Problem } from '../core/model';
 import type { SuiteReport, SuiteTest } from '../core/testing/suite';
 import { UNTRUSTED, type MigrationsModel } from './model';
@@ -107,7 +107,7 @@ function judge(suite: SuiteReport, data: ItemData): [RunState, Message[]] {
 }
 
 function testResultMessage(t: SuiteTest): Message {
-  const what = `${path.basename(t.file)}:${t.line}: ${t.name}: expected ${t.expected}, actual ${t.actual}`;
+  const what = `${fileLabel(t.file)}:${t.line}: ${t.name}: expected ${t.expected}, actual ${t.actual}`;
   return { message: what, file: t.file, line: t.line, expected: t.expected, actual: t.actual };
 }
 

@@ -1,9 +1,9 @@
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MigrationStatus, Problem } from '../core/model';
 import type { MigrationState } from '../core/ledger/status';
 import { summarize } from '../core/ledger/summary';
 import { compareFileNames } from '../core/migrations/catalog';
+import { fileLabel } from '../core/migrations/label';
 import type { FolderStatus, MigrationsModel } from './model';
 import type { DriftSource } from './drift';
 import { differenceNodes, driftItem, driftNode, type DriftNode } from './driftTree';
@@ -100,11 +100,11 @@ function folderChildren(status: FolderStatus): Node[] {
     const files = [state.migration?.upPath, state.migration?.downPath].filter((f) => f !== undefined);
     for (const f of files) used.add(f);
     const problems = files.flatMap((f) => byFile.get(f) ?? []);
-    return [state.migration ? path.basename(state.migration.upPath) : `${state.name}.sql`, { kind: 'migration', folder: status.folder, state, problems }];
+    return [state.migration ? fileLabel(state.migration.upPath) : `${state.name}.sql`, { kind: 'migration', folder: status.folder, state, problems }];
   });
   const files = [...byFile]
     .filter(([file]) => !used.has(file))
-    .map(([file, problems]): [string, Node] => [path.basename(file), { kind: 'file', folder: status.folder, file, problems }]);
+    .map(([file, problems]): [string, Node] => [fileLabel(file), { kind: 'file', folder: status.folder, file, problems }]);
   return [...errors, ...mergeByName(migrations, files)];
 }
 
@@ -150,12 +150,12 @@ export function shortProblem(p: Problem): string {
 }
 
 function fileItem(file: string, problems: readonly Problem[]): vscode.TreeItem {
-  const item = new vscode.TreeItem(path.basename(file), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(fileLabel(file), vscode.TreeItemCollapsibleState.None);
   const error = problems.some((p) => p.severity === 'error');
   item.iconPath = new vscode.ThemeIcon(error ? 'error' : 'warning', new vscode.ThemeColor(error ? 'list.errorForeground' : 'list.warningForeground'));
   item.description = problems.map(shortProblem).join(', ');
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escapeMd(path.basename(file))}** — ${error ? 'not used' : 'warning'}\n\n`);
+  md.appendMarkdown(`**${escapeMd(fileLabel(file))}** — ${error ? 'not used' : 'warning'}\n\n`);
   for (const p of problems) md.appendMarkdown(`$(${p.severity === 'error' ? 'error' : 'warning'}) ${escapeMd(p.message)}\n\n`);
   md.supportThemeIcons = true;
   item.tooltip = md;
@@ -164,7 +164,7 @@ function fileItem(file: string, problems: readonly Problem[]): vscode.TreeItem {
   item.resourceUri = uri;
   item.id = `file:${file}`;
   item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
-  item.accessibilityInformation = { label: `${path.basename(file)}, ${error ? 'error' : 'warning'}: ${problems.map((p) => p.message).join(' ')}` };
+  item.accessibilityInformation = { label: `${fileLabel(file)}, ${error ? 'error' : 'warning'}: ${problems.map((p) => p.message).join(' ')}` };
   return item;
 }
 

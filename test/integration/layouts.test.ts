@@ -97,4 +97,32 @@ suite('Diesel\'s folders', () => {
     fs.appendFileSync(path.join(dir(), '2024-01-01-000000_create_users', 'up.sql'), 'CREATE INDEX idx_users_id ON users (id);\n');
     await eventually(async () => assert.deepEqual((await states()).map((s) => s.status), ['modified', 'applied']), 'the watcher to see the edited up.sql');
   });
+
+  test('a file in a migration\'s folder is named with the folder: the tree\'s problem item, the Problems panel, the Testing view', async () => {
+    const bad = path.join(dir(), '2024-01-03-000000_bad', 'up.sql');
+    const testFile = path.join(dir(), '2024-01-02-000000_add_posts', 'test.sql');
+    fs.mkdirSync(path.dirname(bad), { recursive: true });
+    fs.writeFileSync(bad, '-- version: one\nCREATE TABLE bad (id INTEGER PRIMARY KEY);\n');
+    fs.writeFileSync(testFile, '-- expect: 0\nSELECT count(*) FROM posts;\n');
+    const tree = (await api()).tree;
+    const item = await eventually(async () => {
+      (await api()).model.invalidate();
+      const file = (await tree.getChildren()).find((n) => n.kind === 'file');
+      assert.ok(file, 'a problem item');
+      return tree.getTreeItem(file);
+    }, 'the bad header in the tree');
+    assert.deepEqual([item.label, item.description], ['2024-01-03-000000_bad/up.sql', 'bad header']);
+    await eventually(() => {
+      const messages = vscode.languages.getDiagnostics(vscode.Uri.file(bad)).map((d) => d.message);
+      assert.deepEqual(messages, ['2024-01-03-000000_bad/up.sql:1: "one" is not a MAJOR.MINOR.PATCH version (e.g. 1.2.0).']);
+    }, 'the bad header in the Problems panel');
+    const tests = (await api()).tests;
+    const testItem = await eventually(async () => {
+      await tests.refresh();
+      const found = tests.items().find((i) => i.id === `test:${testFile}`);
+      assert.ok(found, JSON.stringify(tests.items().map((i) => i.id)));
+      return found;
+    }, 'the Diesel test.sql in the Testing view');
+    assert.equal(testItem.label, '2024-01-02-000000_add_posts/test.sql');
+  });
 });

@@ -1,6 +1,6 @@
 // The migrations as the editor has them: an open document's text replaces its file's, so the checks run on what
 // is being typed, not on what was last saved.
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import { normaliseLineEndings, sha256Hex } from '../migrations/checksum';
 import { splitSections } from '../migrations/sections';
 import type { Migration } from '../model';
@@ -11,7 +11,7 @@ export function withEditorText(m: Migration, textOf: (file: string) => string | 
   const up = cleaned(textOf(m.upPath));
   if (up !== undefined && m.downPath === m.upPath) {
     // dbmate: one file holds both directions.
-    const s = splitSections(up, m.upPath, basename(m.upPath));
+    const s = splitSections(up, m.upPath, fileLabel(m.upPath));
     out = { ...out, sql: s.up, checksum: sha256Hex(s.up), downSql: s.down };
   } else if (up !== undefined) {
     out = { ...out, sql: up, checksum: sha256Hex(up) };

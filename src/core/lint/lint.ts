@@ -3,7 +3,7 @@
 // run there in a transaction; its down file runs after it, in a savepoint that is rolled back. The scratch database
 // advances migration by migration to reach the next one asked for; the last one asked for is always rolled back, and
 // the database is kept open in the cache at that prefix, so linting the same migration again starts right there.
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import type { Connection } from '../engine/connection';
 import type { Migration } from '../model';
 import { problem } from '../problems';
@@ -87,7 +87,7 @@ function walk(db: Connection, migrations: readonly Migration[], w: Walk, opts: L
   for (let i = w.from; i <= w.last; i++) {
     const m = migrations[i];
     const asked = w.wanted.has(i);
-    const up: LintedFile = { file: m.upPath, label: basename(m.upPath), text: m.sql };
+    const up: LintedFile = { file: m.upPath, label: fileLabel(m.upPath), text: m.sql };
     const down = asked ? downFile(m) : undefined;
     const findings = asked ? [...targetFindings(up, opts.target), ...(down ? targetFindings(down, opts.target) : [])] : [];
     const key = w.keys[i + 1];
@@ -146,15 +146,15 @@ function downFile(m: Migration): LintedFile | undefined {
   const text = readDownSql(m);
   if (text === null) return undefined;
   const file = m.downPath ?? m.upPath;
-  return { file, label: m.downPath && m.downPath !== m.upPath ? basename(m.downPath) : `${basename(m.upPath)} (down)`, text };
+  return { file, label: m.downPath && m.downPath !== m.upPath ? fileLabel(m.downPath) : `${fileLabel(m.upPath)} (down)`, text };
 }
 
 /** Its SQL is not run (it would fail on what the earlier one left undone); the target version needs no schema, so that is still checked. */
 function earlierFails(m: Migration, label: string, line: number, opts: LintOptions): MigrationLint {
   const detail = `earlier migration ${label} fails at line ${line}; not checked`;
-  const finding: LintFinding = { ...problem('earlier-fails', `${basename(m.upPath)}: ${detail}.`, { severity: 'warning', file: m.upPath, line: 1 }), ...lineSpan(m.sql, 1), detail };
+  const finding: LintFinding = { ...problem('earlier-fails', `${fileLabel(m.upPath)}: ${detail}.`, { severity: 'warning', file: m.upPath, line: 1 }), ...lineSpan(m.sql, 1), detail };
   const down = downFile(m);
-  const versions = [...targetFindings({ file: m.upPath, label: basename(m.upPath), text: m.sql }, opts.target), ...(down ? targetFindings(down, opts.target) : [])];
+  const versions = [...targetFindings({ file: m.upPath, label: fileLabel(m.upPath), text: m.sql }, opts.target), ...(down ? targetFindings(down, opts.target) : [])];
   return { name: m.name, file: m.upPath, findings: [finding, ...versions] };
 }
 

@@ -1,5 +1,5 @@
 // "no such table: tasks" says nothing about why; when an earlier migration renamed the table, lint says where it went.
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import type { Migration } from '../model';
 import { identifier, isPunct, tokenize, type Token } from '../sql/tokens';
 
@@ -14,7 +14,7 @@ export function renameNote(earlier: readonly Migration[], table: string): string
   const wanted = table.toLowerCase();
   let found: string | undefined;
   for (const m of earlier) {
-    for (const to of renames(m.sql, wanted)) found = `(renamed to ${to} by ${basename(m.upPath)})`;
+    for (const to of renames(m.sql, wanted)) found = `(renamed to ${to} by ${fileLabel(m.upPath)})`;
   }
   return found;
 }

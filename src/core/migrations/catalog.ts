@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ChecksumCache, sha256Hex, statRegularFile, type LoadedSql } from './checksum';
 import { fail, ok, type Migration, type Problem, type Result, type Severity } from '../model';
 import { detectLayout, type ResolvedLayout } from './detect';
+import { fileLabel } from './label';
 import { isDieselFolderName, isMigrationCandidate, testFileFor, parseDieselFolder, parseMigrationFileName, type LayoutName, type LayoutSetting, type ParsedName } from './layouts';
 import { descriptionFromSlug } from './naming';
 import { markerOf, splitSections } from './sections';
@@ -170,7 +171,7 @@ function ioFault(e: unknown, entry: Entry, problems: Problem[]): Entry | undefin
   if (typeof err.code !== 'string') {
     throw e;
   }
-  problems.push(fileProblem('unreadable', 'error', entry.file, `${path.basename(entry.file)} cannot be read: ${err.message}`));
+  problems.push(fileProblem('unreadable', 'error', entry.file, `${fileLabel(entry.file)} cannot be read: ${err.message}`));
   return entry;
 }
 
@@ -192,7 +193,7 @@ function assemble(entries: readonly Entry[], resolved: ResolvedLayout, problems:
   candidates.sort((a, b) => a.sequence - b.sequence);
   const migrations = checkVersions(candidates, problems);
   for (const m of migrations.filter((x) => x.downPath === undefined)) {
-    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${path.basename(m.upPath)} has ${expectedDown(m, layout)}, so it cannot be rolled back.`));
+    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${fileLabel(m.upPath)} has ${expectedDown(m, layout)}, so it cannot be rolled back.`));
   }
   return migrations;
 }
@@ -202,11 +203,11 @@ function assemble(entries: readonly Entry[], resolved: ResolvedLayout, problems:
  * whole. False when the migration cannot be used (bad markers, or a down file beside a down section).
  */
 function readSections(up: Entry, loaded: LoadedSql, downFile: string | undefined, problems: Problem[]): boolean {
-  const split = splitSections(loaded.sql, up.file, path.basename(up.file));
+  const split = splitSections(loaded.sql, up.file, fileLabel(up.file));
   problems.push(...split.problems);
   if (split.problems.length > 0) return false;
   if (split.down !== undefined && downFile !== undefined) {
-    const message = `${path.basename(up.file)} has a "-- migrate:down" section and ${path.basename(downFile)} exists too; it is not used until one of the two is removed.`;
+    const message = `${fileLabel(up.file)} has a "-- migrate:down" section and ${fileLabel(downFile)} exists too; it is not used until one of the two is removed.`;
     problems.push(fileProblem('two-downs', 'error', up.file, message));
     return false;
   }
@@ -260,10 +261,10 @@ function dropDuplicateSequences(ups: readonly Entry[], problems: Problem[]): Ent
       unique.push(group[0]);
       continue;
     }
-    const names = group.map((g) => path.basename(g.file)).sort();
+    const names = group.map((g) => fileLabel(g.file)).sort();
     for (const g of group) {
-      const others = names.filter((n) => n !== path.basename(g.file)).join(', ');
-      const message = `${path.basename(g.file)} has the same sequence as ${others}; neither is used until one is renumbered.`;
+      const others = names.filter((n) => n !== fileLabel(g.file)).join(', ');
+      const message = `${fileLabel(g.file)} has the same sequence as ${others}; neither is used until one is renumbered.`;
       problems.push(fileProblem('duplicate-sequence', 'error', g.file, message));
     }
   }
@@ -292,7 +293,7 @@ function reportGaps(ups: readonly Entry[], problems: Problem[]): void {
   }
   if (!firstFile) return;
   const shown = missing.length > 5 ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more` : missing.join(', ');
-  problems.push(fileProblem('sequence-gap', 'warning', firstFile, `The sequence skips ${shown} (first at ${path.basename(firstFile)}).`));
+  problems.push(fileProblem('sequence-gap', 'warning', firstFile, `The sequence skips ${shown} (first at ${fileLabel(firstFile)}).`));
 }
 
 function pairDowns(downs: readonly Entry[], ups: readonly Entry[], layout: LayoutName, problems: Problem[]): Map<string, string> {
@@ -303,7 +304,7 @@ function pairDowns(downs: readonly Entry[], ups: readonly Entry[], layout: Layou
     if (upKeys.has(key)) {
       byKey.set(key, down.file);
     } else {
-      problems.push(fileProblem('orphan-down', 'warning', down.file, `${path.basename(down.file)} has no up migration ${down.parsed.name}; it is never used.`));
+      problems.push(fileProblem('orphan-down', 'warning', down.file, `${fileLabel(down.file)} has no up migration ${down.parsed.name}; it is never used.`));
     }
   }
   return byKey;
@@ -317,7 +318,7 @@ function checkVersions(sorted: readonly Migration[], problems: Problem[]): Migra
   for (const m of sorted) {
     const first = seen.get(m.version);
     if (first) {
-      const message = `${path.basename(m.upPath)} has version ${m.version}, already used by ${path.basename(first.upPath)}; it is not used until its version changes.`;
+      const message = `${fileLabel(m.upPath)} has version ${m.version}, already used by ${fileLabel(first.upPath)}; it is not used until its version changes.`;
       problems.push(fileProblem('duplicate-version', 'error', m.upPath, message));
       continue;
     }
@@ -327,7 +328,7 @@ function checkVersions(sorted: readonly Migration[], problems: Problem[]): Migra
       continue;
     }
     if (highest && compareSemver(m.version, highest.version) < 0) {
-      const message = `${path.basename(m.upPath)} has version ${m.version}, lower than ${highest.version} of the earlier ${path.basename(highest.upPath)}.`;
+      const message = `${fileLabel(m.upPath)} has version ${m.version}, lower than ${highest.version} of the earlier ${fileLabel(highest.upPath)}.`;
       problems.push(fileProblem('version-order', 'warning', m.upPath, message));
     } else {
       highest = m;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
+import { fileLabel } from './label';
 import { parseHeader, type MigrationHeader } from './header';
 import { fail, ok, type Problem, type Result } from '../model';
 import { problem } from '../problems';
@@ -35,7 +36,7 @@ function invalidUtf8(bytes: Uint8Array, file: string) {
   const line = firstBadLine(bytes);
   const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   const hint = utf16 ? ' It looks UTF-16 encoded; save it as UTF-8.' : ' Save it as UTF-8.';
-  return problem('invalid-utf8', `${path.basename(file)}:${line}: the file is not valid UTF-8 (first bad byte on line ${line}).${hint}`, { file, line });
+  return problem('invalid-utf8', `${fileLabel(file)}:${line}: the file is not valid UTF-8 (first bad byte on line ${line}).${hint}`, { file, line });
 }
 
 /** A newline byte never occurs inside a multi-byte UTF-8 sequence, so each line can be checked on its own. */
@@ -167,7 +168,7 @@ export async function statRegularFile(file: string, realRoot: string): Promise<R
   }
   const relative = path.relative(realRoot, target);
   if (relative.split(path.sep)[0] === '..' || path.isAbsolute(relative)) {
-    const message = `${path.basename(file)} is a symlink to ${target}, outside the migrations folder; it is not used.`;
+    const message = `${fileLabel(file)} is a symlink to ${target}, outside the migrations folder; it is not used.`;
     return fail(problem('symlink-outside', message, { file }));
   }
   const stats = await fsp.stat(file, { bigint: true });
@@ -175,7 +176,7 @@ export async function statRegularFile(file: string, realRoot: string): Promise<R
 }
 
 function notAFile(file: string, kind: string): Problem {
-  return problem('not-a-file', `${path.basename(file)} is named like a migration but is ${kind}; it is not used.`, { file });
+  return problem('not-a-file', `${fileLabel(file)} is named like a migration but is ${kind}; it is not used.`, { file });
 }
 
 function kindOf(s: BigIntStats): string {

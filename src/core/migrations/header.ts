@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { fileLabel } from './label';
 import type { Problem } from '../model';
 import { markerOf } from './sections';
 import { parseSemver } from './semver';
@@ -63,5 +63,5 @@ function readField(
 }
 
 function bad(file: string, line: number, reason: string): Problem {
-  return problem('bad-header', `${basename(file)}:${line}: ${reason}.`, { file, line });
+  return problem('bad-header', `${fileLabel(file)}:${line}: ${reason}.`, { file, line });
 }

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { discoverMigrations } from './catalog';
+import { fileLabel } from './label';
 import { fail, ok, type Problem, type Result } from '../model';
 import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, testFileFor, type LayoutName, type LayoutSetting } from './layouts';
 import { MIN_SEQUENCE_WIDTH, slugFromDescription } from './naming';
@@ -210,7 +211,7 @@ async function writeExclusive(file: string, text: string): Promise<Result<true>>
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw e;
     }
-    return fail(problemAt('file-exists', file, `${path.basename(file)} already exists; it was not overwritten.`));
+    return fail(problemAt('file-exists', file, `${fileLabel(file)} already exists; it was not overwritten.`));
   }
 }
 

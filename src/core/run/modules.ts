@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import { column, type Connection } from '../engine/connection';
 import type { Problem } from '../model';
 import { virtualTables } from '../sql/modules';
@@ -33,7 +33,7 @@ function refusal(step: PlanStep, db: Connection, module: string, file: string | 
   const head = step.direction === 'up'
     ? { version: step.migration.version, name: step.migration.name, direction: 'up' as const }
     : { version: step.version, name: step.name, direction: 'down' as const };
-  const label = file ? `${basename(file)}${line ? `:${line}` : ''}` : head.name;
+  const label = file ? `${fileLabel(file)}${line ? `:${line}` : ''}` : head.name;
   const error: Problem = problem('missing-module', `${label}: needs the SQLite module ${module} (${why}), which this engine lacks; nothing was run. ${remedy(db)}`, { file, line });
   return { ...head, ok: false, executionTimeMs: 0, warnings: [], error };
 }

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import { errorMessage, type Connection } from '../engine/connection';
 import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
 import type { Migration, Problem } from '../model';
@@ -44,7 +44,7 @@ type Head = Pick<MigrationOutcome, 'version' | 'name' | 'direction'>;
  */
 export function applyMigration(db: Connection, m: Migration, downSql: string | null, ctx: RunContext): MigrationOutcome {
   const head: Head = { version: m.version, name: m.name, direction: 'up' };
-  const where = { file: m.upPath, label: basename(m.upPath) };
+  const where = { file: m.upPath, label: fileLabel(m.upPath) };
   const script = vetScript(m.sql, where);
   if (!script.ok) return refused(head, script.error);
   const warnings = [...script.value.warnings, ...emptyNote(script.value, where, 'empty-migration', 'it is recorded as applied')];
@@ -174,7 +174,7 @@ export function vetPlan(steps: readonly PlanStep[]): MigrationOutcome | undefine
 export function checkStep(step: PlanStep): MigrationOutcome | undefined {
   if (step.direction === 'up') {
     const m = step.migration;
-    const script = vetScript(m.sql, { file: m.upPath, label: basename(m.upPath) });
+    const script = vetScript(m.sql, { file: m.upPath, label: fileLabel(m.upPath) });
     return script.ok ? undefined : refused({ version: m.version, name: m.name, direction: 'up' }, script.error);
   }
   const vetted = vetDown(step, downWhere(step));
@@ -190,7 +190,7 @@ function vetDown(m: DownTarget, where: Where): VettedScript | Problem {
 }
 
 function downWhere(m: DownTarget): Where {
-  return m.downPath ? { file: m.downPath, label: basename(m.downPath) } : { label: `${m.name}.down.sql (as recorded when it was applied)` };
+  return m.downPath ? { file: m.downPath, label: fileLabel(m.downPath) } : { label: `${m.name}.down.sql (as recorded when it was applied)` };
 }
 
 /** Up or down, a file with nothing to run (only comments, transaction control or ledger writes) is a no-op, said once as info. */

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { fileLabel } from '../migrations/label';
 import type { Connection } from '../engine/connection';
 import { firstTestFailure } from '../testing/gate';
 import { foreignKeyCheck, integrityCheck, type CheckResult } from './integrity';
@@ -32,7 +32,7 @@ function newestTests(db: Connection, states: readonly MigrationState[]): CheckRe
   const m = newest?.status === 'applied' ? newest.migration : undefined;
   if (!m?.testPath) return [];
   const failed = firstTestFailure(db, m);
-  return [{ name: 'migration_tests', ok: !failed, detail: failed ? failed.message : `${basename(m.testPath)} passes (the newest applied migration's tests, rolled back)` }];
+  return [{ name: 'migration_tests', ok: !failed, detail: failed ? failed.message : `${fileLabel(m.testPath)} passes (the newest applied migration's tests, rolled back)` }];
 }
 
 function failedRows(states: readonly MigrationState[]): CheckResult {

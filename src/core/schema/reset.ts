@@ -1,8 +1,8 @@
 // `reset --from-schema`: the spec's complete rollback, done safely. The database's own objects are dropped and the
 // schema file's statements run in one transaction, with the baseline's ledger rows: a failure anywhere rolls all of
 // it back, so the database is either what it was or the schema file's, never half of each.
-import * as path from 'path';
 import { errorMessage, isBusy, type Connection } from '../engine/connection';
+import { fileLabel } from '../migrations/label';
 import { fail, ok, type LedgerRow, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
 import { recordBaselineRows } from '../run/adopt';
@@ -70,16 +70,10 @@ export function ledgerMismatch(plan: ResetPlan, rows: readonly LedgerRow[]): Pro
 export function rowsNotRebuilt(baseline: readonly Migration[], backup: string | undefined): Problem | undefined {
   const writers = baseline.filter((m) => splitStatements(m.sql).some((s) => writesRows(s.text)));
   if (!writers.length) return undefined;
-  const names = writers.map(fileName);
+  const names = writers.map((m) => fileLabel(m.upPath));
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   const from = backup ? `the backup ${backup}` : 'a backup';
   return problem('reset-done', `The rebuilt database has the schema only: rows that ${listed} ${names.length === 1 ? 'writes' : 'write'} are not in it; restore them from ${from} or re-run their statements.`, { severity: 'warning' });
-}
-
-/** As the user knows the file: its name, or with its folder for Diesel's `NAME/up.sql`. */
-function fileName(m: Migration): string {
-  const base = path.basename(m.upPath);
-  return base === 'up.sql' ? `${path.basename(path.dirname(m.upPath))}/${base}` : base;
 }
 
 /** A schema file whose header does not name the version it was produced at (not ours, or from an empty database). */

@@ -1,8 +1,8 @@
 // Breaking-change checks: each migration run, statement by statement, on a scratch database that holds the earlier
 // ones, its schema compared before and after (classify.ts), each change traced to the statement that made it. A
 // breaking change in a migration whose version is not a MAJOR bump over the previous one is a warning.
-import { basename } from 'node:path';
 import type { Connection } from '../engine/connection';
+import { fileLabel } from '../migrations/label';
 import { bumpVersion, parseSemver, type Bump } from '../migrations/semver';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
@@ -21,7 +21,7 @@ export interface LocatedChange extends SchemaChange {
  * is committed, so the next migration builds on it, and returns its schema changes. A statement that fails ends it.
  */
 export function analyzeMigration(db: Connection, m: Migration): Result<LocatedChange[], Problem> {
-  const vetted = vetScript(m.sql, { file: m.upPath, label: basename(m.upPath) });
+  const vetted = vetScript(m.sql, { file: m.upPath, label: fileLabel(m.upPath) });
   if (!vetted.ok) return vetted;
   const before = dumpSchema(db);
   const states = [objectSql(db)];
@@ -34,7 +34,7 @@ export function analyzeMigration(db: Connection, m: Migration): Result<LocatedCh
       if (!db.runSingle(s.text)) db.exec(s.text);
     } catch (e) {
       db.exec('ROLLBACK');
-      return fail(problem('replay-failed', `${basename(m.upPath)}:${s.line}: ${(e as Error).message}`, { severity: 'warning', file: m.upPath, line: s.line }));
+      return fail(problem('replay-failed', `${fileLabel(m.upPath)}:${s.line}: ${(e as Error).message}`, { severity: 'warning', file: m.upPath, line: s.line }));
     }
     states.push(objectSql(db));
   }
@@ -111,7 +111,7 @@ export function isMajorBump(previous: string, version: string): boolean {
 export function breakingFindings(reviews: readonly MigrationReview[]): Problem[] {
   return reviews.flatMap((r) => {
     if (!r.needsMajor) return [];
-    const file = basename(r.migration.upPath);
+    const file = fileLabel(r.migration.upPath);
     return r.changes.filter((c) => c.class === 'breaking').map((c) => problem(
       'breaking-change',
       `${file}:${c.line ?? 1}: ${c.what}: a breaking change in ${r.migration.version}, which is not a MAJOR bump over ${r.previous}; make it ${r.needsMajor}, or split it into backward-compatible steps.`,

@@ -2,7 +2,7 @@
 // statement (rolled back, ledger 'failed'), with the test file's line, expected and actual. `verify` runs the newest
 // applied migration's test file the same way, in a savepoint that is rolled back.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { fileLabel } from '../migrations/label';
 import type { Connection } from '../engine/connection';
 import { decodeSqlText } from '../migrations/checksum';
 import type { Migration, Problem } from '../model';
@@ -20,7 +20,7 @@ export function migrationTestFailure(db: Connection, m: Migration): Problem | un
 export function firstTestFailure(db: Connection, m: Migration): Problem | undefined {
   if (!m.testPath) return undefined;
   const file = m.testPath;
-  const label = path.basename(file);
+  const label = fileLabel(file);
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);

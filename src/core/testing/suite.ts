@@ -1,7 +1,7 @@
 // `sqlite-migrations test`: every migration applied in order from empty with the real runner, each one's test file
 // run right after it, and each one with a down file rolled back and re-applied to prove the down file undoes it.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { fileLabel } from '../migrations/label';
 import type { Connection } from '../engine/connection';
 import { decodeSqlText } from '../migrations/checksum';
 import type { Migration, Problem } from '../model';
@@ -62,7 +62,7 @@ export function runSuite(db: Connection, migrations: readonly Migration[], ctx: 
 
 function runTests(db: Connection, m: Migration, report: SuiteReport): void {
   const file = m.testPath!;
-  const label = path.basename(file);
+  const label = fileLabel(file);
   let text: string;
   try {
     const decoded = decodeSqlText(fs.readFileSync(file), file);
@@ -78,7 +78,7 @@ function runTests(db: Connection, m: Migration, report: SuiteReport): void {
 
 /** Down, compare with the schema before up, then up again so the later migrations build on the same state. */
 function checkReversible(db: Connection, m: Migration, downSql: string, before: ReturnType<typeof schemaImage>, ctx: RunContext): { result: Reversibility; reapplied: boolean; reapplyError?: string } {
-  const label = m.downPath ? path.basename(m.downPath) : `${m.name}.down.sql`;
+  const label = m.downPath ? fileLabel(m.downPath) : `${m.name}.down.sql`;
   const down = rollbackMigration(db, { version: m.version, name: m.name, downPath: m.downPath, downSql }, ctx);
   if (!down.ok) {
     // A failed down was rolled back: the migration is still applied, so the replay can go on.
@@ -88,7 +88,7 @@ function checkReversible(db: Connection, m: Migration, downSql: string, before: 
   const differences = schemaDifferences(before, schemaImage(db), label);
   const again = applyMigration(db, m, downSql, ctx);
   // After a down file that left something, the up file failing again is the same fault, not a second one.
-  if (!again.ok && differences.length === 0) differences.push(`${path.basename(m.upPath)} fails when applied again after ${label}: ${again.error?.message ?? 'it was refused'}`);
+  if (!again.ok && differences.length === 0) differences.push(`${fileLabel(m.upPath)} fails when applied again after ${label}: ${again.error?.message ?? 'it was refused'}`);
   const result: Reversibility = differences.length ? failed(m, differences) : { migration: m.name, status: 'passed', differences: [] };
   // SQLite's own words for the failed re-apply, for the "Stopped after" message that ends the run.
   return { result, reapplied: again.ok, reapplyError: again.ok ? undefined : again.error?.message ?? 'it was refused' };

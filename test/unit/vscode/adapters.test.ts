@@ -279,6 +279,29 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.match(bar.tooltip, /^\S*data\/app\.db: version 002, 1 failed\n1 to apply: 1 failed\.\nEngine: /);
   });
 
+  it('a problem file in a Diesel folder is shown by its label, the folder and up.sql, sorted among the migrations', async () => {
+    for (const name of Object.keys(FILES)) fs.rmSync(path.join(root, name));
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, 'migrations', rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, 'migrations', rel), text);
+    };
+    write('2024-01-01-000000_users/up.sql', PAIR('users').up);
+    write('2024-01-01-000000_users/down.sql', PAIR('users').down);
+    write('2024-02-01-000000_bad/up.sql', '-- version: one\nCREATE TABLE bad (id INTEGER);\n');
+    write('2024-03-01-000000_tags/up.sql', PAIR('tags').up);
+    write('2024-03-01-000000_tags/down.sql', PAIR('tags').down);
+    const tree = new MigrationsTree(model);
+    disposables.push(tree);
+    const items = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
+    assert.deepEqual(items.map((i) => [i.label, i.description]), [
+      ['2024-01-01-000000 Users', '2024-01-01-000000'],
+      ['2024-02-01-000000_bad/up.sql', 'bad header'],
+      ['2024-03-01-000000 Tags', '2024-03-01-000000'],
+    ]);
+    assert.match((items[1].tooltip as { value: string }).value, /^\*\*2024-02-01-000000\\_bad\/up\.sql\*\* — not used\n\n\$\(error\) 2024-02-01-000000\\_bad\/up\.sql:1: "one" is not a MAJOR\.MINOR\.PATCH version/);
+    assert.match(items[1].accessibilityInformation!.label, /^2024-02-01-000000_bad\/up\.sql, error: /);
+  });
+
   it('a folder whose only migration file has a bad name still shows that file with its problem', async () => {
     for (const name of Object.keys(FILES)) fs.rmSync(path.join(root, name));
     fs.writeFileSync(path.join(root, 'migrations', '1-create.sql'), 'CREATE TABLE a (id INTEGER);\n');

@@ -47,6 +47,20 @@ describe(`vscode: Apply and sqliteMigrations.runTestsBeforeCommit (${ENGINE})`, 
     assert.ok(fake.shown.some((s) => s.kind === 'error' && /001_t\.test\.sql:2: .*expected 5, actual 0/.test(s.message)), JSON.stringify(fake.shown));
   });
 
+  it('in a Diesel folder the failed assertion is named by the folder and test.sql, not test.sql alone', async () => {
+    removeWorkspace(root);
+    root = makeWorkspace({
+      'migrations/2024-01-01-000000_t/up.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY);',
+      'migrations/2024-01-01-000000_t/down.sql': 'DROP TABLE t;',
+      'migrations/2024-01-01-000000_t/test.sql': '-- expect: 5\nSELECT count(*) FROM t;',
+    });
+    fake.folders = [fake.folder(root)];
+    fake.settings = { 'sqliteMigrations.engine': ENGINE };
+    assert.equal(await apply(), false);
+    assert.equal(ledger(), 'failed');
+    assert.ok(fake.shown.some((s) => s.kind === 'error' && /2024-01-01-000000_t\/test\.sql:2: .*expected 5, actual 0/.test(s.message)), JSON.stringify(fake.shown));
+  });
+
   it('false applies without the tests', async () => {
     fake.settings = { 'sqliteMigrations.engine': ENGINE, 'sqliteMigrations.runTestsBeforeCommit': false };
     assert.equal(await apply(), true, JSON.stringify(fake.shown));
