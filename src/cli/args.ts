@@ -268,7 +268,8 @@ Commands:
   verify                 integrity, foreign keys, ledger, checksums, file names and schema drift
   dry-run [--down] [...] run the plan on a copy of the database and report; the file is untouched
   baseline [--to SEQ]    record migrations (all, or up to SEQ) as applied without running
-                         them: adopting a database that already has their schema
+                         them: adopting a database that already has their schema, or
+                         pending ones whose schema a managed database already has
   schema [--out FILE] [--check]
                          the schema the applied migrations produce, as SQL; --check exits 1
                          when the schema file (sqliteMigrations.schemaFile) differs
@@ -392,6 +393,9 @@ Example: sqlite-migrations dry-run --down --steps 1`,
 Records migrations as applied without running them: for a database that already has their schema
 (one made before it had migrations, or by another tool). A backup is made first; refused when any of
 them is already in schema_migrations.
+On a database that has applied migrations, it records the pending ones (up to SEQ) when the database
+already has the schema they would produce, as after "new --from-drift" on the drifted database;
+otherwise it is refused, naming the differences.
 
   --to SEQ     record up to and including sequence SEQ (default: every migration present)
 

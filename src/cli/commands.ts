@@ -295,6 +295,8 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
   else {
     const files = [...new Set([m.upPath, m.downPath]), ...(m.testPath ? [m.testPath] : [])];
     io.out(`Created ${files.join('\n        ')}\n(version ${m.version})\n`);
+    // Applied to the database it came from, an ADD COLUMN in it would fail: that database already has the change.
+    if (args.fromDrift) io.out(`${path.basename(cfg.databaseFile)} already has this change: record it there with "sqlite-migrations baseline --to ${Number(m.sequenceText.replace(/\D/g, ''))}" rather than "up".\n`);
   }
   return EXIT_OK;
 }

@@ -48,6 +48,7 @@ export class MigrationCommands {
       r('sqliteMigrations.backup', (arg?: unknown) => this.backup(arg)),
       r('sqliteMigrations.restoreBackup', (arg?: unknown, backupPath?: string, opts?: ConfirmOptions) => this.restore(arg, backupPath, opts)),
       r('sqliteMigrations.baseline', (arg?: unknown, opts?: BaselineArgs) => this.baseline(arg, opts)),
+      r('sqliteMigrations.recordApplied', (arg: unknown, opts?: ConfirmOptions) => this.recordApplied(arg, opts)),
       r('sqliteMigrations.refresh', () => this.model.invalidate()),
     ];
   }
@@ -115,6 +116,44 @@ export class MigrationCommands {
     if (!opts.confirmed && !(await confirm(question, 'Baseline'))) return false;
     if (!(await confirmEnvironment(folder, 'Baseline', opts.environment))) return false;
     return this.withProgress('Baseline', folder, (config, o) => engine.baseline(config, { to }, o));
+  }
+
+  /**
+   * Record as Applied: a pending migration whose change the database already has (made by hand, then written down
+   * with New Migration from Drift) is recorded without running it. The core records it only when the database's
+   * schema is what the migration would produce. `arg` is its tree item or its up file.
+   */
+  private async recordApplied(arg: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
+    const target = await this.migrationAt(arg);
+    const to = target?.state.sequence;
+    if (!target || to === undefined) {
+      this.reporter.info('Record as Applied works on a migration: its item in the Migrations view, or its up file open in the editor.');
+      return false;
+    }
+    const { folder, state, status } = target;
+    const names = status.states.filter((s) => s.migration && s.sequence !== undefined && s.sequence <= to && ['pending', 'failed', 'rolled_back'].includes(s.status)).map((s) => s.name);
+    if (names.length === 0) {
+      this.reporter.info(`${state.name} is already applied.`);
+      return false;
+    }
+    const db = status.config ? vscode.workspace.asRelativePath(status.config.databaseFile) : 'the database';
+    const them = names.length === 1 ? 'it' : 'them';
+    const question = `Record ${names.join(', ')} as applied in ${db} without running ${them}?`;
+    const detail = `Only when the database already has the schema ${them === 'it' ? 'it produces' : 'they produce'}: that is checked first, and nothing is recorded otherwise. A backup is made first.`;
+    if (!opts.confirmed && !(await confirm(question, 'Record as Applied', detail))) return false;
+    if (!(await confirmEnvironment(folder, 'Record as applied', opts.environment))) return false;
+    return this.withProgress(`Recording ${state.name} as applied`, folder, (config, o) => engine.baseline(config, { to }, o));
+  }
+
+  /** The migration a tree item or an up file's URI stands for, with its folder's status. */
+  private async migrationAt(arg: unknown): Promise<{ folder: vscode.WorkspaceFolder; state: MigrationState; status: FolderStatus } | undefined> {
+    if (isMigrationNode(arg)) return { folder: arg.folder, state: arg.state, status: await this.model.folderStatus(arg.folder) };
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    if (!uri || !folder) return undefined;
+    const status = await this.model.folderStatus(folder);
+    const state = status.states.find((s) => s.migration?.upPath === uri.fsPath);
+    return state && { folder, state, status };
   }
 
   private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {

@@ -61,6 +61,15 @@ export class DriftCommands {
       value: 'match the database schema',
     }));
     if (!description) return undefined;
-    return this.newMigration(folder, { description, bump: 'minor', withTest: false }, body);
+    const created = await this.newMigration(folder, { description, bump: 'minor', withTest: false }, body);
+    if (created) void this.offerRecord(created, drift.databaseFile);
+    return created;
+  }
+
+  /** The database it came from already has the change: there it is recorded, not applied (an ADD COLUMN would fail). */
+  private async offerRecord(upFile: vscode.Uri, databaseFile: string): Promise<void> {
+    const action = 'Record as Applied';
+    const message = `${path.basename(upFile.fsPath)} holds the drift, which ${path.basename(databaseFile)} already has: record it there as applied instead of applying it.`;
+    if ((await vscode.window.showInformationMessage(message, action)) === action) await vscode.commands.executeCommand('sqliteMigrations.recordApplied', upFile);
   }
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { api, dbPath, eventually, resetWorkspace } from './helpers';
+import { api, dbPath, eventually, inWorkspace, resetWorkspace, statusList } from './helpers';
 
 /** The database changed outside the migrations, by another program: the real sqlite3 shell. */
 function sqlite3(sql: string): void {
@@ -22,7 +22,7 @@ async function driftNode() {
 }
 
 suite('Schema drift in the tree', () => {
-  const extra = ['migrations/003_index_added_by_hand.sql', 'migrations/003_index_added_by_hand.down.sql'];
+  const extra = ['index_added_by_hand', 'column_added_by_hand'].flatMap((name) => [`migrations/003_${name}.sql`, `migrations/003_${name}.down.sql`]);
   setup(() => resetWorkspace(extra));
   suiteTeardown(() => resetWorkspace(extra));
 
@@ -68,5 +68,40 @@ suite('Schema drift in the tree', () => {
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), true);
     await (await api()).drift.settled();
     assert.notEqual((await tree.getChildren())[0]?.kind, 'drift', 'the drift item is still there after applying the migration');
+  });
+
+  test('a column added with sqlite3: the migration from drift is recorded as applied on that database, not run, and the drift ends', async () => {
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), true);
+    sqlite3("ALTER TABLE users ADD COLUMN nickname TEXT; INSERT INTO users (name, nickname) VALUES ('ann', 'a');");
+    const node = await driftNode();
+    const created = await vscode.commands.executeCommand<vscode.Uri>('sqliteMigrations.newMigrationFromDrift', node, { description: 'column added by hand' });
+    assert.ok(created, 'no migration was created');
+    assert.match(fs.readFileSync(created.fsPath, 'utf8'), /\nALTER TABLE "users" ADD COLUMN nickname TEXT;\n$/);
+    const { tree, model } = await api();
+    model.invalidate();
+    const item = await eventually(async () => {
+      const found = (await tree.getChildren()).find((n) => n.kind === 'migration' && n.state.name === '003_column_added_by_hand');
+      assert.ok(found, 'the new migration is not in the tree yet');
+      return found;
+    }, 'the new migration in the tree');
+    assert.equal(tree.getTreeItem(item).contextValue?.startsWith('migration-pending'), true);
+
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.recordApplied', item, { confirmed: true }), true);
+    assert.deepEqual(await statusList(), ['001_create_users:applied', '002_add_user_email:applied', '003_column_added_by_hand:applied']);
+    await (await api()).drift.settled();
+    assert.notEqual((await tree.getChildren())[0]?.kind, 'drift', 'the drift item is still there after recording the migration');
+    // Nothing ran: the row written by hand is there as it was.
+    const rows = spawnSync(process.env.SQLITE3_BIN ?? 'sqlite3', [dbPath(), "SELECT nickname FROM users WHERE name = 'ann';"], { encoding: 'utf8' });
+    assert.equal(rows.stdout.trim(), 'a');
+  });
+
+  test('Record as Applied refuses a pending migration the database does not have, and records nothing', async () => {
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), true);
+    fs.writeFileSync(inWorkspace('migrations', '003_column_added_by_hand.sql'), 'ALTER TABLE users ADD COLUMN nickname TEXT;\n');
+    fs.writeFileSync(inWorkspace('migrations', '003_column_added_by_hand.down.sql'), 'ALTER TABLE users DROP COLUMN nickname;\n');
+    const uri = vscode.Uri.file(inWorkspace('migrations', '003_column_added_by_hand.sql'));
+    (await api()).model.invalidate();
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.recordApplied', uri, { confirmed: true }), false);
+    assert.deepEqual(await statusList(), ['001_create_users:applied', '002_add_user_email:applied', '003_column_added_by_hand:pending']);
   });
 });

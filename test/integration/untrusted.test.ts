@@ -14,6 +14,7 @@ suite('Untrusted workspace @untrusted', () => {
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true }), false);
     const [node] = await (await api()).tree.getChildren();
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.apply', node), false);
+    assert.equal(await vscode.commands.executeCommand('sqliteMigrations.recordApplied', node, { confirmed: true }), false);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.rollbackLast', undefined, { confirmed: true }), false);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.dryRun'), false);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.newMigration', undefined, { description: 'sneaky', bump: 'minor' }), undefined);

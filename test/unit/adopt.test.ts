@@ -101,13 +101,13 @@ describe('adopting an existing database: the unmanaged-database refusal and base
     assert.equal(columns(), 'id,name,url,interval,active');
   });
 
-  it('baseline is refused when any of the migrations is already in the ledger, and changes nothing', async () => {
+  it('after a baseline --to, a baseline of the rest is refused when the migrations cannot be replayed to check it; nothing changes', async () => {
     assert.ok((await engine.baseline(config(), { to: 1 })).ok);
     const before = fs.readFileSync(db);
     const again = await engine.baseline(config(), {});
     assert.ok(!again.ok);
-    assert.equal(again.error[0].code, 'already-applied');
-    assert.match(again.error[0].message, /001_monitor is already in schema_migrations/);
+    assert.equal(again.error[0].code, 'baseline-unchecked');
+    assert.match(again.error[0].message, /^Not recorded: whether the database has the schema that 002_heartbeat_index, 003_tags would produce cannot be checked, because replaying the migrations failed: .*001_monitor\.sql:2: no such table: monitor/);
     assert.deepEqual(fs.readFileSync(db), before);
   });
 
@@ -127,5 +127,65 @@ describe('adopting an existing database: the unmanaged-database refusal and base
     assert.match(base.stdout, /Recorded 2 migrations as applied without running them: 001_monitor to 002_heartbeat_index\./);
     assert.equal(cli(root, ['baseline', '--steps', '1']).code, 2);
     assert.equal(cli(root, ['status', '--allow-existing-schema']).code, 2);
+  });
+});
+
+// A database the migrations manage, changed by hand and then written down as migrations (New Migration from Drift):
+// a baseline records the pending ones without running them, when the database already has what they produce.
+describe('baseline on a managed database: pending migrations its schema already has', () => {
+  let root: string;
+  let db: string;
+  const config = () => resolveConfig(root, {});
+  const FILES = {
+    'migrations/001_monitor.sql': 'CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+    'migrations/001_monitor.down.sql': 'DROP TABLE monitor;\n',
+    'migrations/002_monitor_name.sql': 'CREATE INDEX idx_monitor_name ON monitor(name);\n',
+    'migrations/002_monitor_name.down.sql': 'DROP INDEX idx_monitor_name;\n',
+    'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
+    'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
+  };
+
+  beforeEach(async function () {
+    if (!hasSqlite3()) this.skip();
+    root = makeWorkspace(FILES);
+    db = config().databaseFile;
+    assert.ok((await engine.migrateUp(config(), { to: 1 })).ok);
+    sqlite3(db, "INSERT INTO monitor (name) VALUES ('site'); CREATE INDEX idx_monitor_name ON monitor(name);");
+  });
+  afterEach(() => root && removeWorkspace(root));
+
+  it('records the one whose schema the database has, without running it; the drift check then passes', async () => {
+    const two = await engine.baseline(config(), { to: 2 });
+    assert.ok(two.ok, JSON.stringify(!two.ok && two.error));
+    assert.deepEqual(two.value.states.map((s) => s.status), ['applied', 'applied', 'pending']);
+    assert.match(two.value.notes.map((n) => n.message).join('\n'), /Recorded 1 migration as applied without running it: 002_monitor_name\./);
+    assert.equal(sqlite3(db, 'SELECT execution_time_ms IS NULL, status FROM schema_migrations WHERE version = \'002\';').trim(), '1|applied');
+    const verify = await engine.verify(config(), {});
+    assert.ok(verify.ok);
+    assert.equal(verify.value.checks?.find((c) => c.name === 'schema_drift')?.ok, true, JSON.stringify(verify.value.checks));
+    const again = await engine.baseline(config(), { to: 2 });
+    assert.ok(!again.ok && again.error[0].code === 'nothing-to-baseline', JSON.stringify(again));
+    assert.match(again.error[0].message, /Every migration up to sequence 2 is already applied/);
+  });
+
+  it('is refused while the database lacks what one of them produces, naming the difference; nothing changes', async () => {
+    const before = fs.readFileSync(db);
+    const all = await engine.baseline(config(), {});
+    assert.ok(!all.ok);
+    assert.equal(all.error[0].code, 'baseline-differs');
+    assert.match(all.error[0].message, /^Not recorded: the database does not have the schema that 002_monitor_name, 003_tags would produce, so recording them as applied would be untrue: [^]*table tag[^]*\. Apply them instead/);
+    assert.deepEqual(fs.readFileSync(db), before);
+    const backups = config().backupsFolder;
+    assert.deepEqual(fs.existsSync(backups) ? fs.readdirSync(backups) : [], [], 'the backup of the refused baseline was not kept');
+  });
+
+  it('a migration that failed to apply here (its column already exists) can be recorded once the schema matches', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '002_monitor_name.sql'), 'ALTER TABLE monitor ADD COLUMN url TEXT;\n');
+    sqlite3(db, 'DROP INDEX idx_monitor_name; ALTER TABLE monitor ADD COLUMN url TEXT;');
+    const up = await engine.migrateUp(config(), { to: 2 });
+    assert.ok(!up.ok || up.value.outcomes.some((o) => !o.ok), 'the ADD COLUMN fails on the database that has the column');
+    const two = await engine.baseline(config(), { to: 2 });
+    assert.ok(two.ok, JSON.stringify(!two.ok && two.error));
+    assert.deepEqual(two.value.states.map((s) => s.status), ['applied', 'applied', 'pending']);
   });
 });

@@ -62,6 +62,16 @@ describe(`sqlite-migrations new --from-drift (${ENGINE})`, function () {
     sqlite3(db, "INSERT INTO tasks (title, extra) VALUES ('a', 'kept');");
     assert.notEqual(cli(root, ['up']).code, 0);
     assert.match(sqlite3(db, 'SELECT extra FROM tasks;'), /kept/);
+    // There it is recorded as applied instead, as the file and `new` said, and the drift ends.
+    const told = cli(root, ['new', 'again', '--from-drift']);
+    assert.match(told.stdout, /app\.db already has this change: record it there with "sqlite-migrations baseline --to 3" rather than "up"\./);
+    for (const f of fs.readdirSync(path.join(root, 'migrations')).filter((n) => n.startsWith('003_'))) fs.rmSync(path.join(root, 'migrations', f));
+    const baseline = cli(root, ['baseline']);
+    assert.equal(baseline.code, 0, baseline.stderr);
+    assert.match(baseline.stdout, /Recorded 1 migration as applied without running it: 002_extra_column\./);
+    const drifted = cliJson(root, ['verify']);
+    assert.equal(drifted.code, 0, JSON.stringify(drifted.json.checks));
+    assert.match(sqlite3(db, 'SELECT extra FROM tasks;'), /kept/);
     // Elsewhere (a fresh database) it brings the column along, and that one has no drift.
     fs.rmSync(db);
     assert.equal(cli(root, ['up']).code, 0);

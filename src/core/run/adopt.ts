@@ -1,10 +1,11 @@
 // Adopting a database that had its schema before it had migrations. Applying 001 on top of such a database can
 // rebuild or drop its tables; a baseline records the migrations its schema already matches, without running them.
 import type { Connection } from '../engine/connection';
-import { ensureLedger, findLedgerRow, inspectLedger, recordApplied } from '../ledger/ledger';
+import { ensureLedger, findLedgerRow, inspectLedger, readLedger, recordApplied } from '../ledger/ledger';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
-import { isForeignObject } from '../schema/dump';
+import { schemaDrift } from '../schema/drift';
+import { dumpSchema, isForeignObject, type SchemaObject } from '../schema/dump';
 import { sqliteDateTime } from './runner';
 
 /** The application's own tables, when the database has no ledger yet; empty when it has one or none. */
@@ -52,15 +53,75 @@ export function recordBaseline(db: Connection, migrations: readonly Migration[],
   }
 }
 
+/**
+ * What a baseline records. A database without applied migrations is being adopted: every migration up to `to`.
+ * On one that has applied migrations, the pending ones up to `to`, which the database must already show: a change
+ * made by hand and then written down as a migration (New Migration from Drift), whose ADD COLUMN, say, would fail
+ * on the database that already has the column.
+ */
+export type BaselinePlan = { readonly kind: 'adopt' } | { readonly kind: 'pending'; readonly chosen: readonly Migration[] };
+
+export function planBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined): Result<BaselinePlan> {
+  const rows = readLedger(db);
+  const applied = new Set(rows.ok ? rows.value.filter((r) => r.status === 'applied').map((r) => r.version) : []);
+  if (applied.size === 0) return ok({ kind: 'adopt' });
+  if (to !== undefined && !migrations.some((m) => m.sequence === to)) {
+    return fail(problem('unknown-sequence', `There is no migration with sequence ${to} to baseline to.`));
+  }
+  const chosen = migrations.filter((m) => (to === undefined || m.sequence <= to) && !applied.has(m.version));
+  if (chosen.length === 0) {
+    return fail(problem('nothing-to-baseline', `Every migration${to === undefined ? '' : ` up to sequence ${to}`} is already applied; there is nothing to record.`));
+  }
+  return ok({ kind: 'pending', chosen });
+}
+
+/**
+ * Records pending migrations as applied without running them, in one transaction taken for writing at once, and
+ * only when the database's schema is `expected` (what its applied migrations and these produce): checked inside
+ * that transaction, so no other program can change the schema between the check and the record.
+ */
+export function recordPending(db: Connection, chosen: readonly Migration[], expected: readonly SchemaObject[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const differences = schemaDrift(dumpSchema(db), expected);
+    const recorded = chosen.filter((m) => findLedgerRow(db, m.version)?.status === 'applied');
+    if (differences.length > 0 || recorded.length > 0) {
+      db.exec('ROLLBACK');
+      return fail(recorded.length > 0 ? alreadyApplied(recorded) : notShown(chosen, differences));
+    }
+    const appliedAt = sqliteDateTime(now);
+    for (const m of chosen) {
+      const row = { version: m.version, name: m.name, description: m.description, checksum: m.checksum, executionTimeMs: null, appliedAt };
+      recordApplied(db, { ...row, upSql: m.sql, downSql: downSqlOf(m) });
+    }
+    db.exec('COMMIT');
+    return ok([...chosen]);
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+function notShown(chosen: readonly Migration[], differences: readonly string[]): Problem {
+  const names = chosen.map((m) => m.name).join(', ');
+  const one = chosen.length === 1;
+  return problem(
+    'baseline-differs',
+    `Not recorded: the database does not have the schema that ${names} would produce, so recording ${one ? 'it' : 'them'} as applied would be untrue: ${differences.join('; ')}. Apply ${one ? 'it' : 'them'} instead, or change the migration${one ? '' : 's'} to match the database.`,
+  );
+}
+
+function alreadyApplied(recorded: readonly Migration[]): Problem {
+  const names = recorded.slice(0, 5).map((m) => m.name).join(', ');
+  return problem('already-applied', `Not baselined: ${names}${recorded.length > 5 ? ', ...' : ''} ${recorded.length === 1 ? 'is' : 'are'} already in schema_migrations; a baseline only records migrations a database has never seen.`);
+}
+
 /** The baseline's rows, inside the caller's transaction (`reset --from-schema` writes its schema in the same one). */
 export function recordBaselineRows(db: Connection, chosen: readonly Migration[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
   const ledger = ensureLedger(db);
   if (!ledger.ok) return ledger;
   const recorded = chosen.filter((m) => findLedgerRow(db, m.version) !== undefined);
-  if (recorded.length > 0) {
-    const names = recorded.slice(0, 5).map((m) => m.name).join(', ');
-    return fail(problem('already-applied', `Not baselined: ${names}${recorded.length > 5 ? ', ...' : ''} ${recorded.length === 1 ? 'is' : 'are'} already in schema_migrations; a baseline only records migrations a database has never seen.`));
-  }
+  if (recorded.length > 0) return fail(alreadyApplied(recorded));
   const appliedAt = sqliteDateTime(now);
   for (const m of chosen) {
     const row = { version: m.version, name: m.name, description: m.description, checksum: m.checksum, executionTimeMs: null, appliedAt };

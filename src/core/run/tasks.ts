@@ -5,14 +5,14 @@ import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
 import { foreignKeyRows, integrityCheck, violationCounts, type Violation } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
-import { fail, ok, type Problem, type Result } from '../model';
+import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, toApply, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
 import { plural } from '../ledger/summary';
-import { recordBaseline, unmanagedProblem, unmanagedTables } from './adopt';
+import { planBaseline, recordBaseline, recordPending, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
 import { allMigrationsSchema, appliedSchema } from '../schema/applied';
 import { dumpSchema } from '../schema/dump';
@@ -197,14 +197,27 @@ function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: strin
   });
 }
 
-function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
-  return ledgerWrite(engine, req, run, () => {
-    const recorded = recordBaseline(engine.conn, req.migrations, to, new Date(req.nowMs), readDownSql);
+async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
+  const plan = planBaseline(engine.conn, req.migrations, to);
+  if (!plan.ok) return plan;
+  const baselined = (recorded: Result<Migration[]>): Result<Problem[]> => {
     if (!recorded.ok) return recorded;
     const names = recorded.value.map((m) => m.name);
     const range = `${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}`;
     return ok([problem('baselined', `Recorded ${plural(names.length, 'migration')} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${range}.`, { severity: 'info' })]);
-  });
+  };
+  const now = new Date(req.nowMs);
+  if (plan.value.kind === 'adopt') return ledgerWrite(engine, req, run, () => baselined(recordBaseline(engine.conn, req.migrations, to, now, readDownSql)));
+  const { chosen } = plan.value;
+  const expected = await appliedSchema(engine.conn, req.migrations, engine.emptyScratch, chosen);
+  if (!expected.ok) return fail(uncheckedBaseline(chosen, expected.error));
+  return ledgerWrite(engine, req, run, () => baselined(recordPending(engine.conn, chosen, expected.value.objects, now, readDownSql)));
+}
+
+/** Without what the migrations produce there is nothing to check the database against, and no baseline without the check. */
+function uncheckedBaseline(chosen: readonly Migration[], why: Problem): Problem {
+  const names = chosen.map((m) => m.name).join(', ');
+  return problem('baseline-unchecked', `Not recorded: whether the database has the schema that ${names} would produce cannot be checked, because replaying the migrations failed: ${why.message.replace(/\.$/, '')}.`, { file: why.file, line: why.line });
 }
 
 /** A change to the ledger alone (no migration runs): prepared and checked like one, undone preparations when refused. */

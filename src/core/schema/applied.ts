@@ -24,9 +24,10 @@ export interface SchemaComparison {
 
 /**
  * The schema the database's applied migrations produce: their files (or, for an applied migration whose
- * file is gone, the text the ledger kept) applied in sequence order to an empty scratch database, dumped.
+ * file is gone, the text the ledger kept) applied in sequence order to an empty scratch database, dumped; with
+ * `pending`, those too, after them (what the database would have once they are applied).
  */
-export async function appliedSchema(db: Connection, migrations: readonly Migration[], open?: OpenScratch): Promise<Result<SchemaDump, Problem>> {
+export async function appliedSchema(db: Connection, migrations: readonly Migration[], open?: OpenScratch, pending: readonly Migration[] = []): Promise<Result<SchemaDump, Problem>> {
   const rows = readLedger(db);
   if (!rows.ok) return rows;
   const states = statesFromLedger(migrations, { rows: rows.value, names: [...readAppliedNames(db)] }).filter((s) => s.row?.status === 'applied');
@@ -38,7 +39,8 @@ export async function appliedSchema(db: Connection, migrations: readonly Migrati
     }
     toReplay.push(s.migration ?? standIn(s.name, s.version, s.description, sql));
   }
-  return replayAndDump(toReplay, open, 'applied');
+  // Pending ones go after the applied ones, in sequence order, as `up` would apply them.
+  return replayAndDump([...toReplay, ...[...pending].sort((a, b) => a.sequence - b.sequence)], open, 'applied');
 }
 
 /** With no database yet: the schema every migration produces, in sequence order (what `up` from empty makes). */

@@ -7,7 +7,8 @@ import type { SchemaObject } from './dump';
 // the migration changes nothing and records what it has. Objects that hold no data (indexes aside) are dropped and created outright; a table or index
 // that differs gets a recreate recipe in comments, because copying a table's rows is a decision to make by hand. The
 // one exception: columns added at the end of an otherwise unchanged table become ALTER TABLE ... ADD COLUMN, which
-// SQLite cannot guard (there is no ADD COLUMN IF NOT EXISTS): the up file says so above them.
+// SQLite cannot guard (there is no ADD COLUMN IF NOT EXISTS): the up file says so above them, and that on the drifted
+// database a baseline records the migration instead (it checks the database has what the migration produces).
 
 export interface DriftMigration {
   readonly up: string;
@@ -48,9 +49,9 @@ export function driftMigration(database: readonly SchemaObject[], migrations: re
 
 const ADD_COLUMN_NOTE = [
   '-- SQLite has no ADD COLUMN IF NOT EXISTS, so the ALTER TABLE statements below cannot be guarded: on the database',
-  '-- that already has these columns (the drifted one) they fail with "duplicate column name" and the whole migration',
-  '-- rolls back, changing nothing. Apply it to the other databases; on the drifted one the drift ends only once the',
-  '-- columns are gone from it (back it up first: their values go with them).',
+  '-- that already has these columns (the drifted one) they fail with "duplicate column name" and change nothing.',
+  '-- There, record this migration as applied without running it: "sqlite-migrations baseline" (editor: Record as',
+  '-- Applied), which first checks that the database has what it would produce. Apply it to the other databases.',
 ].join('\n');
 
 interface AddedColumn {
