@@ -63,21 +63,25 @@ interface Summary {
 }
 
 function print(results: readonly MigrationLint[], s: Summary, args: CliArgs, io: CliIO): number {
-  const findings = results.flatMap((r) => r.findings);
+  const all = results.flatMap((r) => r.findings);
+  // Notes (a statement the checks could not run) are printed but are not findings: they fail nothing.
+  const findings = all.filter((f) => f.severity !== 'info');
+  const notes = all.filter((f) => f.severity === 'info');
   const code = findings.length ? 1 : 0;
   if (args.json) {
-    io.out(JSON.stringify({ engine: s.engine, ok: code === 0, target: s.target, checked: results.map((r) => r.name), findings, problems: s.notes }, null, 2) + '\n');
+    io.out(JSON.stringify({ engine: s.engine, ok: code === 0, target: s.target, checked: results.map((r) => r.name), findings, notes, problems: s.notes }, null, 2) + '\n');
     return code;
   }
   const paint = painter(io.color);
   for (const p of s.notes) io.err(problemLine(p, paint) + '\n');
-  const lines = findings.map((f) => {
+  const lines = all.map((f) => {
     const where = `${path.relative(io.cwd, f.file ?? '') || f.file}:${f.line}:${f.column}`;
-    const colour = f.severity === 'error' ? paint.red : paint.yellow;
-    return `${where}: ${colour(f.severity)}: ${f.detail}${f.statement ? `\n    ${paint.dim(f.statement.replace(/\s+/g, ' ').slice(0, 200))}` : ''}`;
+    const label = f.severity === 'error' ? paint.red('error') : f.severity === 'warning' ? paint.yellow('warning') : paint.dim('note');
+    return `${where}: ${label}: ${f.detail}${f.statement ? `\n    ${paint.dim(f.statement.replace(/\s+/g, ' ').slice(0, 200))}` : ''}`;
   });
   const what = results.length === 1 ? '1 migration' : `${results.length} migrations`;
-  lines.push(`${findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : 'No findings'} in ${what} checked (target SQLite ${s.target}).`, paint.dim(`Engine: ${engineLabel(s.engine)} (a scratch in-memory database; the database file was only read)`));
+  const noted = notes.length ? ` (${notes.length} note${notes.length === 1 ? '' : 's'})` : '';
+  lines.push(`${findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : 'No findings'}${noted} in ${what} checked (target SQLite ${s.target}).`, paint.dim(`Engine: ${engineLabel(s.engine)} (a scratch in-memory database; the database file was only read)`));
   io.out(lines.join('\n') + '\n');
   return code;
 }

@@ -11,7 +11,8 @@ export type ProblemCode =
   // the plan: what may run in which order
   | 'unknown-sequence' | 'not-pending' | 'not-applied' | 'already-applied' | 'out-of-order' | 'nothing-applied'
   | 'too-many-steps' | 'no-down' | 'down-from-ledger' | 'modified-rollback' | 'missing-module'
-  | 'accept-not-applied' | 'accept-no-file' | 'bad-options' | 'unmanaged-database' | 'nothing-to-baseline' | 'baseline-differs' | 'baseline-unchecked' | 'applied-changed'
+  | 'accept-not-applied' | 'accept-no-file' | 'bad-options' | 'unmanaged-database' | 'nothing-to-baseline' | 'baseline-differs' | 'baseline-unchecked'
+  | 'module-unchecked' | 'applied-changed'
   // running a migration
   | 'statement-failed' | 'transaction-open' | 'commit-failed' | 'foreign-key-violations' | 'foreign-key-dangling'
   | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'ledger-tampered' | 'verify-failed'

@@ -145,7 +145,8 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
 
 function toDiagnostic(f: LintFinding): vscode.Diagnostic {
   const range = new vscode.Range((f.line ?? 1) - 1, f.column - 1, f.endLine - 1, f.endColumn - 1);
-  const severity = f.code === 'needs-newer-sqlite' ? vscode.DiagnosticSeverity.Warning : SEVERITY[f.severity];
+  // A statement the checks could not run is a hint: nothing is wrong with it.
+  const severity = f.code === 'needs-newer-sqlite' ? vscode.DiagnosticSeverity.Warning : f.code === 'module-unchecked' ? vscode.DiagnosticSeverity.Hint : SEVERITY[f.severity];
   const d = new vscode.Diagnostic(range, f.detail, severity);
   d.source = SOURCE;
   d.code = f.code;

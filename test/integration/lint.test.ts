@@ -51,6 +51,28 @@ suite('SQL checked while typing', () => {
     assert.equal(fs.existsSync(dbPath()), false, 'the checks never create or open the database');
   });
 
+  test('an FTS5 table (which the checks\' sql.js lacks) is a hint, not an error; a mistake after it is still an error', async () => {
+    const editor = await openAndWaitForCheck();
+    const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    await editor.edit((e) => e.replace(whole, [
+      "CREATE VIRTUAL TABLE users_fts USING fts5(name, content='users', content_rowid='id');",
+      'CREATE TRIGGER users_ai AFTER INSERT ON users BEGIN INSERT INTO users_fts(rowid, name) VALUES (new.id, new.name); END;',
+      "INSERT INTO users_fts(users_fts) VALUES ('rebuild');",
+      'SELECT nmae FROM users;',
+      '',
+    ].join('\n')));
+    const found = await eventually(() => {
+      const all = vscode.languages.getDiagnostics(file()).filter((d) => d.source === 'SQLite Migrations');
+      assert.ok(all.some((d) => d.code === 'sql-error'), 'no error yet for the misspelled column');
+      return all;
+    }, 'the checks of the FTS5 migration');
+    const errors = found.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(errors.map((d) => [d.range.start.line, d.message]), [[3, 'no such column: nmae']]);
+    const hints = found.filter((d) => d.code === 'module-unchecked');
+    // The checks while typing run on sql.js (in a worker, whatever the engine that applies), which has no fts5.
+    assert.deepEqual(hints.map((d) => [d.severity, d.range.start.line]), [[vscode.DiagnosticSeverity.Hint, 0]]);
+  });
+
   test('completion offers the tables and columns the earlier migrations leave; after "users." only its columns', async () => {
     const editor = await openAndWaitForCheck();
     const all = await labels(editor, new vscode.Position(1, 37));

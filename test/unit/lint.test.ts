@@ -5,6 +5,7 @@ import type { Migration } from '../../src/core/model';
 import { lintMigrations, type MigrationLint } from '../../src/core/lint/lint';
 import { SchemaCache } from '../../src/core/lint/schemaCache';
 import { parseVersion } from '../../src/core/lint/version';
+import { standInFor } from '../../src/core/lint/standIn';
 import { openEmpty, removeTempDatabases } from './helpers/engines';
 import { mig } from './helpers/migrations';
 
@@ -165,5 +166,47 @@ describe('lint: the per-prefix cache', () => {
     assert.deepEqual(fromSnapshot[0].findings.map((f) => f.detail), ['no such column: titel'], 'after dispose, the schema is rebuilt from the snapshot');
     cache.dispose();
     rebuilt.dispose();
+  });
+});
+
+describe('lint: a virtual table whose module the checks\' SQLite lacks', () => {
+  after(removeTempDatabases);
+  const notes = 'CREATE TABLE note(id INTEGER PRIMARY KEY, body TEXT, title TEXT);';
+
+  it('is a note at its statement, not an error; the statements after it are checked against a stand-in with its columns', async () => {
+    const [r] = await lint([
+      mig(1, notes),
+      mig(2, "-- search\nCREATE VIRTUAL TABLE note_idx USING nosuchmodule(body, +aux, tokenize='porter');\nINSERT INTO note_idx (body, aux) VALUES ('a', 'b');\nINSERT INTO note_idx (bodyy) VALUES ('a');", 'DROP TABLE note_idx;'),
+    ]);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.line]), [['module-unchecked', 'info', 2], ['sql-error', 'error', 4]]);
+    assert.equal(r.findings[0].detail, 'not checked: the SQLite these checks run on has no nosuchmodule module, so an ordinary table with the same columns stands in for note_idx');
+    assert.match(r.findings[0].message, /^002_m2\.sql:2:1: not checked: /);
+    assert.equal(r.findings[1].detail, 'table note_idx has no column named bodyy');
+  });
+
+  it('fts5: checked for real where the engine has it; elsewhere its triggers, commands and rank still check clean', async () => {
+    const probe = await openEmpty();
+    const hasFts5 = probe.all("SELECT 1 FROM pragma_module_list WHERE name = 'fts5'").length > 0;
+    probe.close();
+    const [r] = await lint([
+      mig(1, notes),
+      mig(2, [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS note_fts USING fts5(body, title UNINDEXED, content='note', content_rowid='id', tokenize='porter unicode61');",
+        'CREATE TRIGGER note_ai AFTER INSERT ON note BEGIN INSERT INTO note_fts(rowid, body, title) VALUES (new.id, new.body, new.title); END;',
+        "INSERT INTO note_fts(note_fts) VALUES ('rebuild');",
+        'SELECT rank FROM note_fts;',
+      ].join('\n'), 'DROP TRIGGER note_ai;\nDROP TABLE note_fts;'),
+    ]);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.line]), hasFts5 ? [] : [['module-unchecked', 1]]);
+  });
+
+  it('the stand-in keeps IF NOT EXISTS, the schema, quoted names and the hidden columns; options and nested parentheses are not columns', () => {
+    const have = new Set(['rtree']);
+    assert.equal(standInFor('CREATE VIRTUAL TABLE IF NOT EXISTS main."Note Fts" USING FTS5(body, "my col" UNINDEXED, prefix = \'2 3\', tokenize = "unicode61 remove_diacritics 2")', have)?.sql,
+      'CREATE TABLE IF NOT EXISTS "main"."Note Fts" ("body", "my col", "Note Fts", "rank")');
+    assert.equal(standInFor('CREATE VIRTUAL TABLE docs USING fts4(title TEXT, body, tokenize=porter)', have)?.sql, 'CREATE TABLE "docs" ("title", "body", "docs", "docid")');
+    assert.equal(standInFor('CREATE VIRTUAL TABLE words USING spellfix1', have)?.sql, 'CREATE TABLE "words" ("stand_in")');
+    assert.equal(standInFor('CREATE VIRTUAL TABLE box USING rtree(id, minX, maxX)', have), undefined, 'a module the engine has is run as it is');
+    assert.equal(standInFor('CREATE TABLE t (a)', have), undefined);
   });
 });

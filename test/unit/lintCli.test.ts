@@ -38,6 +38,20 @@ describe('CLI: lint', () => {
     assert.deepEqual(json.json.checked, ['001_task', '002_rename', '003_index']);
   });
 
+  it('a virtual table of a module the engine lacks is a note: exit 0, said apart from the findings (JSON: notes)', () => {
+    writeFile(root, 'migrations/003_search.sql', "CREATE VIRTUAL TABLE todo_idx USING nosuchmodule(title);\nINSERT INTO todo_idx (title) VALUES ('a');\n");
+    const run = cli(root, ['lint']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^migrations\/003_search\.sql:1:1: note: not checked: the SQLite these checks run on has no nosuchmodule module, so an ordinary table with the same columns stands in for todo_idx$/m);
+    assert.match(run.stdout, /^No findings \(1 note\) in 3 migrations checked/m);
+    const json = cliJson(root, ['lint']);
+    assert.equal(json.code, 0);
+    assert.deepEqual(json.json.findings, []);
+    assert.deepEqual(json.json.notes.map((n: { code: string; line: number }) => [n.code, n.line]), [['module-unchecked', 1]]);
+    writeFile(root, 'migrations/003_search.sql', 'CREATE VIRTUAL TABLE todo_idx USING nosuchmodule(title);\nINSERT INTO todo_idx (titel) VALUES (1);\n');
+    assert.equal(cli(root, ['lint']).code, 1, 'a real mistake after it is still a finding');
+  });
+
   it('only pending migrations, unless --all; the database is read, not written', () => {
     assert.equal(cli(root, ['up']).code, 0);
     writeFile(root, 'migrations/003_notes.sql', 'ALTER TABLE todo DROP COLUMN notes;\n');

@@ -1,10 +1,11 @@
 // Runs one file's statements on the scratch schema and turns each failure into a finding at its statement, or at the
 // token SQLite's message names ("no such column: titel" underlines `titel`).
-import { errorMessage, type Connection } from '../engine/connection';
+import { column, errorMessage, type Connection } from '../engine/connection';
 import { vetScript, type SqlStatement } from '../sql/script';
 import { identifier, tokenize, type Token } from '../sql/tokens';
 import { problem } from '../problems';
 import { quoteStatement, spanOf, type LintFinding } from './finding';
+import { standInFor } from './standIn';
 
 export interface LintedFile {
   readonly file: string;
@@ -21,18 +22,29 @@ export function runStatements(db: Connection, f: LintedFile, explain?: (message:
   const vetted = vetScript(f.text, { file: f.file, label: f.label });
   if (!vetted.ok) return [{ ...vetted.error, ...lineSpan(f.text, vetted.error.line ?? 1), detail: vetted.error.message }];
   const findings: LintFinding[] = [];
+  let modules: Set<string> | undefined;
   for (const s of vetted.value.run) {
+    modules ??= new Set(column(db, 'PRAGMA module_list').map((m) => String(m).toLowerCase()));
+    const standIn = standInFor(s.text, modules);
     let message: string | undefined;
     try {
-      if (!db.runSingle(s.text)) message = 'SQLite reads more than one statement here; split it with ";"';
+      if (!db.runSingle(standIn?.sql ?? s.text)) message = 'SQLite reads more than one statement here; split it with ";"';
     } catch (e) {
       message = errorMessage(e);
     }
+    if (standIn && message === undefined) findings.push(uncheckedFinding(f, s, standIn.module, standIn.table));
     if (message === undefined) continue;
     const note = explain?.(message);
     findings.push(statementFinding(f, s, note ? `${message} ${note}` : message));
   }
   return findings;
+}
+
+/** Said, not counted: the statement is valid where its module exists, which is not where the checks ran. */
+function uncheckedFinding(f: LintedFile, s: SqlStatement, module: string, table: string): LintFinding {
+  const span = spanOf(f.text, s.start, s.end);
+  const detail = `not checked: the SQLite these checks run on has no ${module} module, so an ordinary table with the same columns stands in for ${table}`;
+  return { ...problem('module-unchecked', `${f.label}:${span.line}:${span.column}: ${detail}.`, { file: f.file, line: span.line, severity: 'info' }), ...span, detail, statement: s.text };
 }
 
 function statementFinding(f: LintedFile, s: SqlStatement, message: string): LintFinding {
