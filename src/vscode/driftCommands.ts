@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { fileLabel } from '../core/migrations/label';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
 import type { SchemaDriftWatch } from './drift';
 import { isDriftNode } from './driftTree';
@@ -69,7 +70,7 @@ export class DriftCommands {
   /** The database it came from already has the change: there it is recorded, not applied (an ADD COLUMN would fail). */
   private async offerRecord(upFile: vscode.Uri, databaseFile: string): Promise<void> {
     const action = 'Record as Applied';
-    const message = `${path.basename(upFile.fsPath)} holds the drift, which ${path.basename(databaseFile)} already has: record it there as applied instead of applying it.`;
+    const message = `${fileLabel(upFile.fsPath)} holds the drift, which ${path.basename(databaseFile)} already has: record it there as applied instead of applying it.`;
     if ((await vscode.window.showInformationMessage(message, action)) === action) await vscode.commands.executeCommand('sqliteMigrations.recordApplied', upFile);
   }
 }
