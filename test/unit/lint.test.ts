@@ -184,6 +184,15 @@ describe('lint: a virtual table whose module the checks\' SQLite lacks', () => {
     assert.equal(r.findings[1].detail, 'table note_idx has no column named bodyy');
   });
 
+  it('the migrations after it are checked against the stand-in, not skipped as after a failure', async () => {
+    const [r] = await lint([
+      mig(1, notes),
+      mig(2, 'CREATE VIRTUAL TABLE note_idx USING nosuchmodule(body);'),
+      mig(3, 'ALTER TABLE note ADD COLUMN tag TEXT;\nCREATE INDEX note_tag ON note(tagg);\nINSERT INTO note_idx (body) VALUES (1);'),
+    ]);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.line, f.detail]), [['sql-error', 2, 'no such column: tagg']]);
+  });
+
   it('fts5: checked for real where the engine has it; elsewhere its triggers, commands and rank still check clean', async () => {
     const probe = await openEmpty();
     const hasFts5 = probe.all("SELECT 1 FROM pragma_module_list WHERE name = 'fts5'").length > 0;
