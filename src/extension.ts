@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): SqliteMigrationsApi 
     ...new MigrationCommands(model, reporter, reports).register(),
     ...files.register(),
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaContent),
-    ...new DriftCommands(drift, schemaContent, (folder, args, body) => files.newMigration(folder, args, body)).register(),
+    ...new DriftCommands(drift, schemaContent, (folder, args, body) => files.newMigration(folder, args, body), async (folder) => (await model.folderStatus(folder)).states).register(),
     registerShowEngine(model, reporter, log),
     registerSelectEnvironment(model),
     vscode.commands.registerCommand('sqliteMigrations.showOutput', () => log.show()),

@@ -10,6 +10,9 @@ import { engineLabel } from '../core/engine/facts';
 import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
+import { driftAdviceText, driftNext, sequenceArg } from '../core/schema/driftAdvice';
+import { fileLabel } from '../core/migrations/label';
+import type { MigrationState } from '../core/ledger/status';
 import type { CreatedBackup } from '../core/engine/backups';
 import { plural } from '../core/ledger/summary';
 import { problem } from '../core/problems';
@@ -267,11 +270,12 @@ function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, 
 
 async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   let body: DriftMigration | undefined;
+  let states: readonly MigrationState[] = [];
   let bump = args.bump;
   if (args.fromDrift) {
     const found = await driftBody(cfg, options);
     if (!found.ok) return reportProblems(found.error, args, io);
-    body = found.value;
+    ({ body, states } = found.value);
   }
   if (args.from !== undefined) {
     const read = await readBody(path.resolve(io.cwd, args.from), cfg);
@@ -291,18 +295,18 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
   });
   if (!created.ok) return reportProblems([created.error], args, io);
   const m = created.value;
-  if (args.json) io.out(JSON.stringify(m, null, 2) + '\n');
+  // After --from-drift, what to do on the database it came from, which already has the change.
+  const advice = body && args.fromDrift ? driftAdviceText(driftNext(body, states), fileLabel(m.upPath), path.basename(cfg.databaseFile), sequenceArg(m.sequenceText)) : undefined;
+  if (args.json) io.out(JSON.stringify(advice ? { ...m, advice } : m, null, 2) + '\n');
   else {
     const files = [...new Set([m.upPath, m.downPath]), ...(m.testPath ? [m.testPath] : [])];
-    io.out(`Created ${files.join('\n        ')}\n(version ${m.version})\n`);
-    // Applied to the database it came from, an ADD COLUMN in it would fail: that database already has the change.
-    if (args.fromDrift) io.out(`${path.basename(cfg.databaseFile)} already has this change: record it there with "sqlite-migrations baseline --to ${Number(m.sequenceText.replace(/\D/g, ''))}" rather than "up".\n`);
+    io.out(`Created ${files.join('\n        ')}\n(version ${m.version})\n${advice ? `${advice}\n` : ''}`);
   }
   return EXIT_OK;
 }
 
 /** `new --from-drift`: the statements for the drift; refused when there is none (or it cannot be computed). */
-async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): Promise<Result<DriftMigration, Problem[]>> {
+async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): Promise<Result<{ body: DriftMigration; states: readonly MigrationState[] }, Problem[]>> {
   // No database is no drift either, but "has the schema its applied migrations produce" would be untrue (and the
   // engines differ in what they note for a missing file), so it is looked at first.
   if (!fs.existsSync(cfg.databaseFile)) {
@@ -313,7 +317,7 @@ async function driftBody(cfg: EngineConfig, options: engine.OperationOptions): P
   const d = result.value.drift;
   const body = d && driftMigration(d.database, d.migrations);
   if (!body) return fail([problem('no-drift', `${cfg.databaseFile} has the schema its applied migrations produce: there is no drift to make a migration of, so nothing was created.`, { file: cfg.databaseFile })]);
-  return ok(body);
+  return ok({ body, states: result.value.states });
 }
 
 /** new --from: the SQL to put in the up file, and the migrations it follows (for its level). */

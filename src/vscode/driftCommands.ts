@@ -2,6 +2,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { fileLabel } from '../core/migrations/label';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
+import { driftNext, type DriftNext } from '../core/schema/driftAdvice';
+import type { MigrationState } from '../core/ledger/status';
 import type { SchemaDriftWatch } from './drift';
 import { isDriftNode } from './driftTree';
 import type { NewMigrationArgs } from './fileCommands';
@@ -22,6 +24,8 @@ export class DriftCommands {
     private readonly drift: SchemaDriftWatch,
     private readonly content: SchemaContentProvider,
     private readonly newMigration: NewMigration,
+    /** The folder's migrations as they stand, to tell what follows for the drifted database. */
+    private readonly states: (folder: vscode.WorkspaceFolder) => Promise<readonly MigrationState[]>,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -62,15 +66,27 @@ export class DriftCommands {
       value: 'match the database schema',
     }));
     if (!description) return undefined;
+    const next = driftNext(body, await this.states(folder));
     const created = await this.newMigration(folder, { description, bump: 'minor', withTest: false }, body);
-    if (created) void this.offerRecord(created, drift.databaseFile);
+    if (created) void this.advise(next, created, drift.databaseFile);
     return created;
   }
 
-  /** The database it came from already has the change: there it is recorded, not applied (an ADD COLUMN would fail). */
-  private async offerRecord(upFile: vscode.Uri, databaseFile: string): Promise<void> {
-    const action = 'Record as Applied';
-    const message = `${fileLabel(upFile.fsPath)} holds the drift, which ${path.basename(databaseFile)} already has: record it there as applied instead of applying it.`;
-    if ((await vscode.window.showInformationMessage(message, action)) === action) await vscode.commands.executeCommand('sqliteMigrations.recordApplied', upFile);
+  /**
+   * What follows on the database it came from: a guarded file applies there as a no-op (nothing to say); an ADD COLUMN
+   * would fail there, so it is recorded instead (offered once nothing is pending before it); a recipe needs finishing.
+   */
+  private async advise(next: DriftNext, upFile: vscode.Uri, databaseFile: string): Promise<void> {
+    const file = fileLabel(upFile.fsPath);
+    const db = path.basename(databaseFile);
+    if (next.kind === 'finish') {
+      void vscode.window.showInformationMessage(`${file} holds a commented recipe to finish by hand: until then it does not bring the migrations up to ${db}.`);
+    } else if (next.kind === 'record' && next.pendingBefore.length > 0) {
+      void vscode.window.showInformationMessage(`${db} already has the change in ${file}, and its ADD COLUMN would fail there: apply the ${next.pendingBefore.length === 1 ? 'migration' : 'migrations'} pending before it, then use Record as Applied on it.`);
+    } else if (next.kind === 'record') {
+      const action = 'Record as Applied';
+      const message = `${db} already has the change in ${file}, and its ADD COLUMN would fail there: record it as applied instead of applying it.`;
+      if ((await vscode.window.showInformationMessage(message, action)) === action) await vscode.commands.executeCommand('sqliteMigrations.recordApplied', upFile);
+    }
   }
 }

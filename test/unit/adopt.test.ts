@@ -173,7 +173,7 @@ describe('baseline on a managed database: pending migrations its schema already 
     const all = await engine.baseline(config(), {});
     assert.ok(!all.ok);
     assert.equal(all.error[0].code, 'baseline-differs');
-    assert.match(all.error[0].message, /^Not recorded: the database does not have the schema that 002_monitor_name, 003_tags would produce, so recording them as applied would be untrue: [^]*table tag[^]*\. Apply them instead/);
+    assert.match(all.error[0].message, /^Not recorded: the database does not have the schema that 002_monitor_name, 003_tags would produce, so recording them as applied would be untrue: [^]*table tag[^]*\.$/);
     assert.deepEqual(fs.readFileSync(db), before);
     const backups = config().backupsFolder;
     assert.deepEqual(fs.existsSync(backups) ? fs.readdirSync(backups) : [], [], 'the backup of the refused baseline was not kept');

@@ -101,8 +101,18 @@ describe(`drift as a new migration (${ENGINE})`, () => {
     assert.throws(() => d.exec('ALTER TABLE "tasks" ADD COLUMN extra TEXT;'), /duplicate column name/);
   });
 
+  it('columns ADD COLUMN can add: REFERENCES with a NULL default, a VIRTUAL generated column; the file says it adds columns', async () => {
+    for (const column of ['team_id INTEGER REFERENCES tasks(id)', 'title_len INTEGER GENERATED ALWAYS AS (length(title)) VIRTUAL', 'title_upper TEXT AS (upper(title))']) {
+      const body = await roundTrip(BASE, `${BASE}\nALTER TABLE tasks ADD COLUMN ${column};`);
+      assert.match(body.up, new RegExp(`\\nALTER TABLE "tasks" ADD COLUMN ${column.replace(/[()]/g, '\\$&')};\\n$`));
+      assert.deepEqual([body.addsColumns, body.handWork], [true, false]);
+    }
+  });
+
   it('an added column ADD COLUMN cannot add (UNIQUE, NOT NULL without a default, CURRENT_TIMESTAMP) or not at the end: the recipe', async () => {
     for (const database of [
+      'CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, title_len INTEGER AS (length(title)) STORED);',
+      'CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, parent INTEGER DEFAULT 1 REFERENCES tasks(id));',
       'CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, code TEXT UNIQUE);',
       'CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, due TEXT NOT NULL);',
       'CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, at TEXT DEFAULT CURRENT_TIMESTAMP);',
@@ -112,6 +122,7 @@ describe(`drift as a new migration (${ENGINE})`, () => {
       const { body } = await drift(BASE, `${database}\nCREATE INDEX idx_tasks_title ON tasks(title);`);
       assert.equal(statements(body.up), 0, body.up);
       assert.match(body.up, /-- table tasks differs\. In the migrations:/);
+      assert.deepEqual([body.addsColumns, body.handWork], [false, true]);
     }
   });
 

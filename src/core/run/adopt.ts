@@ -105,9 +105,10 @@ export function recordPending(db: Connection, chosen: readonly Migration[], expe
 function notShown(chosen: readonly Migration[], differences: readonly string[]): Problem {
   const names = chosen.map((m) => m.name).join(', ');
   const one = chosen.length === 1;
+  // No advice to apply instead: a difference may be one that only the database has, which applying would not end.
   return problem(
     'baseline-differs',
-    `Not recorded: the database does not have the schema that ${names} would produce, so recording ${one ? 'it' : 'them'} as applied would be untrue: ${differences.join('; ')}. Apply ${one ? 'it' : 'them'} instead, or change the migration${one ? '' : 's'} to match the database.`,
+    `Not recorded: the database does not have the schema that ${names} would produce, so recording ${one ? 'it' : 'them'} as applied would be untrue: ${differences.join('; ')}.`,
   );
 }
 

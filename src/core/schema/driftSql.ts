@@ -13,6 +13,10 @@ import type { SchemaObject } from './dump';
 export interface DriftMigration {
   readonly up: string;
   readonly down: string;
+  /** It has unguarded ALTER TABLE ... ADD COLUMN statements: on the drifted database it fails, so it is recorded there. */
+  readonly addsColumns?: boolean;
+  /** A changed table or index is a commented recipe: the file is not done until someone finishes it. */
+  readonly handWork?: boolean;
 }
 
 const DROP_ORDER: readonly SchemaObject['type'][] = ['trigger', 'view', 'index', 'table'];
@@ -44,7 +48,8 @@ export function driftMigration(database: readonly SchemaObject[], migrations: re
     ...missing.map(create),
     ...reshaped.flatMap((c) => replace(c.real, c.wanted, false)),
   ];
-  return { up: up.join('\n\n') + '\n', down: down.join('\n\n') + '\n' };
+  const handWork = reshaped.some((c) => c.wanted.type === 'table' || c.wanted.type === 'index');
+  return { up: up.join('\n\n') + '\n', down: down.join('\n\n') + '\n', addsColumns: grown.length > 0, handWork };
 }
 
 const ADD_COLUMN_NOTE = [
@@ -90,12 +95,15 @@ function addedColumns(real: SchemaObject, wanted: SchemaObject): AddedColumn[] |
     const name = first?.replace(/^["`[]|["`\]]$/g, '');
     if (!name || name.toLowerCase() !== col.name.toLowerCase()) return undefined;
     const upper = words.map((t) => (t.type === 'word' ? text.slice(t.start, t.end).toUpperCase() : ''));
-    if (upper.some((w) => ['PRIMARY', 'UNIQUE', 'GENERATED', 'AS', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP'].includes(w))) return undefined;
+    // SQLite's rules for ADD COLUMN: no PRIMARY KEY or UNIQUE, no STORED generated column (VIRTUAL is fine), no
+    // default of CURRENT_* or an expression in parentheses, NOT NULL only with a non-null default, and REFERENCES only
+    // with a NULL default (when foreign keys are on, as node:sqlite has them).
+    if (upper.some((w) => ['PRIMARY', 'UNIQUE', 'STORED', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP'].includes(w))) return undefined;
     const dflt = upper.indexOf('DEFAULT');
     const value = dflt >= 0 ? words[dflt + 1] : undefined;
     if (value && text[value.start] === '(') return undefined;
     const nullDefault = dflt < 0 || upper[dflt + 1] === 'NULL';
-    if (nullDefault && (/\bNOT NULL\b/.test(col.definition) || upper.includes('REFERENCES'))) return undefined;
+    if (nullDefault ? /\bNOT NULL\b/.test(col.definition) : upper.includes('REFERENCES')) return undefined;
     out.push({ name: col.name, definition: text });
   }
   return out;
