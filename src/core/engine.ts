@@ -7,6 +7,7 @@ import type { NativeProbe } from './engine/native/probe';
 import type { WriteStep } from './engine/sqljs/dbfile';
 import { backupSqlJs, restoreSqlJs, runSqlJs } from './engine/sqljs/operation';
 import { checkSidecars } from './engine/sqljs/sidecars';
+import { noteBackupsOfMissing } from './engine/lostDatabase';
 import { reviewInWorker } from './engine/sqljs/workerClient';
 import type { MigrationReview } from './semver/breaking';
 import { discoverMigrations, type Catalog, type ChecksumCache } from './migrations/catalog';
@@ -189,7 +190,7 @@ async function runUnguarded(config: EngineConfig, task: Task, options: Operation
   const choice = chosen.value;
   const result = await runOn(choice, config, task, catalog.migrations, options);
   if (!result.ok) return { ...result, engine: choice.engine };
-  const notes = choice.note ? [choice.note, ...result.value.notes] : result.value.notes;
+  const notes = await noteBackupsOfMissing(choice.note ? [choice.note, ...result.value.notes] : result.value.notes, config);
   return ok({ ...result.value, notes, catalog, engine: choice.engine });
 }
 
