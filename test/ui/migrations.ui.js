@@ -66,7 +66,8 @@ async function widenSidebar(page, view, by) {
 async function openMigrationsView(page, screenshot) {
   const icon = page.locator('.activitybar a.action-label[aria-label^="SQLite Migrations"]');
   await icon.waitFor({ state: 'visible', timeout: LONG });
-  await icon.click();
+  // Its count badge sits over the icon's lower right and can take the click while it renders: click the upper left.
+  await icon.click({ position: { x: 6, y: 6 } });
   const view = page.locator('.part.sidebar');
   await view.locator('.composite.title', { hasText: 'SQLite Migrations' }).waitFor({ state: 'visible', timeout: SHORT });
   await widenSidebar(page, view, 120);

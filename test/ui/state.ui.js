@@ -86,7 +86,8 @@ function migrationRow(view, label) {
 async function openView(page) {
   const icon = page.locator('.activitybar a.action-label[aria-label^="SQLite Migrations"]');
   await icon.waitFor({ state: 'visible', timeout: LONG });
-  await icon.click();
+  // Its count badge sits over the icon's lower right and can take the click while it renders: click the upper left.
+  await icon.click({ position: { x: 6, y: 6 } });
   const view = page.locator('.part.sidebar');
   await migrationRow(view, '003 Seed users').waitFor({ state: 'visible', timeout: LONG });
   // Write commands are enabled once the workbench has settled trust.
