@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENGINE } from './helpers/engines';
-import { cli, cliJson, makeWorkspace, removeWorkspace, sqlite3 } from './helpers/workspace';
+import { cli, cliJson, sqlite3, workspacesPerTest } from './helpers/workspace';
 
 const BASE = {
   'migrations/001_t.sql': 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nCREATE INDEX idx_t_v ON t(v);',
@@ -12,13 +12,7 @@ const BASE = {
 };
 
 describe('cli test', () => {
-  const roots: string[] = [];
-  const ws = (files: Record<string, string>) => {
-    const root = makeWorkspace(files);
-    roots.push(root);
-    return root;
-  };
-  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+  const ws = workspacesPerTest();
 
   it('exits 0 when every test and reversibility check passes, and never creates the database file', () => {
     const root = ws(BASE);

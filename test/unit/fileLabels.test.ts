@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { discoverMigrations } from '../../src/core/migrations/catalog';
 import { fileLabel } from '../../src/core/migrations/label';
 import { ENGINE } from './helpers/engines';
-import { cli, cliJson, makeWorkspace, removeWorkspace } from './helpers/workspace';
+import { cli, cliJson, workspacesPerTest } from './helpers/workspace';
 
 const USERS = '2024-01-01-000000_create_users';
 const INDEX = '2024-02-01-000000_index_email';
@@ -28,13 +28,7 @@ function diesel(second: Record<string, string | undefined> = {}): Record<string,
 const MISSPELLED = '-- the lookup by email\nCREATE INDEX idx_users_email ON users(emial);\n';
 
 describe(`file labels: each message says which migration's file (${ENGINE})`, () => {
-  const roots: string[] = [];
-  const ws = (files: Record<string, string>) => {
-    const root = makeWorkspace(files);
-    roots.push(root);
-    return root;
-  };
-  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+  const ws = workspacesPerTest();
   const abs = (root: string, name: string) => path.join(root, 'migrations', INDEX, name);
 
   const labels: [string, string, string][] = [

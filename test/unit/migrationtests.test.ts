@@ -9,7 +9,7 @@ import { parseTestFile } from '../../src/core/testing/parse';
 import { runTestFile, type TestResult } from '../../src/core/testing/run';
 import { runSuite } from '../../src/core/testing/suite';
 import { openEmpty, removeTempDatabases } from './helpers/engines';
-import { makeWorkspace, removeWorkspace } from './helpers/workspace';
+import { workspacesPerTest } from './helpers/workspace';
 
 const ctx = { now: () => new Date('2025-10-19T14:30:00Z'), clock: () => 0 };
 
@@ -104,13 +104,11 @@ describe('migration test files: running', () => {
 });
 
 describe('migration tests: the suite and reversibility', () => {
-  const roots: string[] = [];
-  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+  const ws = workspacesPerTest();
   after(removeTempDatabases);
 
   async function suiteOf(files: Record<string, string>) {
-    const root = makeWorkspace(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
-    roots.push(root);
+    const root = ws(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
     const catalog = await discoverMigrations(path.join(root, 'migrations'));
     assert.deepEqual(catalog.problems.filter((p) => p.severity === 'error'), []);
     const db = await openEmpty();
@@ -182,8 +180,7 @@ describe('migration tests: the suite and reversibility', () => {
 });
 
 describe('migration tests: where each layout keeps the test file', () => {
-  const roots: string[] = [];
-  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+  const ws = workspacesPerTest();
   const layouts: [string, Record<string, string>, string][] = [
     ['seed', { '001_a.sql': 'SELECT 1;', '001_a.test.sql': '' }, '001_a.test.sql'],
     ['golang-migrate', { '1_a.up.sql': 'SELECT 1;', '1_a.down.sql': '', '1_a.test.sql': '' }, '1_a.test.sql'],
@@ -192,8 +189,7 @@ describe('migration tests: where each layout keeps the test file', () => {
   ];
   for (const [layout, files, test] of layouts) {
     it(`${layout}: found beside the migration, and never taken for a migration`, async () => {
-      const root = makeWorkspace(Object.fromEntries(Object.entries(files).map(([k, v]) => [`m/${k}`, v])));
-      roots.push(root);
+      const root = ws(Object.fromEntries(Object.entries(files).map(([k, v]) => [`m/${k}`, v])));
       const catalog = await discoverMigrations(path.join(root, 'm'));
       assert.deepEqual(catalog.problems.filter((p) => p.severity === 'error'), []);
       assert.equal(catalog.layout, layout);

@@ -26,6 +26,17 @@ export function removeWorkspace(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
 
+/** For a describe block: makes temp workspaces like makeWorkspace, each removed after the test that made it. */
+export function workspacesPerTest(): (files?: Record<string, string>) => string {
+  const roots: string[] = [];
+  afterEach(() => roots.splice(0).forEach(removeWorkspace));
+  return (files = {}) => {
+    const root = makeWorkspace(files);
+    roots.push(root);
+    return root;
+  };
+}
+
 export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
