@@ -124,6 +124,7 @@ describe('CLI', () => {
     assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ok_table';"), '0\n');
     assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'failed\n');
     assert.equal(sqlite3(db, 'SELECT count(*) FROM projects;'), '2\n');
+    assert.deepEqual(fs.readdirSync(path.join(root, 'data')), ['app.db'], 'no backup, and no empty backups folder, of a run that changed nothing');
   });
 
   it('leaves the file byte-for-byte and makes no backup when a rollback fails', () => {
