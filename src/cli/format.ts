@@ -49,6 +49,7 @@ export function outcomeLine(o: MigrationOutcome, paint: Paint, dryRun = false): 
   const verb = o.direction === 'up' ? 'apply' : 'roll back';
   if (o.ok && dryRun) return `${paint.green('✓')} ${o.name} (${o.version}) would ${verb} (${o.executionTimeMs} ms on the copy)`;
   if (o.ok) return `${paint.green('✓')} ${o.name} (${o.version}) ${o.direction === 'up' ? 'applied' : 'rolled back'} in ${o.executionTimeMs} ms`;
+  if (o.refused) return `${paint.red('✗')} ${o.name} (${o.version}) refused: nothing was run${dryRun ? '' : `, so no migration was ${o.direction === 'up' ? 'applied' : 'rolled back'}`}`;
   return `${paint.red('✗')} ${o.name} (${o.version}) failed`;
 }
 

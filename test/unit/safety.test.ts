@@ -40,6 +40,11 @@ describe(`engine safety (${ENGINE})`, function () {
     assert.equal(refused.error.line, 2);
     assert.match(refused.error.message, /002_search\.sql:2: needs the SQLite module fts5 \(CREATE VIRTUAL TABLE notes_fts USING fts5\).*native engine/);
     assert.equal(fs.existsSync(db), false, '001 did not run either: the plan was refused as a whole');
+    assert.equal(refused.refused, true);
+    assert.equal(fs.existsSync(path.dirname(db)), false, 'no empty data folder is left behind');
+    const text = cli(root, ['up']);
+    assert.match(text.stdout, /^✗ 002_search \(002\) refused: nothing was run, so no migration was applied$/m);
+    assert.doesNotMatch(text.stdout, /failed/);
   });
 
   it('a write to a table whose trigger fills an FTS5 index is refused on an engine without fts5', function () {
