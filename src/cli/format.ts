@@ -75,7 +75,9 @@ function escapeRegExp(text: string): string {
 }
 
 export function checkLine(c: CheckResult, paint: Paint): string {
-  return `${c.ok ? paint.green('✓') : paint.red('✗')} ${c.name}: ${c.detail}`;
+  // A check that did not run earns no check mark: a dash, and its detail says why.
+  const mark = c.skipped ? paint.yellow('-') : c.ok ? paint.green('✓') : paint.red('✗');
+  return `${mark} ${c.name}: ${c.detail}`;
 }
 
 /** The dry run's data-loss preview as a table: what is removed, where, how many rows. */
