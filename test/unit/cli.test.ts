@@ -332,6 +332,18 @@ describe('CLI', () => {
     }
   });
 
+  it('backup and dry-run --down on a database that does not exist say so once, naming the file', () => {
+    const backup = cli(root, ['backup']);
+    assert.notEqual(backup.code, 0);
+    assert.equal(backup.stderr.split(db).length - 1, 1, backup.stderr);
+    assert.match(backup.stderr, /does not exist: there is nothing to back up\./);
+    const dry = cli(root, ['dry-run', '--down']);
+    assert.notEqual(dry.code, 0);
+    assert.match(dry.stderr, /app\.db: error: does not exist: there is nothing to roll back\./);
+    assert.doesNotMatch(dry.stderr, /Only 0/);
+    assert.equal(fs.existsSync(db), false);
+  });
+
   it('backs up, lists and restores', () => {
     assert.equal(cli(root, ['up', '--to', '1']).code, 0);
     const backup = cliJson(root, ['backup']);

@@ -235,7 +235,7 @@ function legacyPattern(stem: string): RegExp {
 
 /** Back Up Now (or a backup before a change) on a database file that does not exist. */
 export function nothingToBackUp(file: string): Problem {
-  return problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file });
+  return problem('backup-no-database', `${file} does not exist: there is nothing to back up.`, { file });
 }
 
 /** A restore from a backup file that does not exist. */
