@@ -112,6 +112,21 @@ describe('sql.js run lock', () => {
     await third.value.release();
   });
 
+  it('takes back a folder it made for a lock of a run that wrote nothing, and a waiting run still gets the lock', async () => {
+    const db = path.join(dir, 'new', 'app.db');
+    const first = await acquireRunLock(db, 0, now);
+    assert.ok(first.ok);
+    const waiting = acquireRunLock(db, 5000, now);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await first.value.release();
+    const second = await waiting;
+    assert.ok(second.ok, JSON.stringify(second));
+    assert.ok(fs.existsSync(db + LOCK_SUFFIX));
+    await second.value.release();
+    assert.equal(fs.existsSync(path.join(dir, 'new')), false);
+    assert.ok(fs.existsSync(dir), 'a folder that was there before is kept');
+  });
+
   it('removes a lock left by a process that is gone, and says so', async () => {
     const db = path.join(dir, 'app.db');
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

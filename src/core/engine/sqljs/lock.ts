@@ -30,7 +30,7 @@ export async function acquireRunLock(dbRealPath: string, waitMs: number, now: ()
   const file = dbRealPath + LOCK_SUFFIX;
   // The first "up" creates the database's folder; the lock comes first. A run that then writes no database
   // (refused, failed) takes back the folders it made, so it leaves no trace.
-  const created = await fsp.mkdir(path.dirname(file), { recursive: true });
+  let created: string | undefined;
   const release = async () => {
     await fsp.rm(file, { force: true });
     if (created) await removeEmptyFolders(path.dirname(file), created);
@@ -38,6 +38,8 @@ export async function acquireRunLock(dbRealPath: string, waitMs: number, now: ()
   const deadline = Date.now() + waitMs;
   let note: string | undefined;
   for (;;) {
+    // Again on each try: the run we waited for may have taken back the folder it made when it released the lock.
+    created = (await fsp.mkdir(path.dirname(file), { recursive: true })) ?? created;
     const me: Holder = { pid: process.pid, startedAt: now().toISOString() };
     try {
       await fsp.writeFile(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
