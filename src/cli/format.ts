@@ -49,6 +49,7 @@ export function outcomeLine(o: MigrationOutcome, paint: Paint, dryRun = false): 
   const verb = o.direction === 'up' ? 'apply' : 'roll back';
   if (o.ok && dryRun) return `${paint.green('✓')} ${o.name} (${o.version}) would ${verb} (${o.executionTimeMs} ms on the copy)`;
   if (o.ok) return `${paint.green('✓')} ${o.name} (${o.version}) ${o.direction === 'up' ? 'applied' : 'rolled back'} in ${o.executionTimeMs} ms`;
+  if (o.refused) return `${paint.red('✗')} ${o.name} (${o.version}) refused: nothing was run${dryRun ? '' : `, so no migration was ${o.direction === 'up' ? 'applied' : 'rolled back'}`}`;
   return `${paint.red('✗')} ${o.name} (${o.version}) failed`;
 }
 
@@ -74,7 +75,9 @@ function escapeRegExp(text: string): string {
 }
 
 export function checkLine(c: CheckResult, paint: Paint): string {
-  return `${c.ok ? paint.green('✓') : paint.red('✗')} ${c.name}: ${c.detail}`;
+  // A check that did not run earns no check mark: a dash, and its detail says why.
+  const mark = c.skipped ? paint.yellow('-') : c.ok ? paint.green('✓') : paint.red('✗');
+  return `${mark} ${c.name}: ${c.detail}`;
 }
 
 /** The dry run's data-loss preview as a table: what is removed, where, how many rows. */

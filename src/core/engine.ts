@@ -1,4 +1,6 @@
+import * as fsp from 'fs/promises';
 import { listBackups, type BackupInfo, type CreatedBackup } from './engine/backups';
+import { noDatabase } from './engine/dbpath';
 import { EngineChooser, type EngineChoice } from './engine/choose';
 import type { EngineName } from './engine/connection';
 import type { EngineFacts } from './engine/facts';
@@ -89,7 +91,10 @@ export function testMigrations(config: EngineConfig, fromDb: boolean, options: O
   return run(config, { kind: 'test', fromDb }, options);
 }
 
-export function dryRunDown(config: EngineConfig, down: DownOptions, options: OperationOptions = {}): Promise<OperationOutcome> {
+export async function dryRunDown(config: EngineConfig, down: DownOptions, options: OperationOptions = {}): Promise<OperationOutcome> {
+  // Refused as "down" is: a database that does not exist has nothing to roll back, and saying so names it.
+  const missing = await fsp.stat(config.databaseFile).then(() => false, (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+  if (missing) return fail([noDatabase(config.databaseFile)]);
   return run(config, { kind: 'dry-run', direction: 'down', options: down }, options);
 }
 

@@ -3,6 +3,7 @@ import { listBackups } from '../core/engine/backups';
 import * as engine from '../core/engine';
 import { appliedStates, lastApplied, toApply, type MigrationState } from '../core/ledger/status';
 import { plural } from '../core/ledger/summary';
+import type { CheckResult } from '../core/run/integrity';
 import { describeDataLoss } from '../core/run/dataloss';
 import { changedApplied, describeChanged } from '../core/run/plan';
 import type { DownOptions, UpOptions } from '../core/run/protocol';
@@ -231,7 +232,7 @@ export class MigrationCommands {
     const failures = failed.length + (fileProblems.length ? 1 : 0);
     const summary = failures
       ? `Verify: ${plural(failures, 'check')} failed: ${[...failed.map((c) => c.detail), ...fileProblems.map((p) => p.message)].join('; ')}`
-      : `Verify passed: ${plural(checks.length + 1, 'check')} (engine: ${result.value.engine})`;
+      : `Verify passed: ${plural(checks.filter((c) => !c.skipped).length + 1, 'check')}${notRun(checks)} (engine: ${result.value.engine})`;
     this.reporter.logProblem(problem('verify', summary, { severity: failures ? 'error' : 'info' }));
     this.reports.show(verifyReport(folder.name, result.value, fileProblems));
     if (failures) void vscode.window.showWarningMessage(this.reporter.relative(summary));
@@ -319,4 +320,10 @@ async function pickBackup(dbPath: string, folder: string): Promise<string | unde
     { placeHolder: 'Backup to restore (the current file is backed up first)' },
   );
   return picked?.path;
+}
+
+/** Checks that could not run (the drift check when a migration cannot be replayed) are not counted as passed. */
+function notRun(checks: readonly CheckResult[]): string {
+  const skipped = checks.filter((c) => c.skipped).length;
+  return skipped ? `, ${skipped} could not run` : '';
 }

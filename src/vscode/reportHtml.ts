@@ -104,7 +104,7 @@ export function verifyReport(folderName: string, r: OperationResult, fileProblem
   const parts = [
     `<h1>Verify: ${esc(folderName)}</h1>`,
     `<p class="note">Checked by the ${esc(engineLabel(r.engine))} engine, without changing the database.</p>`,
-    failed ? `<p class="fail">${failed === 1 ? '1 check failed' : `${failed} checks failed`}.</p>` : '<p class="ok">Every check passed.</p>',
+    failed ? `<p class="fail">${failed === 1 ? '1 check failed' : `${failed} checks failed`}.</p>` : passedLine(checks.filter((c) => c.skipped).length),
     table(
       ['', 'Check', 'What it looks at', 'Result'],
       [
@@ -126,7 +126,14 @@ function checkRow(c: CheckResult): string[] {
     fix: 'Fix the files listed: the Problems panel shows each one.',
   };
   const result = c.ok ? esc(c.detail) : `${esc(c.detail)}<div class="fix">What to do: ${esc(about.fix)}</div>`;
-  return [c.ok ? '<span class="ok">✓</span>' : '<span class="fail">✗</span>', esc(c.name.replace(/_/g, ' ')), esc(about.what), result];
+  // A check that could not run earns no check mark: its detail says why.
+  const mark = c.skipped ? '<span class="note">–</span>' : c.ok ? '<span class="ok">✓</span>' : '<span class="fail">✗</span>';
+  return [mark, esc(c.name.replace(/_/g, ' ')), esc(about.what), result];
+}
+
+function passedLine(skipped: number): string {
+  if (!skipped) return '<p class="ok">Every check passed.</p>';
+  return `<p class="ok">Every check that ran passed; ${skipped === 1 ? '1 could' : `${skipped} could`} not run.</p>`;
 }
 
 function problemText(p: Problem): string {

@@ -124,6 +124,7 @@ describe('CLI', () => {
     assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ok_table';"), '0\n');
     assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'failed\n');
     assert.equal(sqlite3(db, 'SELECT count(*) FROM projects;'), '2\n');
+    assert.deepEqual(fs.readdirSync(path.join(root, 'data')), ['app.db'], 'no backup, and no empty backups folder, of a run that changed nothing');
   });
 
   it('leaves the file byte-for-byte and makes no backup when a rollback fails', () => {
@@ -329,6 +330,18 @@ describe('CLI', () => {
       assert.match(native.stderr, /native engine is not available here: Node [\d.]+ has no node:sqlite module/);
       assert.equal(fs.existsSync(db), false);
     }
+  });
+
+  it('backup and dry-run --down on a database that does not exist say so once, naming the file', () => {
+    const backup = cli(root, ['backup']);
+    assert.notEqual(backup.code, 0);
+    assert.equal(backup.stderr.split(db).length - 1, 1, backup.stderr);
+    assert.match(backup.stderr, /does not exist: there is nothing to back up\./);
+    const dry = cli(root, ['dry-run', '--down']);
+    assert.notEqual(dry.code, 0);
+    assert.match(dry.stderr, /app\.db: error: does not exist: there is nothing to roll back\./);
+    assert.doesNotMatch(dry.stderr, /Only 0/);
+    assert.equal(fs.existsSync(db), false);
   });
 
   it('backs up, lists and restores', () => {

@@ -56,6 +56,14 @@ describe('cli test', () => {
     assert.doesNotMatch(run.stdout, /4 of 4 passed/);
   });
 
+  it('gives a module sql.js lacks the hint "up" gives, not SQLite\'s bare "no such module"', () => {
+    const root = ws({ ...BASE, 'migrations/002_search.sql': 'CREATE VIRTUAL TABLE s USING fts5(body);\n', 'migrations/002_search.down.sql': 'DROP TABLE s;\n' });
+    const run = cli(root, ['test', '--engine', 'sqljs']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /FAIL {2}002_search {2}could not be applied: 002_search\.sql:1: needs the SQLite module fts5 \(CREATE VIRTUAL TABLE s USING fts5\), which this engine lacks; .*the native engine \(node:sqlite on Node 22\.16 or later\) has it/);
+    assert.doesNotMatch(run.stdout, /no such module/);
+  });
+
   it('says why a migration could not be applied again after its down file when it stops the run', () => {
     const root = ws({
       ...BASE,

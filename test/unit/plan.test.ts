@@ -190,6 +190,12 @@ describe('plan: planDown', () => {
     assert.deepEqual(names(known.value.steps), ['003_m3', '002_m2']);
   });
 
+  it('says no migration is applied, not "Only 0", when --steps is given and none is', () => {
+    const plan = planDown(states({ 1: 'pending', 2: 'rolled_back' }), { steps: 1 });
+    assert.ok(!plan.ok);
+    assert.equal(plan.error.message, 'No migration is applied; there is nothing to roll back.');
+  });
+
   const bad: { name: string; opts: Parameters<typeof planDown>[1]; code: string; message: RegExp }[] = [
     { name: 'more --steps than applied', opts: { steps: 5 }, code: 'too-many-steps', message: /Only 4 migrations are applied; cannot roll back 5/ },
     { name: '--steps 0', opts: { steps: 0 }, code: 'bad-options', message: /at least 1/ },

@@ -40,6 +40,11 @@ describe(`engine safety (${ENGINE})`, function () {
     assert.equal(refused.error.line, 2);
     assert.match(refused.error.message, /002_search\.sql:2: needs the SQLite module fts5 \(CREATE VIRTUAL TABLE notes_fts USING fts5\).*native engine/);
     assert.equal(fs.existsSync(db), false, '001 did not run either: the plan was refused as a whole');
+    assert.equal(refused.refused, true);
+    assert.equal(fs.existsSync(path.dirname(db)), false, 'no empty data folder is left behind');
+    const text = cli(root, ['up']);
+    assert.match(text.stdout, /^✗ 002_search \(002\) refused: nothing was run, so no migration was applied$/m);
+    assert.doesNotMatch(text.stdout, /failed/);
   });
 
   it('a write to a table whose trigger fills an FTS5 index is refused on an engine without fts5', function () {
@@ -105,6 +110,21 @@ describe('sql.js run lock', () => {
     const third = await acquireRunLock(db, 0, now);
     assert.ok(third.ok && third.value.note === undefined);
     await third.value.release();
+  });
+
+  it('takes back a folder it made for a lock of a run that wrote nothing, and a waiting run still gets the lock', async () => {
+    const db = path.join(dir, 'new', 'app.db');
+    const first = await acquireRunLock(db, 0, now);
+    assert.ok(first.ok);
+    const waiting = acquireRunLock(db, 5000, now);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await first.value.release();
+    const second = await waiting;
+    assert.ok(second.ok, JSON.stringify(second));
+    assert.ok(fs.existsSync(db + LOCK_SUFFIX));
+    await second.value.release();
+    assert.equal(fs.existsSync(path.join(dir, 'new')), false);
+    assert.ok(fs.existsSync(dir), 'a folder that was there before is kept');
   });
 
   it('removes a lock left by a process that is gone, and says so', async () => {

@@ -83,7 +83,7 @@ describe('scaffold: createMigration', () => {
       assert.deepEqual([m.name, m.version], [name, version], description);
     }
     const catalog = await discoverMigrations(folder);
-    assert.deepEqual(catalog.problems, []);
+    assert.deepEqual(catalog.problems.filter((p) => p.code !== 'missing-down'), []);
     assert.deepEqual(catalog.migrations.map((m) => m.version), steps.map((s) => s[3]));
   });
 
@@ -95,11 +95,35 @@ describe('scaffold: createMigration', () => {
     assert.deepEqual([m.name, m.version], ['004_next', '1.4.0']);
   });
 
-  it('starts at 1.0.0 when no existing migration has a semver header', async () => {
+  it('versions a new migration by its sequence, with no version header, where no existing one has a header', async () => {
     put('001_a.sql', 'SELECT 1;\n');
     put('002_b.sql', 'SELECT 2;\n');
     const m = await created('Third', 'major');
-    assert.deepEqual([m.name, m.version], ['003_third', '1.0.0']);
+    assert.deepEqual([m.name, m.version], ['003_third', '003']);
+    assert.ok(read(m.upPath).startsWith('-- description: Third\n'), read(m.upPath));
+    assert.ok(read(m.downPath).startsWith('-- description: Roll back: Third\n'), read(m.downPath));
+    const catalog = await discoverMigrations(folder);
+    assert.deepEqual(catalog.problems.filter((p) => p.code !== 'missing-down'), []);
+    assert.deepEqual(catalog.migrations.map((x) => x.version), ['001', '002', '003']);
+  });
+
+  it('keeps semantic versions in a folder where one migration has a version header', async () => {
+    put('001_a.sql', 'SELECT 1;\n');
+    put('002_b.sql', '-- version: 1.2.0\nSELECT 2;\n');
+    const m = await created('Third', 'minor');
+    assert.deepEqual([m.name, m.version], ['003_third', '1.3.0']);
+    assert.ok(read(m.upPath).startsWith('-- version: 1.3.0\n'), read(m.upPath));
+  });
+
+  it('leaves out the template line only true of an empty file when statements are written below', async () => {
+    const r = await create('add tags', 'minor', { body: { up: 'CREATE TABLE tags (id INTEGER);\n', down: 'DROP TABLE tags;\n' } });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    const down = read(r.value.downPath);
+    assert.doesNotMatch(down, /holds only comments/);
+    assert.match(down, /Undo what 001_add_tags\.sql does/);
+    assert.ok(down.endsWith('needed.\n\nDROP TABLE tags;\n'), down);
+    const empty = await created('no body');
+    assert.match(read(empty.downPath), /While this file holds only comments, rolling back 002_no_body changes nothing/);
   });
 
   const widths: [string[], string][] = [

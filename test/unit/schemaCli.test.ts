@@ -145,6 +145,19 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
       assert.doesNotMatch(cli(root, ['status']).stderr, /differs/);
     });
 
+    it('verify marks a drift check that could not run with a dash, not a check mark, and says why', () => {
+      assert.equal(cli(root, ['up']).code, 0);
+      sqlite3(path.join(root, 'data', 'app.db'), 'CREATE TABLE handmade (id INTEGER);');
+      writeFile(root, 'migrations/900_fill_handmade.sql', 'INSERT INTO handmade VALUES (1);\n');
+      writeFile(root, 'migrations/900_fill_handmade.down.sql', 'DELETE FROM handmade;\n');
+      assert.equal(cli(root, ['up']).code, 0);
+      const verify = cli(root, ['verify']);
+      assert.match(verify.stdout, /^- schema_drift: not compared: .*no such table: handmade/m);
+      assert.doesNotMatch(verify.stdout, /✓ schema_drift/);
+      const json = cliJson(root, ['verify']);
+      assert.equal(json.json.checks.find((c: any) => c.name === 'schema_drift').skipped, true);
+    });
+
     it('status on a database with tables but no ledger warns once (unmanaged), not again per table as drift', () => {
       fs.mkdirSync(path.join(root, 'data'));
       sqlite3(path.join(root, 'data', 'app.db'), 'CREATE TABLE a (id INTEGER); CREATE TABLE b (id INTEGER);');
@@ -162,7 +175,7 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
       sqlite3(path.join(root, 'data', 'app.db'), 'CREATE INDEX idx_tasks_title ON tasks(title); ALTER TABLE tasks ADD COLUMN archived INTEGER; DROP INDEX idx_tags_tag;');
       const verify = cli(root, ['verify']);
       assert.equal(verify.code, 1);
-      assert.match(verify.stdout, /✗ schema_drift: the database's schema differs from what its applied migrations produce: column tasks\.archived exists in the database but in no migration; index idx_tags_tag is missing from the database; index idx_tasks_title exists in the database but in no migration/);
+      assert.match(verify.stdout, /✗ schema_drift: the database's schema differs from what its applied migrations produce: column tasks\.archived exists in the database but in no migration; index idx_tags_tag is missing from the database; index idx_tasks_title exists in the database but in no migration\. To keep these changes, write them into a new migration with "sqlite-migrations new NAME --from-drift"\.$/m);
       const status = cli(root, ['status']);
       assert.equal(status.code, 0);
       assert.match(status.stderr, /warning: The database's schema differs from what its applied migrations produce \(changed outside them\?\): column tasks\.archived exists/);

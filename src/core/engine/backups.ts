@@ -46,6 +46,8 @@ export interface CreatedBackup extends BackupInfo {
   damaged?: string;
   /** The newest backup already held these exact bytes, so it stands for this one and no file was added. */
   reused?: boolean;
+  /** The outermost folder this backup created (the backups folder was new), to take back with an unneeded backup. */
+  createdFolder?: string;
 }
 
 const DEFAULT_RETENTION = 5;
@@ -76,8 +78,9 @@ export async function placeBackup(
   const folder = backupFolder(dbRealPath, opts.folder);
   const base = path.basename(dbRealPath);
   let temp: string | undefined;
+  let createdFolder: string | undefined;
   try {
-    await ensureFolder(folder, opts.mode, opts.owner);
+    createdFolder = await ensureFolder(folder, opts.mode, opts.owner);
     await sweepTemps(folder, (target) => parseName(target, base) !== undefined);
     const newest = (await listOwn(dbRealPath, folder))[0];
     const start = Math.max(opts.now().getTime(), newest ? newest.createdAt.getTime() + 1 : 0);
@@ -101,7 +104,7 @@ export async function placeBackup(
     if (!placed.ok) return placed;
     const pruned = opts.deferPrune ? [] : await pruneBackups(dbRealPath, opts, placed.value.path);
     const createdAt = parseName(path.basename(placed.value.path), base) as Date;
-    return ok({ path: placed.value.path, createdAt, size, pruned, ...(damaged ? { damaged } : {}) });
+    return ok({ path: placed.value.path, createdAt, size, pruned, ...(damaged ? { damaged } : {}), ...(createdFolder ? { createdFolder } : {}) });
   } catch (e) {
     return fail(backupFailed(dbRealPath, folder, e as NodeJS.ErrnoException));
   } finally {
@@ -232,7 +235,7 @@ function legacyPattern(stem: string): RegExp {
 
 /** Back Up Now (or a backup before a change) on a database file that does not exist. */
 export function nothingToBackUp(file: string): Problem {
-  return problem('backup-no-database', `There is nothing to back up: ${file} does not exist.`, { file });
+  return problem('backup-no-database', `${file} does not exist: there is nothing to back up.`, { file });
 }
 
 /** A restore from a backup file that does not exist. */

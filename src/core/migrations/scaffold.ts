@@ -5,7 +5,7 @@ import { fileLabel } from './label';
 import { fail, ok, type Problem, type Result } from '../model';
 import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigrationFileName, testFileFor, type LayoutName, type LayoutSetting } from './layouts';
 import { MIN_SEQUENCE_WIDTH, slugFromDescription } from './naming';
-import { bumpVersion, highestSemver, type Bump } from './semver';
+import { bumpVersion, highestSemver, parseSemver, type Bump } from './semver';
 import { problem, type ProblemCode } from '../problems';
 
 export interface NewMigrationRequest {
@@ -61,12 +61,13 @@ export async function createMigration(req: NewMigrationRequest): Promise<Result<
   if (blocking) return fail(blocking);
   const now = (req.now ?? (() => new Date()))();
   const sequenceText = await nextSequenceText(folder, catalog.layout, now);
-  const version = nextVersion(catalog.migrations, req.bump);
+  const semver = usesSemver(catalog.migrations);
+  const version = semver ? nextVersion(catalog.migrations, req.bump) : sequenceText;
   const files = layoutFiles(folder, catalog.layout, sequenceText, slug.value);
   const values = { version, description, name: files.name, upFile: files.upLabel, downFile: files.downLabel, date: isoDate(now) };
-  const withBody = (text: string, body: string | undefined) => (body ? `${text.trimEnd()}\n\n${body}` : text);
-  const up = withBody(fill(templates.value.up, values), req.body?.up);
-  const down = withBody(fill(templates.value.down, values), req.body?.down);
+  const header = (template: string) => (semver ? template : withoutVersionLine(template));
+  const up = withBody(fill(header(templates.value.up), values), req.body?.up);
+  const down = withBody(fill(header(templates.value.down), values), req.body?.down);
   const written = await writeLayoutFiles(catalog.layout, files, up, down);
   if (!written.ok) return written;
   const created = { upPath: files.upPath, downPath: files.downPath, sequenceText, version, name: files.name };
@@ -156,6 +157,32 @@ export async function nextSequenceText(folder: string, layout: LayoutName = 'see
 function timestamp(now: Date, after: number): string {
   const stamp = Number(now.toISOString().replace(/[-:T]/g, '').slice(0, 14));
   return String(Math.max(stamp, after + 1));
+}
+
+/**
+ * A folder whose migrations are versioned by their sequences (no `-- version:` header: written for another
+ * tool, or before the spec's versions) gets no semver out of sequence: "001, 002, 1.0.0" would misread as a
+ * jump. An empty folder starts the spec's versions. A migration still empty (being written by another window)
+ * says nothing either way.
+ */
+function usesSemver(migrations: readonly { version: string; sql: string }[]): boolean {
+  const written = migrations.filter((m) => m.sql.trim() !== '');
+  return written.length === 0 || written.some((m) => parseSemver(m.version) !== undefined);
+}
+
+/** The template's `-- version: {{version}}` line, left out where versions are sequences. */
+function withoutVersionLine(template: string): string {
+  return template.replace(/^--[ \t]*version[ \t]*:[ \t]*\{\{version\}\}[ \t]*\r?\n/im, '');
+}
+
+/**
+ * Statements below the template's comments. A template line that is only true of a file holding nothing but
+ * comments ("While this file holds only comments, ...") would then mislead, so it is left out.
+ */
+function withBody(text: string, body: string | undefined): string {
+  if (!body) return text;
+  const kept = text.split('\n').filter((line) => !/^--\s*While this file holds only comments\b/i.test(line));
+  return `${kept.join('\n').trimEnd()}\n\n${body}`;
 }
 
 /** The bump of the highest semver in use; the first semver migration of a folder is 1.0.0. */

@@ -5,6 +5,8 @@ export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** The check could not run (the detail says why): it fails nothing, and passes nothing either. */
+  readonly skipped?: boolean;
 }
 
 /**

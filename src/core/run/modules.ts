@@ -35,7 +35,7 @@ function refusal(step: PlanStep, db: Connection, module: string, file: string | 
     : { version: step.version, name: step.name, direction: 'down' as const };
   const label = file ? `${fileLabel(file)}${line ? `:${line}` : ''}` : head.name;
   const error: Problem = problem('missing-module', `${label}: needs the SQLite module ${module} (${why}), which this engine lacks; nothing was run. ${remedy(db)}`, { file, line });
-  return { ...head, ok: false, executionTimeMs: 0, warnings: [], error };
+  return { ...head, ok: false, executionTimeMs: 0, warnings: [], error, refused: true };
 }
 
 function remedy(db: Connection): string {

@@ -134,6 +134,9 @@ function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): R
     return ok({ steps: [], notes: [planProblem('nothing-applied', 'No migration is applied; there is nothing to roll back.', undefined, 'info')] });
   }
   const n = opts.steps ?? 1;
+  if (n > applied.length && applied.length === 0) {
+    return fail(planProblem('too-many-steps', 'No migration is applied; there is nothing to roll back.'));
+  }
   if (n > applied.length) {
     return fail(planProblem('too-many-steps', `Only ${applied.length} migration${applied.length === 1 ? ' is' : 's are'} applied; cannot roll back ${n}.`));
   }

@@ -8,6 +8,7 @@ import { loadSqlJs } from '../engine/sqljs/load';
 import { decodeSqlText } from '../migrations/checksum';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
+import { moduleRefusal } from './modules';
 import { applyMigration, type MigrationOutcome, type RunContext } from './runner';
 
 /** An empty in-memory database; the default is sql.js, which every engine can load. */
@@ -26,11 +27,21 @@ export function replay(db: Connection, migrations: readonly Migration[], ctx: Ru
   const outcomes: MigrationOutcome[] = [];
   for (const m of migrations) {
     const downSql = readDownSql(m);
-    const outcome = applyMigration(db, m, downSql, ctx);
+    const outcome = withModuleHint(db, applyMigration(db, m, downSql, ctx), m, downSql);
     outcomes.push(outcome);
     if (!outcome.ok || after?.(m, downSql) === false) break;
   }
   return outcomes;
+}
+
+/**
+ * SQLite's bare "no such module: fts5" becomes the message `up` gives before it runs anything, with the engine that
+ * has the module. Asked only after a failure (the migration's transaction is rolled back), so a replay that works pays nothing.
+ */
+function withModuleHint(db: Connection, outcome: MigrationOutcome, m: Migration, downSql: string | null): MigrationOutcome {
+  if (outcome.ok) return outcome;
+  const refused = moduleRefusal(db, [{ direction: 'up', migration: m, downSql }]);
+  return refused?.error ? { ...outcome, error: refused.error } : outcome;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface MigrationOutcome {
   readonly warnings: Problem[];
   /** File, line, the statement (first ~200 characters) and SQLite's message. */
   readonly error?: Problem;
+  /** The plan was refused before any of its statements ran (vetting, a missing module): nothing was run. */
+  readonly refused?: boolean;
 }
 
 type DownTarget = { readonly version: string; readonly name: string; readonly downPath?: string; readonly downSql: string | null };
@@ -165,7 +167,7 @@ export function runPlan(db: Connection, steps: readonly PlanStep[], ctx: RunCont
 export function vetPlan(steps: readonly PlanStep[]): MigrationOutcome | undefined {
   for (const step of steps) {
     const bad = checkStep(step);
-    if (bad) return bad;
+    if (bad) return { ...bad, refused: true };
   }
   return undefined;
 }

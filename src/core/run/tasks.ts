@@ -268,12 +268,15 @@ async function schemaDifferences(engine: TaskEngine, req: TaskRequest): Promise<
   return ok(schemaDrift(dumpSchema(engine.conn), replayed.value.objects));
 }
 
+/** Where to go from a failed drift check: the migration that records the differences, written for you. */
+const DRIFT_POINTER = 'To keep these changes, write them into a new migration with "sqlite-migrations new NAME --from-drift".';
+
 async function driftCheck(engine: TaskEngine, req: TaskRequest): Promise<CheckResult> {
   const found = await schemaDifferences(engine, req);
-  if (!found.ok) return { name: 'schema_drift', ok: true, detail: `not compared: ${found.error.message}` };
+  if (!found.ok) return { name: 'schema_drift', ok: true, skipped: true, detail: `not compared: ${found.error.message}` };
   const d = found.value;
   return d.length
-    ? { name: 'schema_drift', ok: false, detail: `the database's schema differs from what its applied migrations produce: ${d.join('; ')}` }
+    ? { name: 'schema_drift', ok: false, detail: `the database's schema differs from what its applied migrations produce: ${d.join('; ')}. ${DRIFT_POINTER}` }
     : { name: 'schema_drift', ok: true, detail: 'the schema is what the applied migrations produce' };
 }
 

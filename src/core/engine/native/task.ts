@@ -10,7 +10,7 @@ import { problem, type TaskEngine } from '../../run/tasks';
 import { NativeConnection } from './connection';
 import { copyDatabase } from './copy';
 import { findLitestreamFolder, litestreamTableIn } from '../litestream';
-import type { Owner } from '../folders';
+import { removeEmptyFolders, type Owner } from '../folders';
 import type { NodeSqlite } from './nodeSqlite';
 
 export interface NativeRequest extends TaskRequest {
@@ -78,8 +78,12 @@ export class NativeTask implements TaskEngine {
 
   /** Nothing changed, so the backup just made is a copy of the database as it still is: not worth a slot. */
   async unchanged(): Promise<void> {
-    if (this.pending && !this.pending.reused) await fs.promises.rm(this.pending.path, { force: true });
+    const pending = this.pending;
     this.pending = undefined;
+    if (!pending || pending.reused) return;
+    await fs.promises.rm(pending.path, { force: true });
+    // A backups folder made for this backup alone would be left empty: no trace of a change that never happened.
+    if (pending.createdFolder) await removeEmptyFolders(path.dirname(pending.path), pending.createdFolder);
   }
 
   /** A consistent copy through SQLite, verified, under a backup's name; older ones pruned unless deferred. */

@@ -4,6 +4,7 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { isProcessAlive } from '../atomic';
+import { removeEmptyFolders } from '../folders';
 import { fail, ok, type Problem, type Result } from '../../model';
 import { problem } from '../../problems';
 
@@ -27,15 +28,22 @@ interface Holder {
  */
 export async function acquireRunLock(dbRealPath: string, waitMs: number, now: () => Date): Promise<Result<RunLock>> {
   const file = dbRealPath + LOCK_SUFFIX;
-  // The first "up" creates the database's folder; the lock comes first.
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  // The first "up" creates the database's folder; the lock comes first. A run that then writes no database
+  // (refused, failed) takes back the folders it made, so it leaves no trace.
+  let created: string | undefined;
+  const release = async () => {
+    await fsp.rm(file, { force: true });
+    if (created) await removeEmptyFolders(path.dirname(file), created);
+  };
   const deadline = Date.now() + waitMs;
   let note: string | undefined;
   for (;;) {
+    // Again on each try: the run we waited for may have taken back the folder it made when it released the lock.
+    created = (await fsp.mkdir(path.dirname(file), { recursive: true })) ?? created;
     const me: Holder = { pid: process.pid, startedAt: now().toISOString() };
     try {
       await fsp.writeFile(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
-      return ok({ note, release: () => fsp.rm(file, { force: true }) });
+      return ok({ note, release });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
