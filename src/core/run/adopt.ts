@@ -35,22 +35,29 @@ export function unmanagedProblem(tables: readonly string[], severity: 'error' | 
  */
 export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
   const chosen = migrations.filter((m) => to === undefined || m.sequence <= to);
-  if (to !== undefined && !migrations.some((m) => m.sequence === to)) {
-    return fail(problem('unknown-sequence', `There is no migration with sequence ${to} to baseline to.`));
-  }
+  const unknown = unknownSequence(migrations, to);
+  if (unknown) return fail(unknown);
   if (chosen.length === 0) {
     return fail(problem('nothing-to-baseline', 'There are no migrations to record as applied.'));
   }
-  // One transaction, taken for writing at once: all rows or none, and no other run can record one meanwhile.
+  return writeImmediately(db, () => recordBaselineRows(db, chosen, now, downSqlOf));
+}
+
+/** One transaction, taken for writing at once: all rows or none, and no other run can record one meanwhile. */
+function writeImmediately<T>(db: Connection, work: () => Result<T>): Result<T> {
   db.exec('BEGIN IMMEDIATE');
   try {
-    const recorded = recordBaselineRows(db, chosen, now, downSqlOf);
-    db.exec(recorded.ok ? 'COMMIT' : 'ROLLBACK');
-    return recorded;
+    const done = work();
+    db.exec(done.ok ? 'COMMIT' : 'ROLLBACK');
+    return done;
   } catch (e) {
     db.exec('ROLLBACK');
     throw e;
   }
+}
+
+function unknownSequence(migrations: readonly Migration[], to: number | undefined): Problem | undefined {
+  return to !== undefined && !migrations.some((m) => m.sequence === to) ? problem('unknown-sequence', `There is no migration with sequence ${to} to baseline to.`) : undefined;
 }
 
 /**
@@ -65,9 +72,8 @@ export function planBaseline(db: Connection, migrations: readonly Migration[], t
   const rows = readLedger(db);
   const applied = new Set(rows.ok ? rows.value.filter((r) => r.status === 'applied').map((r) => r.version) : []);
   if (applied.size === 0) return ok({ kind: 'adopt' });
-  if (to !== undefined && !migrations.some((m) => m.sequence === to)) {
-    return fail(problem('unknown-sequence', `There is no migration with sequence ${to} to baseline to.`));
-  }
+  const unknown = unknownSequence(migrations, to);
+  if (unknown) return fail(unknown);
   const chosen = migrations.filter((m) => (to === undefined || m.sequence <= to) && !applied.has(m.version));
   if (chosen.length === 0) {
     return fail(problem('nothing-to-baseline', `Every migration${to === undefined ? '' : ` up to sequence ${to}`} is already applied; there is nothing to record.`));
@@ -81,25 +87,14 @@ export function planBaseline(db: Connection, migrations: readonly Migration[], t
  * that transaction, so no other program can change the schema between the check and the record.
  */
 export function recordPending(db: Connection, chosen: readonly Migration[], expected: readonly SchemaObject[], now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  return writeImmediately(db, () => {
     const differences = schemaDrift(dumpSchema(db), expected);
     const recorded = chosen.filter((m) => findLedgerRow(db, m.version)?.status === 'applied');
-    if (differences.length > 0 || recorded.length > 0) {
-      db.exec('ROLLBACK');
-      return fail(recorded.length > 0 ? alreadyApplied(recorded) : notShown(chosen, differences));
-    }
-    const appliedAt = sqliteDateTime(now);
-    for (const m of chosen) {
-      const row = { version: m.version, name: m.name, description: m.description, checksum: m.checksum, executionTimeMs: null, appliedAt };
-      recordApplied(db, { ...row, upSql: m.sql, downSql: downSqlOf(m) });
-    }
-    db.exec('COMMIT');
+    if (recorded.length > 0) return fail(alreadyApplied(recorded));
+    if (differences.length > 0) return fail(notShown(chosen, differences));
+    recordRows(db, chosen, now, downSqlOf);
     return ok([...chosen]);
-  } catch (e) {
-    db.exec('ROLLBACK');
-    throw e;
-  }
+  });
 }
 
 function notShown(chosen: readonly Migration[], differences: readonly string[]): Problem {
@@ -123,12 +118,17 @@ export function recordBaselineRows(db: Connection, chosen: readonly Migration[],
   if (!ledger.ok) return ledger;
   const recorded = chosen.filter((m) => findLedgerRow(db, m.version) !== undefined);
   if (recorded.length > 0) return fail(alreadyApplied(recorded));
+  recordRows(db, chosen, now, downSqlOf);
+  return ok([...chosen]);
+}
+
+/** Each migration's ledger row, as applied without running it: its checksum, description and text, no execution time. */
+function recordRows(db: Connection, chosen: readonly Migration[], now: Date, downSqlOf: (m: Migration) => string | null): void {
   const appliedAt = sqliteDateTime(now);
   for (const m of chosen) {
     const row = { version: m.version, name: m.name, description: m.description, checksum: m.checksum, executionTimeMs: null, appliedAt };
     recordApplied(db, { ...row, upSql: m.sql, downSql: downSqlOf(m) });
   }
-  return ok([...chosen]);
 }
 
 function capitalise(text: string): string {
