@@ -12,14 +12,12 @@ import { lintMigrations, type MigrationLint } from '../core/lint/lint';
 import { SchemaCache } from '../core/lint/schemaCache';
 import { parseVersion, versionText } from '../core/lint/version';
 import type { Problem } from '../core/model';
+import { toApply } from '../core/ledger/status';
 import { problem } from '../core/problems';
 import { scratchDatabase, type OpenScratch } from '../core/run/replay';
 import type { CliArgs } from './args';
 import type { CliIO } from './commands';
 import { painter, problemLine } from './format';
-
-/** What `up` would apply: pending, failed and rolled back. */
-const PENDING = new Set(['pending', 'failed', 'rolled_back']);
 
 export async function lintCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const target = parseVersion(cfg.targetSqliteVersion);
@@ -29,7 +27,8 @@ export async function lintCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, o
   const { catalog, states } = status.value;
   const unusable = catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error');
   if (unusable.length) return badInput(unusable, args, io);
-  const pending = new Set(states.filter((s) => s.migration && PENDING.has(s.status)).map((s) => s.migration!.name));
+  // What `up` would apply: pending, failed and rolled back.
+  const pending = new Set(toApply(states).map((s) => s.migration!.name));
   const indexes = catalog.migrations.map((m, i) => (args.all || pending.has(m.name) ? i : -1)).filter((i) => i >= 0);
   const scratch = scratchFor(cfg);
   const cache = new SchemaCache();

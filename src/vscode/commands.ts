@@ -132,7 +132,7 @@ export class MigrationCommands {
       return false;
     }
     const { folder, state, status } = target;
-    const names = status.states.filter((s) => s.migration && s.sequence !== undefined && s.sequence <= to && ['pending', 'failed', 'rolled_back'].includes(s.status)).map((s) => s.name);
+    const names = toApply(status.states).filter((s) => s.sequence !== undefined && s.sequence <= to).map((s) => s.name);
     if (names.length === 0) {
       this.reporter.info(`${state.name} is already applied.`);
       return false;

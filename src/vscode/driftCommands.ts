@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { fileLabel } from '../core/migrations/label';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
-import { driftNext, type DriftNext } from '../core/schema/driftAdvice';
+import { driftNext, recipeAdvice, type DriftNext } from '../core/schema/driftAdvice';
 import type { MigrationState } from '../core/ledger/status';
 import type { SchemaDriftWatch } from './drift';
 import { isDriftNode } from './driftTree';
@@ -80,7 +80,7 @@ export class DriftCommands {
     const file = fileLabel(upFile.fsPath);
     const db = path.basename(databaseFile);
     if (next.kind === 'finish') {
-      void vscode.window.showInformationMessage(`${file} holds a commented recipe to finish by hand: until then it does not bring the migrations up to ${db}.`);
+      void vscode.window.showInformationMessage(recipeAdvice(file, db));
     } else if (next.kind === 'record' && next.pendingBefore.length > 0) {
       void vscode.window.showInformationMessage(`${db} already has the change in ${file}, and its ADD COLUMN would fail there: apply the ${next.pendingBefore.length === 1 ? 'migration' : 'migrations'} pending before it, then use Record as Applied on it.`);
     } else if (next.kind === 'record') {
