@@ -2,7 +2,8 @@
 // created there, and every later statement that names it would fail too: false errors on a valid migration. An
 // ordinary table with the virtual table's columns, and the hidden columns its module adds, takes its place, so those
 // statements are still checked (a trigger that keeps an FTS index in step, an INSERT of 'rebuild').
-import { identifier, isPunct, tokenize, type Token } from '../sql/tokens';
+import { significant, virtualTableAt } from '../sql/modules';
+import { identifier, isPunct, type Token } from '../sql/tokens';
 
 export interface StandIn {
   /** The virtual table's name as written (unquoted). */
@@ -22,22 +23,15 @@ const HIDDEN: Record<string, (table: string) => string[]> = {
 
 /** The stand-in for a `CREATE VIRTUAL TABLE` whose module is not in `have`; undefined for any other statement. */
 export function standInFor(statement: string, have: ReadonlySet<string>): StandIn | undefined {
-  const words = [...tokenize(statement)].filter((t) => t.type !== 'space' && t.type !== 'comment');
-  const upper = (t: Token | undefined) => (t && t.type === 'word' ? statement.slice(t.start, t.end).toUpperCase() : undefined);
-  if (upper(words[0]) !== 'CREATE' || upper(words[1]) !== 'VIRTUAL' || upper(words[2]) !== 'TABLE') return undefined;
-  let at = 3;
-  const ifNotExists = upper(words[at]) === 'IF';
-  if (ifNotExists) at += 3;
-  const schema = isPunct(statement, words[at + 1], '.') ? identifier(statement, words[at]) : undefined;
-  if (schema !== undefined) at += 2;
-  const table = identifier(statement, words[at]);
-  const module = upper(words[at + 1]) === 'USING' ? identifier(statement, words[at + 2])?.toLowerCase() : undefined;
-  if (!table || !module || have.has(module)) return undefined;
-  const columns = [...new Set([...argumentColumns(statement, words.slice(at + 3)), ...(HIDDEN[module]?.(table) ?? [])])];
+  const words = significant(statement);
+  const head = virtualTableAt(statement, words, 0);
+  if (!head || have.has(head.module)) return undefined;
+  const { table, schema, module } = head;
+  const columns = [...new Set([...argumentColumns(statement, words.slice(head.argsAt)), ...(HIDDEN[module]?.(table) ?? [])])];
   // A table needs a column; a module whose arguments name none (spellfix1) gets one no statement will name.
   const list = (columns.length ? columns : ['stand_in']).map(quote).join(', ');
   const name = `${schema === undefined ? '' : `${quote(schema)}.`}${quote(table)}`;
-  return { table, module, sql: `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${name} (${list})` };
+  return { table, module, sql: `CREATE TABLE ${head.ifNotExists ? 'IF NOT EXISTS ' : ''}${name} (${list})` };
 }
 
 /**

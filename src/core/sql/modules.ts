@@ -11,18 +11,42 @@ export interface VirtualTable {
 }
 
 export function virtualTables(sql: string): VirtualTable[] {
-  const words = [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+  const words = significant(sql);
   const found: VirtualTable[] = [];
   words.forEach((t, i) => {
-    if (word(sql, t) !== 'CREATE' || word(sql, words[i + 1]) !== 'VIRTUAL' || word(sql, words[i + 2]) !== 'TABLE') return;
-    let at = i + 3;
-    if (word(sql, words[at]) === 'IF') at += 3;
-    if (isPunct(sql, words[at + 1], '.')) at += 2;
-    const table = identifier(sql, words[at]);
-    const module = word(sql, words[at + 1]) === 'USING' ? identifier(sql, words[at + 2]) : undefined;
-    if (table && module) found.push({ table: table.toLowerCase(), module: module.toLowerCase(), line: t.line });
+    const head = virtualTableAt(sql, words, i);
+    if (head) found.push({ table: head.table.toLowerCase(), module: head.module, line: t.line });
   });
   return found;
+}
+
+/** The head of a `CREATE VIRTUAL TABLE` statement, names as written (unquoted) but the module lower-cased. */
+export interface VirtualTableHead {
+  readonly table: string;
+  readonly schema?: string;
+  readonly ifNotExists: boolean;
+  readonly module: string;
+  /** Where the module's arguments start in `words` (at its "(", when it has any). */
+  readonly argsAt: number;
+}
+
+/** The words of a statement that SQLite reads: no whitespace, no comments. */
+export function significant(sql: string): Token[] {
+  return [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+}
+
+/** `CREATE VIRTUAL TABLE [IF NOT EXISTS] [schema.]name USING module` starting at `words[i]`, else undefined. */
+export function virtualTableAt(sql: string, words: readonly Token[], i: number): VirtualTableHead | undefined {
+  if (word(sql, words[i]) !== 'CREATE' || word(sql, words[i + 1]) !== 'VIRTUAL' || word(sql, words[i + 2]) !== 'TABLE') return undefined;
+  let at = i + 3;
+  const ifNotExists = word(sql, words[at]) === 'IF';
+  if (ifNotExists) at += 3;
+  const schema = isPunct(sql, words[at + 1], '.') ? identifier(sql, words[at]) : undefined;
+  if (schema !== undefined) at += 2;
+  const table = identifier(sql, words[at]);
+  const module = word(sql, words[at + 1]) === 'USING' ? identifier(sql, words[at + 2]) : undefined;
+  if (!table || !module) return undefined;
+  return { table, ...(schema === undefined ? {} : { schema }), ifNotExists, module: module.toLowerCase(), argsAt: at + 3 };
 }
 
 function word(sql: string, t: Token | undefined): string | undefined {
