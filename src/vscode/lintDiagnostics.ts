@@ -60,11 +60,13 @@ export class LintDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     const run = ++this.nextRun;
     this.runs.set(key, run);
+    // The version the text was read at: typing during the run makes the answer older than the document.
+    const version = doc.version;
     try {
       const found = await this.lint(doc);
       if (this.runs.get(key) !== run || doc.isClosed) return;
       if (!found) return;
-      this.checked.set(key, { version: doc.version, schema: found.schema });
+      this.checked.set(key, { version, schema: found.schema });
       this.show(found.files, found.findings);
     } catch (e) {
       this.log(`SQL checks of ${doc.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -65,6 +65,19 @@ describe('vscode adapters: SQL checked while typing (fake vscode API)', function
     assert.equal(d.code, 'sql-error');
   });
 
+  it('a check answers for the text it read: typed over while it ran, the schema is checked again for hover', async () => {
+    const d = { ...doc('CREATE INDEX task_title ON task(title);\n', 2) };
+    fake.documents = [d];
+    const running = lint.check(d as never);
+    d.version = 3;
+    await running;
+    assert.equal(client.asked.length, 1);
+    assert.ok(await lint.schemaFor(d as never));
+    assert.equal(client.asked.length, 2, 'the schema of version 2 was taken for version 3');
+    assert.ok(await lint.schemaFor(d as never));
+    assert.equal(client.asked.length, 2, 'version 3 was checked: no need to again');
+  });
+
   it('in an untrusted workspace nothing is checked', async () => {
     fake.trusted = false;
     const d = doc('CREATE INDEX task_title ON task(titel);\n', 2);
