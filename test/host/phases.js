@@ -166,6 +166,14 @@ async function runUiModule(ctx, server, file) {
   }
 }
 
+/**
+ * VS Code for the web saves an edited file a second after the last keystroke by default, and the UI tests check
+ * that what they typed is still unsaved. A workspace settings file written once the workbench is open is read
+ * only when its file watcher reports the change, which on a loaded machine came after the save (CI: "the editor
+ * should still hold unsaved text"); user settings written before the server starts are read before any editor opens.
+ */
+const UI_SETTINGS = { 'files.autoSave': 'off' };
+
 /** Every UI module in turn on one server; resolves with an exit code (0 when all pass) and the counts. */
 function runUiTests(ctx) {
   const files = uiModules(ctx.options.ui);
@@ -176,7 +184,7 @@ function runUiTests(ctx) {
     const counts = { passed, failed: files.length - passed, skipped: 0 };
     console.log(`ui: ${counts.passed} passed, ${counts.failed} failed`);
     return { code: counts.failed === 0 ? 0 : 1, counts };
-  }, {}, { smokeTestDriver: false, installExtension: REPO_ROOT });
+  }, UI_SETTINGS, { smokeTestDriver: false, installExtension: REPO_ROOT });
 }
 
 module.exports = { runSuite, runUiTests };

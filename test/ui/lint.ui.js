@@ -38,9 +38,7 @@ async function cursorTo(page, column) {
 }
 
 module.exports = async function lintUi({ page, workspace, screenshot }) {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  // Typed text must stay unsaved: the checks run on the editor's text, not the file.
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'files.autoSave': 'off' }, null, 2));
+  // Typed text stays unsaved (the UI server's user settings turn auto save off): the checks run on the editor's text.
   const file = path.join(workspace, 'migrations', '003_user_report.sql');
   fs.writeFileSync(file, '-- Names of users with an email address.\n');
   const onDisk = fs.readFileSync(file, 'utf8');

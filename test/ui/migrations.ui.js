@@ -145,19 +145,7 @@ async function editAppliedMigration(page, view, workspace, screenshot) {
   assert.equal(fs.readFileSync(upFile, 'utf8'), onDisk, 'the warning must come from the unsaved text, not the file');
 }
 
-/**
- * VS Code for the web saves after a delay by default, which would save the edit of step 4 a second
- * later and make its "still unsaved" checks fail at random; written now, the setting is read long before.
- */
-const WORKSPACE_SETTINGS = { 'files.autoSave': 'off' };
-
-function writeWorkspaceSettings(workspace) {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
-}
-
 module.exports = async function migrationsUi({ page, workspace, screenshot }) {
-  writeWorkspaceSettings(workspace);
   const timings = [];
   const step = async (name, body) => {
     const started = Date.now();

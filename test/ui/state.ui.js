@@ -18,8 +18,6 @@ function writeMigrations(workspace) {
   const dir = path.join(workspace, 'migrations');
   fs.writeFileSync(path.join(dir, '003_seed_users.sql'), "INSERT INTO users (name) VALUES ('ada'), ('brian'), ('chen');\n");
   fs.writeFileSync(path.join(dir, '003_seed_users.down.sql'), 'DELETE FROM users;\n');
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'files.autoSave': 'off' }, null, 2));
 }
 
 async function shoot(page, screenshot, label) {
