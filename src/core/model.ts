@@ -30,6 +30,8 @@ export interface Migration {
   readonly sql: string;
   /** SHA-256 hex of `sql`. */
   readonly checksum: string;
+  /** With no down: the down its layout would have, as messages say it ("no 004_x.down.sql", "no undo file U4__x.sql"). */
+  readonly missingDown?: string;
   /** Absolute path of the migration's test file (`NAME.test.sql` beside the up file; Diesel: `test.sql` in the folder), when there is one. */
   readonly testPath?: string;
 }

@@ -94,7 +94,7 @@ describe('CLI', () => {
     assert.equal(cli(root, ['up']).code, 0);
     const missing = cli(root, ['down']);
     assert.equal(missing.code, 2, missing.stderr);
-    assert.match(missing.stderr, /004_no_down has no down file/);
+    assert.match(missing.stderr, /004_no_down has no 004_no_down\.down\.sql, so it cannot be rolled back/);
   });
 
   it('migrates a database with old orphan rows, warning with table and count; verify still fails; a migration adding one fails', () => {

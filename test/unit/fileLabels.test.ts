@@ -97,6 +97,15 @@ describe(`file labels: each message says which migration's file (${ENGINE})`, ()
     assert.match(json.json.problems[0].message, new RegExp(`^${INDEX}/test\\.sql:2: unknown annotation`));
   });
 
+  it('rolling back a migration applied without a down file names the down file its folder lacks', () => {
+    const root = ws(diesel({ 'down.sql': undefined }));
+    assert.equal(cli(root, ['up']).code, 0);
+    const down = cli(root, ['down']);
+    assert.equal(down.code, 2, down.stderr);
+    assert.match(down.stderr, new RegExp(`${INDEX} has no ${INDEX}/down\\.sql, so it cannot be rolled back\\. Nothing was run\\.`), down.stderr);
+    assert.match(cli(root, ['status']).stdout, /^2024-02-01-000000 .*\bapplied\b/m, 'the migration is still applied');
+  });
+
   it('discovery: a bad header, a missing down and a duplicate sequence each name the folder', async () => {
     const files: Record<string, string> = {
       ...diesel({ 'up.sql': '-- version: one\nCREATE INDEX idx_users_email ON users(email);\n' }),

@@ -191,11 +191,12 @@ function assemble(entries: readonly Entry[], resolved: ResolvedLayout, problems:
     candidates.push(toMigration(up, up.loaded, downFile));
   }
   candidates.sort((a, b) => a.sequence - b.sequence);
-  const migrations = checkVersions(candidates, problems);
-  for (const m of migrations.filter((x) => x.downPath === undefined)) {
-    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${fileLabel(m.upPath)} has ${expectedDown(m, layout)}, so it cannot be rolled back.`));
-  }
-  return migrations;
+  return checkVersions(candidates, problems).map((m) => {
+    if (m.downPath !== undefined) return m;
+    const missingDown = expectedDown(m, layout);
+    problems.push(fileProblem('missing-down', 'warning', m.upPath, `${fileLabel(m.upPath)} has ${missingDown}, so it cannot be rolled back.`));
+    return { ...m, missingDown };
+  });
 }
 
 /**

@@ -15,3 +15,8 @@ export function fileLabel(file: string): string {
   const folder = path.basename(path.dirname(file));
   return DIESEL_FILES.has(name.toLowerCase()) && isDieselFolderName(folder) ? `${folder}/${name}` : name;
 }
+
+/** What a migration without a down lacks, as its layout names it; the catalog sets it, plain pairs are the default. */
+export function missingDownLabel(m: { readonly name: string; readonly missingDown?: string }): string {
+  return m.missingDown ?? `no ${m.name}.down.sql`;
+}

@@ -1,10 +1,11 @@
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { appliedStates, isApplied, isToApply, type MigrationState } from '../ledger/status';
 import { problem, type ProblemCode } from '../problems';
+import { missingDownLabel } from '../migrations/label';
 
 export type PlanStep =
   | { readonly direction: 'up'; readonly migration: Migration; readonly downSql: string | null }
-  | { readonly direction: 'down'; readonly version: string; readonly name: string; readonly downPath?: string; readonly downSql: string | null };
+  | { readonly direction: 'down'; readonly version: string; readonly name: string; readonly downPath?: string; readonly missingDown?: string; readonly downSql: string | null };
 
 export interface UpPlanOptions {
   /** Apply to-apply migrations up to and including this sequence. */
@@ -156,7 +157,7 @@ function downSource(s: MigrationState, known: DownPlanOptions['knownDownSql']): 
     return ok([planProblem('down-from-ledger', `${s.name} ${gone}; using the down SQL recorded when it was applied.`, s, 'info')]);
   }
   const reason = s.migration
-    ? `${s.name} has no down file (${s.name}.down.sql), so it cannot be rolled back`
+    ? `${s.name} has ${missingDownLabel(s.migration)}, so it cannot be rolled back`
     : `${s.name}'s file is missing and no down SQL was recorded when it was applied, so it cannot be rolled back`;
   return fail(planProblem('no-down', `${reason}. Nothing was run.`, s));
 }

@@ -1,4 +1,4 @@
-import { fileLabel } from '../migrations/label';
+import { fileLabel, missingDownLabel } from '../migrations/label';
 import { errorMessage, type Connection } from '../engine/connection';
 import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
 import type { Migration, Problem } from '../model';
@@ -37,7 +37,7 @@ export interface MigrationOutcome {
   readonly refused?: boolean;
 }
 
-type DownTarget = { readonly version: string; readonly name: string; readonly downPath?: string; readonly downSql: string | null };
+type DownTarget = { readonly version: string; readonly name: string; readonly downPath?: string; readonly missingDown?: string; readonly downSql: string | null };
 type Head = Pick<MigrationOutcome, 'version' | 'name' | 'direction'>;
 
 /**
@@ -185,7 +185,7 @@ export function checkStep(step: PlanStep): MigrationOutcome | undefined {
 
 function vetDown(m: DownTarget, where: Where): VettedScript | Problem {
   if (m.downSql === null) {
-    return migrationProblem('no-down', `${m.name} has no down file (${m.name}.down.sql), so it cannot be rolled back. Nothing was run.`, where);
+    return migrationProblem('no-down', `${m.name} has ${missingDownLabel(m)}, so it cannot be rolled back. Nothing was run.`, where);
   }
   const script = vetScript(m.downSql, where);
   return script.ok ? script.value : script.error;

@@ -336,6 +336,7 @@ function planSteps(db: Connection, req: TaskRequest, direction: 'up' | 'down', o
     version: s.version,
     name: s.name,
     downPath: s.migration?.downPath,
+    missingDown: s.migration?.missingDown,
     downSql: (s.migration && readDownSql(s.migration)) ?? readAppliedSql(db, s.version)?.downSql ?? null,
   }));
   return ok({ steps, notes: plan.value.notes });
