@@ -16,7 +16,7 @@ import type { MigrationState } from '../core/ledger/status';
 import type { CreatedBackup } from '../core/engine/backups';
 import { plural } from '../core/ledger/summary';
 import { problem } from '../core/problems';
-import { createMigration } from '../core/migrations/scaffold';
+import { createMigration, usesSemver } from '../core/migrations/scaffold';
 import { discoverMigrations } from '../core/migrations/catalog';
 import { decodeSqlText } from '../core/migrations/checksum';
 import { BUMPS, type Bump } from '../core/migrations/semver';
@@ -280,7 +280,7 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
   if (args.from !== undefined) {
     const read = await readBody(path.resolve(io.cwd, args.from), cfg);
     if (!read.ok) return reportProblems([read.error], args, io);
-    bump = await bumpFor(read.value.sql, path.resolve(io.cwd, args.from), read.value.migrations, args, io);
+    bump = await bumpFor(read.value.sql, path.resolve(io.cwd, args.from), read.value.migrations, args, io, usesSemver(read.value.migrations));
     body = { up: `${read.value.sql.trimEnd()}\n`, down: '' };
   }
   const created = await createMigration({
@@ -295,6 +295,8 @@ async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options
   });
   if (!created.ok) return reportProblems([created.error], args, io);
   const m = created.value;
+  // Versions that are sequences (no `-- version:` headers) have no level to bump.
+  if (args.bumpGiven && m.version === m.sequenceText) io.err(`note: --bump ${args.bump} has no effect here: these migrations are versioned by their sequence numbers (no "-- version:" headers).\n`);
   // After --from-drift, what to do on the database it came from, which already has the change.
   const advice = body && args.fromDrift ? driftAdviceText(driftNext(body, states), fileLabel(m.upPath), path.basename(cfg.databaseFile), sequenceArg(m.sequenceText)) : undefined;
   if (args.json) io.out(JSON.stringify(advice ? { ...m, advice } : m, null, 2) + '\n');
@@ -334,16 +336,20 @@ async function readBody(file: string, cfg: EngineConfig): Promise<Result<{ sql: 
   return ok({ sql: text.value, migrations: catalog.migrations });
 }
 
-/** The content's level without --bump; with --bump, a warning when the content calls for more. */
-async function bumpFor(sql: string, file: string, migrations: readonly Migration[], args: CliArgs, io: CliIO): Promise<Bump> {
+/**
+ * The content's level without --bump; with --bump, a warning when the content calls for more. Where versions are
+ * sequences (`semver` false) there is no level to say: only SQL that fails on the scratch database is reported.
+ */
+async function bumpFor(sql: string, file: string, migrations: readonly Migration[], args: CliArgs, io: CliIO, semver: boolean): Promise<Bump> {
   const result = await suggestBump(migrations, sql, file);
   if (!result.ok) {
     // The files are still created (the user may fix the SQL in them), but SQLite's reason is said, with or without --bump.
     const p = result.error;
     io.err(problemLine({ ...p, message: `${p.message}, on a scratch database after the existing migrations; the files are created with the SQL as it is.` }, painter(io.color)) + '\n');
-    if (!args.bumpGiven) io.err(`note: so its level is unknown; using --bump ${args.bump}.\n`);
+    if (!args.bumpGiven && semver) io.err(`note: so its level is unknown; using --bump ${args.bump}.\n`);
     return args.bump;
   }
+  if (!semver) return args.bump;
   const suggested = result.value;
   const rank = (b: Bump) => BUMPS.length - BUMPS.indexOf(b);
   const why = suggested.changes.find((c) => c.class === (suggested.bump === 'major' ? 'breaking' : 'additive'))?.what;

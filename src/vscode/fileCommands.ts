@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as engine from '../core/engine';
 import type { Bump } from '../core/migrations/semver';
-import { createMigration } from '../core/migrations/scaffold';
+import { createMigration, usesSemver } from '../core/migrations/scaffold';
 import { templateFolder } from './templates';
 import { AppliedContentProvider } from './appliedContent';
 import type { ChecksumDiagnostics } from './diagnostics';
@@ -43,11 +43,14 @@ export class FileCommands {
   async newMigration(arg?: unknown, args: NewMigrationArgs = {}, body?: { readonly up: string; readonly down: string }): Promise<vscode.Uri | undefined> {
     if (!this.requireTrust()) return undefined;
     const folder = await pickFolder(arg);
-    const config = folder && (await this.model.folderStatus(folder)).config;
-    if (!folder || !config) return undefined;
+    const status = folder && (await this.model.folderStatus(folder));
+    const config = status?.config;
+    if (!folder || !status || !config) return undefined;
     const description = args.description ?? (await askDescription());
     if (!description) return undefined;
-    const bump = args.bump ?? (await askBump());
+    // A folder versioned by sequence numbers (written for another tool) has no version level to ask about.
+    const semver = usesSemver(status.states.flatMap((s) => (s.migration ? [s.migration] : [])));
+    const bump = args.bump ?? (semver ? await askBump() : 'minor');
     if (!bump) return undefined;
     // Called with a description (a test, "move this edit"): no more questions.
     const withTest = args.withTest ?? (args.description === undefined ? await askTestFile() : false);

@@ -94,7 +94,7 @@ async function applyFromContextMenu(page, view, workspace, screenshot) {
   await shoot(page, screenshot, '2-applied');
 }
 
-/** Step 3: F1 → New Migration → description → "minor" → "With a test file" opens the new up file; three files on disk. */
+/** Step 3: F1 → New Migration → description → "With a test file" opens the new up file; three files on disk. */
 async function newMigrationFromPalette(page, workspace, screenshot) {
   const quickInput = page.locator('.quick-input-widget');
   await page.keyboard.press('F1');
@@ -106,8 +106,7 @@ async function newMigrationFromPalette(page, workspace, screenshot) {
   await quickInput.locator('.quick-input-title', { hasText: /^New Migration$/ }).waitFor({ state: 'visible', timeout: SHORT });
   await page.keyboard.type('add user roles');
   await page.keyboard.press('Enter');
-  await quickInput.locator('.quick-input-title', { hasText: 'version bump' }).waitFor({ state: 'visible', timeout: SHORT });
-  await quickInput.locator('.monaco-list-row', { hasText: /^minor/ }).click();
+  // The fixture's migrations carry no "-- version:" headers: versioned by sequence, there is no level to ask.
   await quickInput.locator('.quick-input-title', { hasText: 'test file' }).waitFor({ state: 'visible', timeout: SHORT });
   await quickInput.locator('.monaco-list-row', { hasText: /^With a test file/ }).click();
   const tab = page.locator('.tabs-container .tab.active[aria-label*="003_add_user_roles.sql"]');
@@ -118,7 +117,9 @@ async function newMigrationFromPalette(page, workspace, screenshot) {
     return names.length === 3 && names;
   }, 'the 003_* pair and its test file on disk');
   assert.deepEqual(created, ['003_add_user_roles.down.sql', '003_add_user_roles.sql', '003_add_user_roles.test.sql']);
-  assert.match(fs.readFileSync(path.join(dir, created[1]), 'utf8'), /description: Add user roles/);
+  const up = fs.readFileSync(path.join(dir, created[1]), 'utf8');
+  assert.match(up, /description: Add user roles/);
+  assert.doesNotMatch(up, /^-- version:/m, 'versions are the sequences here');
   assert.match(fs.readFileSync(path.join(dir, created[2]), 'utf8'), /^-- -- expect-plan: /m);
   await expectStatus(page.locator('.part.sidebar'), '003 Add user roles', 'pending');
   await shoot(page, screenshot, '3-new-migration');

@@ -227,6 +227,26 @@ describe(`breaking-change checks (${ENGINE})`, function () {
       assert.equal(created(given).version, '1.0.1');
     });
 
+    it('in a folder versioned by sequence numbers: no level noted, --bump noted as having no effect, SQL errors still said', () => {
+      const plain = makeWorkspace({
+        'migrations/001_base.sql': BASE,
+        'migrations/001_base.down.sql': 'DROP TABLE tasks;\n',
+        'rename.sql': 'ALTER TABLE tasks RENAME COLUMN title TO name;\n',
+        'bad.sql': 'ALTER TABLE tasks DROP COLUMN nope;\n',
+      });
+      roots.push(plain);
+      const run = cliJson(plain, ['new', 'rename title', '--from', 'rename.sql']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.json.version, '002');
+      assert.doesNotMatch(run.stderr, /bump/, run.stderr);
+      const given = cliJson(plain, ['new', 'drop nope', '--from', 'bad.sql', '--bump', 'major']);
+      assert.equal(given.code, 0, given.stderr);
+      assert.equal(given.json.version, '003');
+      assert.match(given.stderr, /bad\.sql:1: warning: no such column: "?nope"?/);
+      assert.match(given.stderr, /note: --bump major has no effect here: these migrations are versioned by their sequence numbers/);
+      assert.doesNotMatch(given.stderr, /level is unknown/);
+    });
+
     it('a --from file that does not exist is one sentence, exit 2, nothing created', () => {
       const run = cli(root, ['new', 'x', '--from', 'nope.sql']);
       assert.equal(run.code, 2);

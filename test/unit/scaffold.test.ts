@@ -145,6 +145,12 @@ describe('scaffold: createMigration', () => {
     });
   }
 
+  it('reads a description typed as a file-name slug as its words, as other tools\' new commands take it', async () => {
+    const m = await created('create_users__table');
+    assert.equal(m.name, '001_create_users_table');
+    assert.ok(read(m.upPath).includes('\n-- description: Create users table\n'), read(m.upPath));
+  });
+
   it('keeps the description as typed in the header, single-line, placeholders untouched', async () => {
     const m = await created('  Rename {{name}}\n to  title  $& ');
     assert.equal(m.name, '001_rename_name_to_title');

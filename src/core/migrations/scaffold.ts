@@ -43,7 +43,9 @@ export const FIRST_VERSION = '1.0.0';
  * is never overwritten, not even by a concurrent `new` in another window.
  */
 export async function createMigration(req: NewMigrationRequest): Promise<Result<NewMigration>> {
-  const typed = req.description.replace(/\s+/g, ' ').trim();
+  const spaced = req.description.replace(/\s+/g, ' ').trim();
+  // Typed as a file-name slug, as other tools' `new` commands take it ("create_users_table"): read as its words.
+  const typed = spaced.includes(' ') ? spaced : spaced.replace(/_+/g, ' ').trim() || spaced;
   // Written as a sentence, like the descriptions derived from file names ("add_task_tags" -> "Add task tags").
   const description = typed.charAt(0).toUpperCase() + typed.slice(1);
   const slug = slugFromDescription(description);
@@ -165,7 +167,7 @@ function timestamp(now: Date, after: number): string {
  * jump. An empty folder starts the spec's versions. A migration still empty (being written by another window)
  * says nothing either way.
  */
-function usesSemver(migrations: readonly { version: string; sql: string }[]): boolean {
+export function usesSemver(migrations: readonly { version: string; sql: string }[]): boolean {
   const written = migrations.filter((m) => m.sql.trim() !== '');
   return written.length === 0 || written.some((m) => parseSemver(m.version) !== undefined);
 }

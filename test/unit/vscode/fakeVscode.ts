@@ -146,6 +146,9 @@ export const fake = {
   /** What is typed into an input box; undefined presses Escape. The prompts shown are kept in `asked`. */
   typed: undefined as string | undefined,
   asked: [] as string[],
+  /** The label picked in a quick pick; undefined presses Escape. The quick picks' titles are kept in `picks`. */
+  pick: undefined as string | undefined,
+  picks: [] as string[],
   shown: [] as { kind: 'info' | 'warning' | 'error'; message: string }[],
   logged: [] as string[],
   documents: [] as { uri: Uri; getText(): string }[],
@@ -163,6 +166,8 @@ export const fake = {
     this.answer = undefined;
     this.typed = undefined;
     this.asked = [];
+    this.pick = undefined;
+    this.picks = [];
     this.shown = [];
     this.logged = [];
     this.documents = [];
@@ -265,7 +270,10 @@ export const window = {
   showErrorMessage: show('error'),
   withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
   showWorkspaceFolderPick: async () => fake.folders[0],
-  showQuickPick: async () => undefined,
+  showQuickPick: async <T extends { label: string }>(items: readonly T[], options?: { title?: string }) => {
+    fake.picks.push(options?.title ?? '');
+    return items.find((i) => i.label === fake.pick);
+  },
   showInputBox: async (options: { prompt?: string }) => {
     fake.asked.push(options.prompt ?? '');
     return fake.typed;
