@@ -209,7 +209,7 @@ export class MigrationCommands {
       lines.push(`The preview could not run: ${this.reporter.relative(preview.error[0].message)}`);
     } else {
       const failed = preview.value.outcomes.find((o) => !o.ok);
-      if (failed) lines.push(`The rollback would fail: ${this.reporter.relative(failed.error?.message ?? 'unknown error')}`);
+      if (failed) lines.push(`The rollback would ${failed.refused ? 'be refused' : 'fail'}: ${this.reporter.relative(failed.error?.message ?? 'unknown error')}`);
       else if (preview.value.dryRun) lines.push(...describeDataLoss(preview.value.dryRun.loss));
     }
     const states = (await this.model.folderStatus(folder)).states;

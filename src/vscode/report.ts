@@ -22,13 +22,14 @@ export class Reporter {
     this.log.info(`${title}: engine ${engineLabel(r.engine)}`);
     for (const p of [...r.notes, ...r.outcomes.flatMap((o) => o.warnings)]) this.logProblem(p);
     for (const o of r.outcomes) {
-      this.log.info(`${o.name} (${o.version}) ${o.direction === 'up' ? 'apply' : 'roll back'}: ${o.ok ? `ok in ${o.executionTimeMs} ms` : 'FAILED'}`);
+      this.log.info(`${o.name} (${o.version}) ${o.direction === 'up' ? 'apply' : 'roll back'}: ${o.ok ? `ok in ${o.executionTimeMs} ms` : o.refused ? 'REFUSED (nothing was run)' : 'FAILED'}`);
     }
     if (r.backup) this.log.info(`Backup written to ${r.backup.path}`);
     const failed = r.outcomes.find((o) => !o.ok);
     if (failed?.error) {
       this.logProblem(failed.error);
-      void this.showFailure(`${failed.name} failed: ${failed.error.message}`, failed.error);
+      // Refused before it ran (a statement the runner cannot run, a module the engine lacks): nothing "failed".
+      void this.showFailure(`${failed.name} ${failed.refused ? 'was refused' : 'failed'}: ${failed.error.message}`, failed.error);
       return false;
     }
     return true;

@@ -259,6 +259,19 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.equal(fake.panels.length, 2, 'a closed view is opened anew');
   });
 
+  it('a migration refused before it ran says "was refused", not "failed", and leaves the ledger as it was', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_vacuum.sql'), 'CREATE TABLE t3 (x);\nVACUUM;\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_vacuum.down.sql'), 'DROP TABLE t3;\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), false);
+    assert.match(fake.shown.at(-1)!.message, /^003_vacuum was refused: 003_vacuum\.sql:2: VACUUM cannot run inside a transaction; remove it\. Nothing was run\./);
+    assert.ok(fake.logged.some((line) => /^003_vacuum \(003\) apply: REFUSED \(nothing was run\)$/.test(line)), fake.logged.join('\n'));
+    model.invalidate();
+    const states = (await model.folderStatus(fake.folders[0] as never)).states;
+    assert.equal(states.find((s) => s.name === '003_vacuum')?.status, 'pending');
+  });
+
   it('a failed migration says so: its tooltip has "Failed at", never "Applied at", and the status bar counts it', async () => {
     fs.writeFileSync(path.join(root, 'migrations', '003_broken.sql'), 'INSERT INTO no_such_table (id) VALUES (1);\n');
     fs.writeFileSync(path.join(root, 'migrations', '003_broken.down.sql'), 'SELECT 1;\n');
