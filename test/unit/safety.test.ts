@@ -47,6 +47,18 @@ describe(`engine safety (${ENGINE})`, function () {
     assert.doesNotMatch(text.stdout, /failed/);
   });
 
+  it('a plan refused before it ran leaves no database file and no folder where there was none, and status still reads', () => {
+    fs.writeFileSync(path.join(root, 'migrations', '002_compact.sql'), 'CREATE TABLE t2 (x);\nVACUUM;\n');
+    const run = cliJson(root, ['up']);
+    assert.equal(run.code, 1, JSON.stringify(run.json));
+    assert.equal(run.json.outcomes[0].refused, true);
+    assert.equal(fs.existsSync(db), false, 'no empty database file, which every later operation would refuse');
+    assert.equal(fs.existsSync(path.dirname(db)), false, 'no empty data folder is left behind');
+    const status = cli(root, ['status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.doesNotMatch(status.stderr, /empty \(0 bytes\)/);
+  });
+
   it('a write to a table whose trigger fills an FTS5 index is refused on an engine without fts5', function () {
     if (!hasSqlite3() || !/fts5/.test(sqlite3(':memory:', 'PRAGMA module_list;'))) this.skip();
     assert.equal(cli(root, ['up']).code, 0);

@@ -45,7 +45,7 @@ async function handle(sqlite: NodeSqlite, message: ToChild): Promise<void> {
       try {
         reply = await runTask(task, message.request, (outcome) => void send({ type: 'outcome', outcome }));
       } finally {
-        task.close();
+        await task.close();
       }
       await send({ type: 'reply', reply });
       return;
@@ -56,7 +56,7 @@ async function handle(sqlite: NodeSqlite, message: ToChild): Promise<void> {
       try {
         result = await task.backup();
       } finally {
-        task.close();
+        await task.close();
       }
       await send({ type: 'backup', result });
       return;

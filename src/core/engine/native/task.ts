@@ -35,6 +35,8 @@ export interface NativeRequest extends TaskRequest {
 export class NativeTask implements TaskEngine {
   readonly conn: NativeConnection;
   readonly existed: boolean;
+  /** The file this task created (it did not exist), until something was written to it. */
+  private readonly created: CreatedFile | undefined;
   private readonly scratch: string[] = [];
   /** The backup made before the first change, until the change is known to have happened. */
   private pending: CreatedBackup | undefined;
@@ -46,6 +48,7 @@ export class NativeTask implements TaskEngine {
     const opened = openTarget(sqlite, req);
     this.existed = opened.existed;
     this.conn = opened.conn;
+    this.created = opened.created;
   }
 
   /** Migrations are replayed on node:sqlite's own SQLite, which has FTS5 where sql.js does not. */
@@ -149,9 +152,22 @@ export class NativeTask implements TaskEngine {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.conn.close();
     for (const dir of this.scratch) fs.rmSync(dir, { recursive: true, force: true });
+    await this.removeUnwritten();
+  }
+
+  /**
+   * SQLite creates the file it opens. When this task created it and nothing was written (a plan refused before it
+   * ran), an empty file would stay, which every later operation refuses as not a database: it goes, with the
+   * folders made for it, so the workspace is as it was.
+   */
+  private async removeUnwritten(): Promise<void> {
+    const now = this.created && statOf(this.req.file);
+    if (!this.created || !now || now.size > 0 || now.ino !== this.created.ino) return;
+    await fs.promises.rm(this.req.file, { force: true });
+    if (this.created.folder) await removeEmptyFolders(path.dirname(this.req.file), this.created.folder);
   }
 }
 
@@ -162,14 +178,22 @@ export class NativeTask implements TaskEngine {
  * creates what it opens: a read would leave an empty file that every later operation refuses as not a
  * database. So the file is looked at again here, and an empty file that SQLite made in its place is removed.
  */
-function openTarget(sqlite: NodeSqlite, req: NativeRequest): { conn: NativeConnection; existed: boolean } {
+interface CreatedFile {
+  readonly ino: number;
+  /** The outermost folder made for it, if any. */
+  readonly folder?: string;
+}
+
+function openTarget(sqlite: NodeSqlite, req: NativeRequest): { conn: NativeConnection; existed: boolean; created?: CreatedFile } {
   const open = (file: string) => NativeConnection.open(sqlite, file, { busyTimeoutMs: req.busyTimeoutMs });
   const writes = changesDatabase(req.task);
   const before = req.existed ? statOf(req.file) : undefined;
   if (!before) {
     if (!writes) return { conn: open(':memory:'), existed: false };
-    fs.mkdirSync(path.dirname(req.file), { recursive: true });
-    return { conn: open(req.file), existed: false };
+    const folder = fs.mkdirSync(path.dirname(req.file), { recursive: true });
+    const conn = open(req.file);
+    const made = statOf(req.file);
+    return { conn, existed: false, ...(made ? { created: { ino: made.ino, ...(folder ? { folder } : {}) } } : {}) };
   }
   const conn = open(req.file);
   const after = statOf(req.file);
