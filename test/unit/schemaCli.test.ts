@@ -170,6 +170,17 @@ describe(`sqlite-migrations schema, and drift in verify and status (${ENGINE})`,
       assert.match(verify.stdout, /schema_drift: .*table a exists in the database but in no migration; table b exists in the database but in no migration/);
     });
 
+    it('an applied migration edited since is compared by the text that ran, not as drift: schema, status and verify', () => {
+      assert.equal(cli(root, ['up']).code, 0);
+      writeFile(root, 'migrations/002_tags.sql', `${FILES['migrations/002_tags.sql']}ALTER TABLE tasks ADD COLUMN color TEXT;\n`);
+      const status = cli(root, ['status']);
+      assert.match(status.stdout, /modified/);
+      assert.doesNotMatch(status.stderr, /differs|color/, status.stderr);
+      const verify = cliJson(root, ['verify']);
+      assert.deepEqual(verify.json.checks.find((c: any) => c.name === 'schema_drift'), { name: 'schema_drift', ok: true, detail: 'the schema is what the applied migrations produce' });
+      assert.doesNotMatch(cli(root, ['schema']).stdout, /color/);
+    });
+
     it('verify exits 1 and status warns, naming each difference in plain words', () => {
       assert.equal(cli(root, ['up']).code, 0);
       sqlite3(path.join(root, 'data', 'app.db'), 'CREATE INDEX idx_tasks_title ON tasks(title); ALTER TABLE tasks ADD COLUMN archived INTEGER; DROP INDEX idx_tags_tag;');

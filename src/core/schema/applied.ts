@@ -24,7 +24,7 @@ export interface SchemaComparison {
 
 /**
  * The schema the database's applied migrations produce: their files (or, for an applied migration whose
- * file is gone, the text the ledger kept) applied in sequence order to an empty scratch database, dumped; with
+ * file is gone or was edited since, the text the ledger kept) applied in sequence order to an empty scratch database, dumped; with
  * `pending`, those too, after them (what the database would have once they are applied).
  */
 export async function appliedSchema(db: Connection, migrations: readonly Migration[], open?: OpenScratch, pending: readonly Migration[] = []): Promise<Result<SchemaDump, Problem>> {
@@ -33,11 +33,14 @@ export async function appliedSchema(db: Connection, migrations: readonly Migrati
   const states = statesFromLedger(migrations, { rows: rows.value, names: [...readAppliedNames(db)] }).filter((s) => s.row?.status === 'applied');
   const toReplay: Migration[] = [];
   for (const s of states) {
-    const sql = s.migration?.sql ?? readAppliedSql(db, s.version)?.upSql;
+    // A file edited since it was applied did not make the database's schema; the text that ran did, when kept.
+    const edited = s.migration !== undefined && s.row !== undefined && s.migration.checksum !== s.row.checksum;
+    const recorded = !s.migration || edited ? readAppliedSql(db, s.version)?.upSql : undefined;
+    const sql = recorded ?? s.migration?.sql;
     if (sql === undefined) {
       return fail(problem('replay-failed', `${s.name} is applied but neither its file nor its text in schema_migrations_sql remains, so the schema it produced is unknown.`, { severity: 'warning' }));
     }
-    toReplay.push(s.migration ?? standIn(s.name, s.version, s.description, sql));
+    toReplay.push(s.migration ? { ...s.migration, sql } : standIn(s.name, s.version, s.description, sql));
   }
   // Pending ones go after the applied ones, in sequence order, as `up` would apply them.
   return replayAndDump([...toReplay, ...[...pending].sort((a, b) => a.sequence - b.sequence)], open, 'applied');
