@@ -392,7 +392,8 @@ Example: sqlite-migrations dry-run --down --steps 1`,
 
 Records migrations as applied without running them: for a database that already has their schema
 (one made before it had migrations, or by another tool). A backup is made first; refused when any of
-them is already in schema_migrations.
+them is already in schema_migrations, and when the database has exactly the schema of another point in
+the migrations (it names the --to to use); where no point matches, the differences are a warning.
 On a database that has applied migrations, it records the pending ones (up to SEQ) when the database
 already has the schema they would produce, as after "new --from-drift" on the drifted database;
 otherwise it is refused, naming the differences.

@@ -32,6 +32,9 @@ export class Reporter {
       void this.showFailure(`${failed.name} ${failed.refused ? 'was refused' : 'failed'}: ${failed.error.message}`, failed.error);
       return false;
     }
+    // It worked, but with something the user must know (a baseline whose schema differs): not only in the log.
+    const warning = r.notes.find((n) => n.severity === 'warning');
+    if (warning) void vscode.window.showWarningMessage(this.relative(`${title}: ${warning.message}`));
     return true;
   }
 

@@ -83,6 +83,8 @@ describe('adopting an existing database: the unmanaged-database refusal and base
   it('baseline records every migration as applied without running it, after a backup; then up has nothing to do', async () => {
     const baselined = await engine.baseline(config(), {});
     assert.ok(baselined.ok, JSON.stringify(!baselined.ok && baselined.error));
+    // 001 rebuilds a table the database already has: on an empty one it cannot run, so nothing could be compared.
+    assert.match(baselined.value.notes.find((n) => n.severity === 'warning')?.message ?? '', /^Recorded as asked, although whether its schema matches cannot be checked, because the migrations do not replay on an empty database: 001_monitor\.sql:2: no such table: monitor\b/);
     assert.ok(baselined.value.backup, 'a backup was made first');
     assert.deepEqual(baselined.value.states.map((s) => s.status), ['applied', 'applied', 'applied']);
     assert.equal(columns(), 'id,name,url,interval,active', 'nothing ran');
@@ -127,6 +129,61 @@ describe('adopting an existing database: the unmanaged-database refusal and base
     assert.match(base.stdout, /Recorded 2 migrations as applied without running them: 001_monitor to 002_heartbeat_index\./);
     assert.equal(cli(root, ['baseline', '--steps', '1']).code, 2);
     assert.equal(cli(root, ['status', '--allow-existing-schema']).code, 2);
+  });
+});
+
+// A database another tool migrated (Flyway, to V2 of three): its schema is exactly what the first two produce, and its
+// own ledger table stays. A baseline of all three would record V3 as applied without its table ever being made.
+describe('adopting a database another tool migrated: the baseline finds where its schema stands', () => {
+  let root: string;
+  let db: string;
+  const config = () => resolveConfig(root, {});
+  const FILES = {
+    'migrations/001_monitor.sql': 'CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+    'migrations/001_monitor.down.sql': 'DROP TABLE monitor;\n',
+    'migrations/002_monitor_name.sql': 'CREATE INDEX idx_monitor_name ON monitor(name);\n',
+    'migrations/002_monitor_name.down.sql': 'DROP INDEX idx_monitor_name;\n',
+    'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
+    'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
+  };
+  const FLYWAY = 'CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version TEXT, success INT); INSERT INTO flyway_schema_history VALUES (1, \'1\', 1), (2, \'2\', 1);';
+
+  beforeEach(function () {
+    if (!hasSqlite3()) this.skip();
+    root = makeWorkspace(FILES);
+    db = config().databaseFile;
+    fs.mkdirSync(path.dirname(db), { recursive: true });
+    sqlite3(db, `CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL); CREATE INDEX idx_monitor_name ON monitor(name); INSERT INTO monitor (name) VALUES ('site'); ${FLYWAY}`);
+  });
+  afterEach(() => root && removeWorkspace(root));
+
+  it('a baseline past that point is refused, naming it and the --to to use; nothing changes', async () => {
+    const before = fs.readFileSync(db);
+    const all = await engine.baseline(config(), {});
+    assert.ok(!all.ok, 'recording 003 would make up skip it');
+    assert.equal(all.error[0].code, 'baseline-differs');
+    assert.match(all.error[0].message, /^Not baselined: the database has the schema that the migrations up to 002_monitor_name produce, not up to 003_tags: table tag is missing from the database\. Run "sqlite-migrations baseline --to 2" /);
+    assert.deepEqual(fs.readFileSync(db), before);
+    const short = await engine.baseline(config(), { to: 1 });
+    assert.ok(!short.ok && /up to 002_monitor_name produce, not up to 001_monitor: index idx_monitor_name exists in the database but in no migration/.test(short.error[0].message), JSON.stringify(short));
+  });
+
+  it('at that point it records them, with no warning; up then applies the rest and verify finds no drift', async () => {
+    const two = await engine.baseline(config(), { to: 2 });
+    assert.ok(two.ok, JSON.stringify(!two.ok && two.error));
+    assert.deepEqual(two.value.notes.filter((n) => n.severity !== 'info'), []);
+    const up = await engine.migrateUp(config(), {});
+    assert.ok(up.ok && up.value.outcomes.map((o) => o.name).join() === '003_tags', JSON.stringify(up));
+    const verify = await engine.verify(config(), {});
+    assert.ok(verify.ok && verify.value.checks?.find((c) => c.name === 'schema_drift')?.ok, JSON.stringify(verify));
+  });
+
+  it('where no point matches (a column added by hand), it records what was asked and says the differences as a warning', async () => {
+    sqlite3(db, 'ALTER TABLE monitor ADD COLUMN url TEXT;');
+    const run = cli(root, ['baseline', '--to', '2']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: Recorded as asked, although its schema differs from what the migrations up to 002_monitor_name produce: column monitor\.url exists in the database but in no migration\./);
+    assert.match(run.stdout, /Recorded 2 migrations as applied without running them/);
   });
 });
 

@@ -7,6 +7,8 @@ import { problem } from '../problems';
 import { schemaDrift } from '../schema/drift';
 import { dumpSchema, isForeignObject, type SchemaObject } from '../schema/dump';
 import { sqliteDateTime } from './runner';
+import { plural } from '../ledger/summary';
+import { sequenceArg } from '../schema/driftAdvice';
 
 /** The application's own tables, when the database has no ledger yet; empty when it has one or none. */
 export function unmanagedTables(db: Connection): string[] {
@@ -30,17 +32,62 @@ export function unmanagedProblem(tables: readonly string[], severity: 'error' | 
 }
 
 /**
- * Records every migration up to `to` (all when absent) as applied without running it: its checksum, description
- * and text, status applied, execution_time_ms NULL. Refused when any of them is already in the ledger.
+ * What the migrations produce after each one, replayed in order on an empty database: by sequence, as far as the
+ * replay went (a migration written for a database that already had tables may not run on an empty one).
  */
-export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null): Result<Migration[]> {
+export interface PrefixSchemas {
+  readonly after: ReadonlyMap<number, readonly SchemaObject[]>;
+  /** Why the replay stopped early, if it did. */
+  readonly stopped?: Problem;
+}
+
+/**
+ * Records every migration up to `to` (all when absent) as applied without running it: its checksum, description
+ * and text, status applied, execution_time_ms NULL. Refused when any of them is already in the ledger, and when the
+ * database has the schema of another point in the migrations than `to` (checked inside the transaction): recording
+ * a migration whose objects the database lacks would make `up` skip it. With no such point, it is recorded as asked
+ * (the database's schema often grew apart from its first migrations) and the differences are said as a warning.
+ */
+export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null, prefixes: PrefixSchemas): Result<Problem[]> {
   const chosen = migrations.filter((m) => to === undefined || m.sequence <= to);
   const unknown = unknownSequence(migrations, to);
   if (unknown) return fail(unknown);
   if (chosen.length === 0) {
     return fail(problem('nothing-to-baseline', 'There are no migrations to record as applied.'));
   }
-  return writeImmediately(db, () => recordBaselineRows(db, chosen, now, downSqlOf));
+  return writeImmediately(db, () => {
+    const checked = adoptionCheck(dumpSchema(db), migrations, chosen[chosen.length - 1], prefixes);
+    if (!checked.ok) return checked;
+    const recorded = recordBaselineRows(db, chosen, now, downSqlOf);
+    return recorded.ok ? ok([baselinedNote(recorded.value), ...checked.value]) : recorded;
+  });
+}
+
+/** What a baseline says it did. */
+export function baselinedNote(recorded: readonly Migration[]): Problem {
+  const names = recorded.map((m) => m.name);
+  const range = `${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}`;
+  return problem('baselined', `Recorded ${plural(names.length, 'migration')} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${range}.`, { severity: 'info' });
+}
+
+/** Refused when the database shows another point of the migrations exactly; else a warning when it shows none. */
+function adoptionCheck(database: readonly SchemaObject[], migrations: readonly Migration[], last: Migration, prefixes: PrefixSchemas): Result<Problem[]> {
+  const expected = prefixes.after.get(last.sequence);
+  const differences = expected ? schemaDrift(database, expected) : undefined;
+  if (differences?.length === 0) return ok([]);
+  const shows = (m: Migration) => {
+    const objects = prefixes.after.get(m.sequence);
+    return objects !== undefined && schemaDrift(database, objects).length === 0;
+  };
+  const exact = migrations.filter(shows).pop();
+  if (exact) {
+    const what = differences ? `: ${differences.join('; ')}` : '';
+    return fail(problem('baseline-differs', `Not baselined: the database has the schema that the migrations up to ${exact.name} produce, not up to ${last.name}${what}. Run "sqlite-migrations baseline --to ${sequenceArg(exact.sequenceText)}" (editor: Baseline Existing Database..., up to ${exact.name}); "up" then applies the rest.`));
+  }
+  const why = differences
+    ? `its schema differs from what the migrations up to ${last.name} produce: ${differences.join('; ')}. "verify" reports these as drift until a migration makes them agree`
+    : `whether its schema matches cannot be checked, because the migrations do not replay on an empty database: ${(prefixes.stopped?.message ?? 'unknown').replace(/\.$/, '')}`;
+  return ok([problem('baseline-unchecked', `Recorded as asked, although ${why}.`, { severity: 'warning' })]);
 }
 
 /** One transaction, taken for writing at once: all rows or none, and no other run can record one meanwhile. */

@@ -11,10 +11,9 @@ import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptio
 import { runPlan, vetPlan, type RunContext } from './runner';
 import { statesFromLedger, toApply, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
-import { plural } from '../ledger/summary';
-import { planBaseline, recordBaseline, recordPending, unmanagedProblem, unmanagedTables } from './adopt';
+import { baselinedNote, planBaseline, recordBaseline, recordPending, unmanagedProblem, unmanagedTables } from './adopt';
 import { problem } from '../problems';
-import { allMigrationsSchema, appliedSchema } from '../schema/applied';
+import { allMigrationsSchema, appliedSchema, prefixSchemas } from '../schema/applied';
 import { dumpSchema } from '../schema/dump';
 import { schemaDrift } from '../schema/drift';
 import type { CheckResult } from './integrity';
@@ -200,18 +199,19 @@ function acceptChecksumTask(engine: TaskEngine, req: TaskRequest, version: strin
 async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | undefined, run: TaskRun): Promise<TaskReply> {
   const plan = planBaseline(engine.conn, req.migrations, to);
   if (!plan.ok) return plan;
-  const baselined = (recorded: Result<Migration[]>): Result<Problem[]> => {
-    if (!recorded.ok) return recorded;
-    const names = recorded.value.map((m) => m.name);
-    const range = `${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ''}`;
-    return ok([problem('baselined', `Recorded ${plural(names.length, 'migration')} as applied without running ${names.length === 1 ? 'it' : 'them'}: ${range}.`, { severity: 'info' })]);
-  };
   const now = new Date(req.nowMs);
-  if (plan.value.kind === 'adopt') return ledgerWrite(engine, req, run, () => baselined(recordBaseline(engine.conn, req.migrations, to, now, readDownSql)));
+  if (plan.value.kind === 'adopt') {
+    const prefixes = await prefixSchemas(req.migrations, engine.emptyScratch);
+    return ledgerWrite(engine, req, run, () => recordBaseline(engine.conn, req.migrations, to, now, readDownSql, prefixes));
+  }
   const { chosen } = plan.value;
   const expected = await appliedSchema(engine.conn, req.migrations, engine.emptyScratch, chosen);
   if (!expected.ok) return fail(uncheckedBaseline(chosen, expected.error));
-  return ledgerWrite(engine, req, run, () => baselined(recordPending(engine.conn, chosen, expected.value.objects, now, readDownSql)));
+  const recorded = (): Result<Problem[]> => {
+    const done = recordPending(engine.conn, chosen, expected.value.objects, now, readDownSql);
+    return done.ok ? ok([baselinedNote(done.value)]) : done;
+  };
+  return ledgerWrite(engine, req, run, recorded);
 }
 
 /** Without what the migrations produce there is nothing to check the database against, and no baseline without the check. */

@@ -3,7 +3,8 @@ import { readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
 import { statesFromLedger } from '../ledger/status';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
-import { replayMigrations, type OpenScratch } from '../run/replay';
+import { replay, replayMigrations, scratchDatabase, type OpenScratch } from '../run/replay';
+import type { PrefixSchemas } from '../run/adopt';
 import { dumpSchema, type SchemaHead, type SchemaObject } from './dump';
 
 export interface SchemaDump {
@@ -49,6 +50,23 @@ export async function appliedSchema(db: Connection, migrations: readonly Migrati
 /** With no database yet: the schema every migration produces, in sequence order (what `up` from empty makes). */
 export function allMigrationsSchema(migrations: readonly Migration[], open?: OpenScratch): Promise<Result<SchemaDump, Problem>> {
   return replayAndDump([...migrations].sort((a, b) => a.sequence - b.sequence), open, 'all');
+}
+
+/**
+ * The schema after each migration, replayed in sequence order from empty, as far as the replay goes: where a
+ * database being adopted stands among its migrations.
+ */
+export async function prefixSchemas(migrations: readonly Migration[], open: OpenScratch = scratchDatabase): Promise<PrefixSchemas> {
+  const db = await open();
+  try {
+    const after = new Map<number, SchemaObject[]>();
+    const ordered = [...migrations].sort((a, b) => a.sequence - b.sequence);
+    const outcomes = replay(db, ordered, { now: () => new Date(0), keysClean: true }, (m) => void after.set(m.sequence, dumpSchema(db)));
+    const failed = outcomes.find((o) => !o.ok)?.error;
+    return { after, ...(failed ? { stopped: failed } : {}) };
+  } finally {
+    db.close();
+  }
 }
 
 async function replayAndDump(toReplay: readonly Migration[], open: OpenScratch | undefined, source: 'applied' | 'all'): Promise<Result<SchemaDump, Problem>> {

@@ -26,8 +26,23 @@ export interface ColumnInfo {
   readonly definition: string;
 }
 
-/** Tables that are not the user's schema: the ledger is the runner's, `_litestream_*` is Litestream's. */
-const LEDGER_TABLES = new Set(['schema_migrations', 'schema_migrations_sql']);
+/**
+ * Tables that are not the user's schema: the ledger is the runner's, `_litestream_*` is Litestream's, and the others
+ * are the ledgers of other migration tools (Flyway, sqlx, goose, Diesel, Prisma, Knex, Atlas), left in a database
+ * adopted from them.
+ */
+const LEDGER_TABLES = new Set([
+  'schema_migrations',
+  'schema_migrations_sql',
+  'flyway_schema_history',
+  '_sqlx_migrations',
+  'goose_db_version',
+  '__diesel_schema_migrations',
+  '_prisma_migrations',
+  'knex_migrations',
+  'knex_migrations_lock',
+  'atlas_schema_revisions',
+]);
 
 export function isForeignObject(name: string, table: string): boolean {
   const lower = [name.toLowerCase(), table.toLowerCase()];

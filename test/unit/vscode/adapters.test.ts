@@ -14,7 +14,7 @@ import { ReportView } from '../../../src/vscode/reportView';
 import { MigrationsStatusBar } from '../../../src/vscode/statusBar';
 import { MigrationsTree } from '../../../src/vscode/tree';
 import { ENGINE } from '../helpers/engines';
-import { sqlite3 } from '../helpers/sqlite3';
+import { hasSqlite3, sqlite3 } from '../helpers/sqlite3';
 import { makeWorkspace, removeWorkspace } from '../helpers/workspace';
 import { fake, Uri, window } from './fakeVscode';
 
@@ -257,6 +257,20 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.panels[0].dispose();
     assert.equal(await run('dryRun'), true);
     assert.equal(fake.panels.length, 2, 'a closed view is opened anew');
+  });
+
+  it('Baseline Existing Database: past where the schema stands it is refused naming the --to; where none matches, a warning', async function () {
+    if (!hasSqlite3()) this.skip();
+    fs.mkdirSync(path.dirname(db()), { recursive: true });
+    sqlite3(db(), PAIR('projects').up);
+    const run = commands();
+    assert.equal(await run('baseline', undefined, { confirmed: true }), false);
+    assert.match(fake.shown.at(-1)!.message, /^Baseline failed: Not baselined: the database has the schema that the migrations up to 001_projects produce, not up to 002_tasks: .*baseline --to 1/);
+    sqlite3(db(), 'ALTER TABLE projects ADD COLUMN note TEXT;');
+    fake.shown = [];
+    assert.equal(await run('baseline', undefined, { confirmed: true, to: 1 }), true);
+    assert.deepEqual(fake.shown.map((m) => m.kind), ['warning']);
+    assert.match(fake.shown[0].message, /^Baseline: Recorded as asked, although its schema differs from what the migrations up to 001_projects produce: column projects\.note exists in the database but in no migration/);
   });
 
   it('a migration refused before it ran says "was refused", not "failed", and leaves the ledger as it was', async () => {
