@@ -16,7 +16,7 @@ export type ProblemCode =
   // running a migration
   | 'statement-failed' | 'transaction-open' | 'commit-failed' | 'foreign-key-violations' | 'foreign-key-dangling'
   | 'ledger-write-failed' | 'ledger-write-skipped' | 'ledger-foreign' | 'ledger-changed' | 'ledger-tampered' | 'verify-failed'
-  | 'quick-check' | 'time-limit' | 'memory-limit' | 'baselined'
+  | 'quick-check' | 'time-limit' | 'memory-limit' | 'baselined' | 'ledger-moved'
   // lint: SQL checked against the schema the earlier migrations leave, and the target SQLite version
   | 'sql-error' | 'needs-newer-sqlite' | 'earlier-fails' | 'bad-target'
   // migration tests

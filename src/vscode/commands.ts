@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { listBackups } from '../core/engine/backups';
+import { discoverMigrations } from '../core/migrations/catalog';
 import * as engine from '../core/engine';
 import { appliedStates, lastApplied, toApply, type MigrationState } from '../core/ledger/status';
 import { plural } from '../core/ledger/summary';
@@ -103,17 +104,23 @@ export class MigrationCommands {
     const folder = await pickFolder(arg);
     if (!folder) return false;
     const status = await this.model.folderStatus(folder);
-    if (status.errors.length) return this.reporter.outcome('Baseline', { ok: false, error: [...status.errors] });
-    const migrations = status.states.flatMap((s) => (s.migration ? [s.migration] : []));
+    // Another tool's schema_migrations (golang-migrate's, dbmate's) fails the status, and is what a baseline takes over.
+    const takeover = status.errors.length > 0 && status.errors.every((e) => e.code === 'ledger-foreign') && status.config;
+    if (status.errors.length && !takeover) return this.reporter.outcome('Baseline', { ok: false, error: [...status.errors] });
+    const migrations = takeover ? (await discoverMigrations(takeover.migrationsFolder, undefined, takeover.layout)).migrations : status.states.flatMap((s) => (s.migration ? [s.migration] : []));
     if (migrations.length === 0) {
       this.reporter.info('There are no migrations to record as applied.');
       return false;
     }
-    const to = opts.to ?? (opts.confirmed ? undefined : await pickBaselineTarget(migrations));
+    // Taking over, the other tool's ledger says how far it got (the engine reads it); the schema check still decides.
+    const to = opts.to ?? (opts.confirmed || takeover ? undefined : await pickBaselineTarget(migrations));
     if (to === null) return false;
     const count = migrations.filter((m) => to === undefined || m.sequence <= to).length;
     const what = count === 1 ? '1 migration' : `${count} migrations`;
-    const question = `Record ${what} as applied in ${vscode.workspace.asRelativePath(status.config?.databaseFile ?? '')} without running ${count === 1 ? 'it' : 'them'}? Do this only when the database already has their schema. A backup is made first.`;
+    const db = vscode.workspace.asRelativePath(status.config?.databaseFile ?? '');
+    const question = takeover
+      ? `Take ${db} over from the other migration tool? ${status.errors[0].message}`
+      : `Record ${what} as applied in ${db} without running ${count === 1 ? 'it' : 'them'}? Do this only when the database already has their schema. A backup is made first.`;
     if (!opts.confirmed && !(await confirm(question, 'Baseline'))) return false;
     if (!(await confirmEnvironment(folder, 'Baseline', opts.environment))) return false;
     return this.withProgress('Baseline', folder, (config, o) => engine.baseline(config, { to }, o));

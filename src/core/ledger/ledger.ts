@@ -39,10 +39,13 @@ const SPEC_COLUMNS: readonly (readonly [string, string, number, number])[] = [
 
 const COMPANION_COLUMNS = ['version', 'name', 'up_sql', 'down_sql'];
 
-/** Other tools that also call their table schema_migrations, recognised by their sorted column names. */
-const KNOWN_SHAPES: readonly { columns: string; owner: string }[] = [
-  { columns: 'dirty,version', owner: "golang-migrate's" },
-  { columns: 'version', owner: "Rails' (ActiveRecord) or dbmate's" },
+/**
+ * Other tools that also call their table schema_migrations, recognised by their sorted column names. Those whose
+ * folders this tool reads can be taken over by a baseline, which first renames their table to `renameTo`.
+ */
+export const KNOWN_SHAPES: readonly { columns: string; owner: string; renameTo?: string }[] = [
+  { columns: 'dirty,version', owner: "golang-migrate's", renameTo: 'schema_migrations_golang_migrate' },
+  { columns: 'version', owner: "dbmate's (or Rails')", renameTo: 'schema_migrations_dbmate' },
   { columns: 'inserted_at,version', owner: "Ecto's" },
 ];
 
@@ -220,12 +223,12 @@ function atomically(db: Connection, work: () => void): void {
   }
 }
 
-function objectType(db: Connection, name: string): string | undefined {
+export function objectType(db: Connection, name: string): string | undefined {
   const rows = db.all('SELECT type FROM main.sqlite_master WHERE name = ? COLLATE NOCASE', [name]);
   return rows.length ? String(rows[0][0]) : undefined;
 }
 
-function tableColumns(db: Connection, table: string): ColumnInfo[] {
+export function tableColumns(db: Connection, table: string): ColumnInfo[] {
   return db.all("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?, 'main') ORDER BY cid", [table]).map(
     ([name, type, notnull, pk]) => ({ name: String(name), type: String(type), notnull: Number(notnull), pk: Number(pk) }),
   );
@@ -249,10 +252,18 @@ function versionIsUnique(db: Connection): boolean {
 
 function foreignShapeMessage(columns: readonly ColumnInfo[]): string {
   const described = columns.map((c) => [c.name, c.type, c.notnull ? 'NOT NULL' : '', c.pk ? 'PRIMARY KEY' : ''].filter(Boolean).join(' '));
+  const known = knownShape(columns);
+  const looks = known ? `, which is ${known.owner} migration table` : ', which is not the spec\'s shape';
+  const next = known?.renameTo
+    ? `"sqlite-migrations baseline" (editor: Baseline Existing Database...) takes the database over: it renames that table to ${known.renameTo} and records the migrations it lists as applied, after a backup and a check of the schema (the other tool then no longer finds its table)`
+    : 'use another database or rename that table';
+  return `${LEDGER_TABLE} has columns (${described.join(', ')})${looks}. It is left untouched; ${next}.`;
+}
+
+/** Which other tool's schema_migrations this is, by its columns. */
+export function knownShape(columns: readonly { readonly name: string }[]): (typeof KNOWN_SHAPES)[number] | undefined {
   const names = columns.map((c) => c.name.toLowerCase()).sort().join(',');
-  const owner = KNOWN_SHAPES.find((s) => s.columns === names)?.owner;
-  const looks = owner ? `, which is ${owner} migration table` : ', which is not the spec\'s shape';
-  return `${LEDGER_TABLE} has columns (${described.join(', ')})${looks}. It is left untouched; use another database or rename that table.`;
+  return KNOWN_SHAPES.find((s) => s.columns === names);
 }
 
 function companionReadable(db: Connection): boolean {

@@ -1,7 +1,8 @@
 // Adopting a database that had its schema before it had migrations. Applying 001 on top of such a database can
 // rebuild or drop its tables; a baseline records the migrations its schema already matches, without running them.
 import type { Connection } from '../engine/connection';
-import { ensureLedger, findLedgerRow, inspectLedger, readLedger, recordApplied } from '../ledger/ledger';
+import { ensureLedger, findLedgerRow, inspectLedger, objectType, readLedger, recordApplied } from '../ledger/ledger';
+import { foreignPoint, type ForeignLedger } from '../ledger/foreign';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
 import { schemaDrift } from '../schema/drift';
@@ -21,11 +22,17 @@ export function unmanagedTables(db: Connection): string[] {
     .filter((name) => !isForeignObject(name, name));
 }
 
-/** The refusal of `up`, and the warning of `status` and `dry-run`, on a database with tables but no ledger. */
-export function unmanagedProblem(tables: readonly string[], severity: 'error' | 'warning'): Problem {
+/**
+ * The refusal of `up`, and the warning of `status` and `dry-run`, on a database with tables but no ledger; with
+ * another tool's ledger (Flyway's, sqlx's), where that one says the database stands.
+ */
+export function unmanagedProblem(tables: readonly string[], severity: 'error' | 'warning', foreign?: ForeignLedger): Problem {
   const shown = tables.slice(0, 3).join(', ') + (tables.length > 3 ? ', ...' : '');
   const what = `The database has ${tables.length} table${tables.length === 1 ? '' : 's'} of its own (${shown}) but no schema_migrations table`;
-  const advice = 'if its schema already matches the migrations, record them as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...)';
+  const point = foreign && foreignPoint(foreign);
+  const advice = point !== undefined
+    ? `${foreign!.owner} ${foreign!.table} records the migrations up to ${point} as applied: record them here as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...), which checks first that the database has their schema`
+    : 'if its schema already matches the migrations, record them as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...)';
   return severity === 'error'
     ? problem('unmanaged-database', `${what}: applying the first migration on top of them could rebuild or drop them, so nothing was run. ${capitalise(advice)}; to apply anyway, pass --allow-existing-schema.`)
     : problem('unmanaged-database', `${what}: the migrations would run on top of them; ${advice}.`, { severity });
@@ -48,7 +55,7 @@ export interface PrefixSchemas {
  * a migration whose objects the database lacks would make `up` skip it. With no such point, it is recorded as asked
  * (the database's schema often grew apart from its first migrations) and the differences are said as a warning.
  */
-export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null, prefixes: PrefixSchemas): Result<Problem[]> {
+export function recordBaseline(db: Connection, migrations: readonly Migration[], to: number | undefined, now: Date, downSqlOf: (m: Migration) => string | null, prefixes: PrefixSchemas, foreign?: ForeignLedger): Result<Problem[]> {
   const chosen = migrations.filter((m) => to === undefined || m.sequence <= to);
   const unknown = unknownSequence(migrations, to);
   if (unknown) return fail(unknown);
@@ -58,9 +65,20 @@ export function recordBaseline(db: Connection, migrations: readonly Migration[],
   return writeImmediately(db, () => {
     const checked = adoptionCheck(dumpSchema(db), migrations, chosen[chosen.length - 1], prefixes);
     if (!checked.ok) return checked;
+    const moved = foreign?.renameTo ? moveAside(db, foreign, foreign.renameTo) : ok([]);
+    if (!moved.ok) return moved;
     const recorded = recordBaselineRows(db, chosen, now, downSqlOf);
-    return recorded.ok ? ok([baselinedNote(recorded.value), ...checked.value]) : recorded;
+    return recorded.ok ? ok([baselinedNote(recorded.value), ...moved.value, ...checked.value]) : recorded;
   });
+}
+
+/** Another tool's schema_migrations is renamed, inside the baseline's transaction, so that the spec's ledger can be made. */
+function moveAside(db: Connection, foreign: ForeignLedger, renameTo: string): Result<Problem[]> {
+  if (objectType(db, renameTo) !== undefined) {
+    return fail(problem('ledger-foreign', `Not baselined: ${foreign.table} is ${foreign.owner} migration table, and ${renameTo}, the name it would be moved to, is taken; nothing was changed.`));
+  }
+  db.exec(`ALTER TABLE "${foreign.table}" RENAME TO "${renameTo}"`);
+  return ok([problem('ledger-moved', `${foreign.owner} ${foreign.table} was renamed to ${renameTo}, where it is kept; this tool's ledger takes its place.`, { severity: 'info' })]);
 }
 
 /** What a baseline says it did. */

@@ -5,6 +5,7 @@ import { dryRun } from './dryrun';
 import { moduleRefusal } from './modules';
 import { foreignKeyRows, integrityCheck, violationCounts, type Violation } from './integrity';
 import { acceptChecksum, inspectLedger, readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
+import { findForeignLedger, foreignPoint, type ForeignLedger } from '../ledger/foreign';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
@@ -53,7 +54,7 @@ export async function runTask(engine: TaskEngine, req: TaskRequest, onOutcome?: 
   try {
     let keysBefore: Violation[] = [];
     if (engine.existed && WRITING.has(req.task.kind)) {
-      const precheck = checkBeforeUse(engine.conn);
+      const precheck = checkBeforeUse(engine.conn, req.task.kind);
       if (!precheck.ok) return precheck;
       keysBefore = precheck.value;
     }
@@ -132,7 +133,7 @@ async function dispatch(engine: TaskEngine, req: TaskRequest, run: TaskRun): Pro
 async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | 'down', options: UpOptions | DownOptions, run: TaskRun): Promise<TaskReply> {
   const db = engine.conn;
   const unmanaged = direction === 'up' && !(options as UpOptions).allowExistingSchema ? unmanagedTables(db) : [];
-  if (unmanaged.length) return fail(unmanagedProblem(unmanaged, 'error'));
+  if (unmanaged.length) return fail(unmanagedProblem(unmanaged, 'error', findForeignLedger(db)));
   const plan = planSteps(db, req, direction, options);
   if (!plan.ok) return plan;
   const notes = plan.value.notes;
@@ -201,8 +202,12 @@ async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | u
   if (!plan.ok) return plan;
   const now = new Date(req.nowMs);
   if (plan.value.kind === 'adopt') {
+    const foreign = findForeignLedger(engine.conn);
+    if (foreign?.dirty) return fail(dirtyForeignLedger(foreign));
     const prefixes = await prefixSchemas(req.migrations, engine.emptyScratch);
-    return ledgerWrite(engine, req, run, () => recordBaseline(engine.conn, req.migrations, to, now, readDownSql, prefixes));
+    // Without --to, where the other tool's ledger says the database stands; the schema check still decides.
+    const target = to ?? (foreign && foreignPoint(foreign));
+    return ledgerWrite(engine, req, run, () => recordBaseline(engine.conn, req.migrations, target, now, readDownSql, prefixes, foreign));
   }
   const { chosen } = plan.value;
   const expected = await appliedSchema(engine.conn, req.migrations, engine.emptyScratch, chosen);
@@ -212,6 +217,12 @@ async function baselineTask(engine: TaskEngine, req: TaskRequest, to: number | u
     return done.ok ? ok([baselinedNote(done.value)]) : done;
   };
   return ledgerWrite(engine, req, run, recorded);
+}
+
+/** golang-migrate's dirty flag: its last migration stopped partway, so the schema is at no version a baseline could name. */
+function dirtyForeignLedger(foreign: ForeignLedger): Problem {
+  const at = foreignPoint(foreign);
+  return problem('ledger-foreign', `Not baselined: ${foreign.table} is ${foreign.owner} migration table and marks version ${at} dirty: that migration stopped partway, so the schema is at no version. Repair the database and clear the flag with that tool ("migrate force ${at}" once the schema is that of ${at}), then baseline; nothing was changed.`);
 }
 
 /** Without what the migrations produce there is nothing to check the database against, and no baseline without the check. */
@@ -291,7 +302,7 @@ async function driftNote(engine: TaskEngine, req: TaskRequest): Promise<Problem[
 /** A database with tables of its own and no ledger yet: said as a warning by status and dry runs. */
 function unmanagedNote(db: Connection): Problem[] {
   const tables = unmanagedTables(db);
-  return tables.length ? [unmanagedProblem(tables, 'warning')] : [];
+  return tables.length ? [unmanagedProblem(tables, 'warning', findForeignLedger(db))] : [];
 }
 
 /** States are read before the engine's check, which for sql.js frees the connection to make room for the export. */
@@ -355,14 +366,16 @@ function context(req: TaskRequest, run: TaskRun): RunContext {
  * A corrupt file is refused instead of migrated; a foreign ledger is refused before anything runs. Foreign
  * key violations already there are returned: migrations are judged only on the ones they add.
  */
-function checkBeforeUse(db: Connection): Result<Violation[]> {
+function checkBeforeUse(db: Connection, kind: TaskRequest['task']['kind']): Result<Violation[]> {
   const integrity = integrityCheck(db);
   if (!integrity.ok) {
     return fail(problem('db-corrupt', `The database failed PRAGMA integrity_check (${integrity.detail}); restore it from a backup before migrating.`));
   }
   const violations = foreignKeyRows(db);
   const shape = inspectLedger(db);
-  return shape.ok ? ok(violations) : shape;
+  // A baseline takes over a database whose schema_migrations is another tool's it knows: it moves that table aside.
+  const takeover = kind === 'baseline' && findForeignLedger(db)?.renameTo !== undefined;
+  return shape.ok || takeover ? ok(violations) : shape;
 }
 
 function olderViolations(violations: readonly Violation[]): Problem {

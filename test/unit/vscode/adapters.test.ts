@@ -273,6 +273,21 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.match(fake.shown[0].message, /^Baseline: Recorded as asked, although its schema differs from what the migrations up to 001_projects produce: column projects\.note exists in the database but in no migration/);
   });
 
+  it("Baseline Existing Database takes over golang-migrate's schema_migrations, which fails the status, after asking", async function () {
+    if (!hasSqlite3()) this.skip();
+    fs.mkdirSync(path.dirname(db()), { recursive: true });
+    sqlite3(db(), `${PAIR('projects').up} CREATE TABLE schema_migrations (version uint64, dirty bool); INSERT INTO schema_migrations VALUES (1, 0);`);
+    assert.equal((await model.folderStatus(folder())).errors[0]?.code, 'ledger-foreign');
+    const run = commands();
+    assert.equal(await run('baseline'), false, 'not confirmed: nothing done');
+    assert.match(fake.shown.at(-1)!.message, /^Take \S*app\.db over from the other migration tool\? schema_migrations has columns .*golang-migrate's/);
+    assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations_golang_migrate';"), '0\n');
+    fake.answer = 'Baseline';
+    assert.equal(await run('baseline'), true);
+    assert.equal(sqlite3(db(), 'SELECT version FROM schema_migrations;'), '001\n');
+    assert.equal(sqlite3(db(), 'SELECT version FROM schema_migrations_golang_migrate;'), '1\n');
+  });
+
   it('a migration refused before it ran says "was refused", not "failed", and leaves the ledger as it was', async () => {
     fs.writeFileSync(path.join(root, 'migrations', '003_vacuum.sql'), 'CREATE TABLE t3 (x);\nVACUUM;\n');
     fs.writeFileSync(path.join(root, 'migrations', '003_vacuum.down.sql'), 'DROP TABLE t3;\n');
