@@ -132,20 +132,22 @@ describe('adopting an existing database: the unmanaged-database refusal and base
   });
 });
 
+/** Three migrations that replay on an empty database, for the baselines that compare schemas. */
+const FILES = {
+  'migrations/001_monitor.sql': 'CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+  'migrations/001_monitor.down.sql': 'DROP TABLE monitor;\n',
+  'migrations/002_monitor_name.sql': 'CREATE INDEX idx_monitor_name ON monitor(name);\n',
+  'migrations/002_monitor_name.down.sql': 'DROP INDEX idx_monitor_name;\n',
+  'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
+  'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
+};
+
 // A database another tool migrated (Flyway, to V2 of three): its schema is exactly what the first two produce, and its
 // own ledger table stays. A baseline of all three would record V3 as applied without its table ever being made.
 describe('adopting a database another tool migrated: the baseline finds where its schema stands', () => {
   let root: string;
   let db: string;
   const config = () => resolveConfig(root, {});
-  const FILES = {
-    'migrations/001_monitor.sql': 'CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
-    'migrations/001_monitor.down.sql': 'DROP TABLE monitor;\n',
-    'migrations/002_monitor_name.sql': 'CREATE INDEX idx_monitor_name ON monitor(name);\n',
-    'migrations/002_monitor_name.down.sql': 'DROP INDEX idx_monitor_name;\n',
-    'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
-    'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
-  };
   const FLYWAY = 'CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version TEXT, success INT); INSERT INTO flyway_schema_history VALUES (1, \'1\', 1), (2, \'2\', 1);';
 
   beforeEach(function () {
@@ -193,14 +195,6 @@ describe('baseline on a managed database: pending migrations its schema already 
   let root: string;
   let db: string;
   const config = () => resolveConfig(root, {});
-  const FILES = {
-    'migrations/001_monitor.sql': 'CREATE TABLE monitor (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
-    'migrations/001_monitor.down.sql': 'DROP TABLE monitor;\n',
-    'migrations/002_monitor_name.sql': 'CREATE INDEX idx_monitor_name ON monitor(name);\n',
-    'migrations/002_monitor_name.down.sql': 'DROP INDEX idx_monitor_name;\n',
-    'migrations/003_tags.sql': 'CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n',
-    'migrations/003_tags.down.sql': 'DROP TABLE tag;\n',
-  };
 
   beforeEach(async function () {
     if (!hasSqlite3()) this.skip();
