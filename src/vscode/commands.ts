@@ -216,8 +216,14 @@ export class MigrationCommands {
       lines.push(`The preview could not run: ${this.reporter.relative(preview.error[0].message)}`);
     } else {
       const failed = preview.value.outcomes.find((o) => !o.ok);
-      if (failed) lines.push(`The rollback would ${failed.refused ? 'be refused' : 'fail'}: ${this.reporter.relative(failed.error?.message ?? 'unknown error')}`);
-      else if (preview.value.dryRun) lines.push(...describeDataLoss(preview.value.dryRun.loss));
+      // The preview ran it on a copy with this engine: it would fail the same way here, so there is nothing to confirm.
+      if (failed?.error) {
+        this.reporter.refuse(`${target.name} cannot be rolled back: the rollback would ${failed.refused ? 'be refused' : 'fail'}: ${failed.error.message}`, failed.error);
+        return false;
+      }
+      // A down that runs nothing while the up changed the schema (a template left as written) is said before, not after.
+      lines.push(...preview.value.outcomes.flatMap((o) => o.warnings).filter((w) => w.code === 'empty-down' && w.severity === 'warning').map((w) => this.reporter.relative(w.message)));
+      if (preview.value.dryRun) lines.push(...describeDataLoss(preview.value.dryRun.loss));
     }
     const states = (await this.model.folderStatus(folder)).states;
     const later = appliedStates(states).filter((s) => s.sequence !== undefined && target.sequence !== undefined && s.sequence > target.sequence);

@@ -1,9 +1,9 @@
 import { fileLabel, missingDownLabel } from '../migrations/label';
 import { errorMessage, type Connection } from '../engine/connection';
-import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBack, recordApplied, recordStatus } from '../ledger/ledger';
+import { ensureLedger, inspectLedger, ledgerFingerprint, ledgerRow, markRolledBack, readAppliedSql, recordApplied, recordStatus } from '../ledger/ledger';
 import type { Migration, Problem } from '../model';
 import type { PlanStep } from './plan';
-import { vetScript, type VettedScript } from '../sql/script';
+import { splitStatements, vetScript, type VettedScript } from '../sql/script';
 import { ledgerImage, readBackMismatch, type LedgerWrite } from '../ledger/readback';
 import { inMigrationTransaction, ledgerIntact, migrationProblem, type Where } from './transaction';
 import { problem } from '../problems';
@@ -125,7 +125,7 @@ export function rollbackMigration(db: Connection, m: DownTarget, ctx: RunContext
   if ('code' in vetted) return refused(head, vetted);
   const timer = startTimer(ctx);
   let fingerprint: string | undefined;
-  const warnings = [...vetted.warnings, ...emptyNote(vetted, where, 'empty-down', `${m.name} is marked rolled back and nothing else changes`)];
+  const warnings = [...vetted.warnings, ...(vetted.run.length > 0 ? [] : [emptyDownNote(db, m, where)])];
   const error = inMigrationTransaction(db, vetted.run, where, {
     // Under the write lock, like applying: the plan's view of the ledger may be stale by now.
     check: () => {
@@ -195,8 +195,22 @@ function downWhere(m: DownTarget): Where {
   return m.downPath ? { file: m.downPath, label: fileLabel(m.downPath) } : { label: `${m.name}.down.sql (as recorded when it was applied)` };
 }
 
+/**
+ * A down with nothing to run only marks the migration rolled back. Where its up file changed the schema, that is
+ * almost always a down left as the template wrote it: the schema keeps the change, and applying the migration again
+ * fails on it. So it is a warning naming the up file's first schema statement, not a quiet note.
+ */
+function emptyDownNote(db: Connection, m: DownTarget, where: Where): Problem {
+  const up = readAppliedSql(db, m.version)?.upSql;
+  const change = up === undefined ? undefined : splitStatements(up).find((s) => /^(CREATE|ALTER|DROP)\b/i.test(s.text));
+  if (!change) return { code: 'empty-down', severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${m.name} is marked rolled back and nothing else changes.`, file: where.file };
+  const first = change.text.split('\n')[0].slice(0, 60);
+  const message = `${where.label}: has no statements to run, so ${m.name} is marked rolled back but what its up file changed stays (line ${change.line}: ${first}); applying it again will meet that change. Write the down SQL that undoes it.`;
+  return { code: 'empty-down', severity: 'warning', message, file: where.file };
+}
+
 /** Up or down, a file with nothing to run (only comments, transaction control or ledger writes) is a no-op, said once as info. */
-function emptyNote(script: VettedScript, where: Where, code: 'empty-migration' | 'empty-down', what: string): Problem[] {
+function emptyNote(script: VettedScript, where: Where, code: 'empty-migration', what: string): Problem[] {
   if (script.run.length > 0) return [];
   return [{ code, severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${what}.`, file: where.file }];
 }

@@ -201,6 +201,32 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.equal(sqlite3(db(), 'SELECT count(*) FROM projects;'), '3\n', 'the preview ran on a copy');
   });
 
+  it('Roll Back of a down that only has comments, under an up that changed the schema, says so before asking', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_due.sql'), 'ALTER TABLE tasks ADD COLUMN due TEXT;\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_due.down.sql'), '-- Undo what 003_due.sql does.\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    fake.shown = [];
+    fake.answer = undefined;
+    assert.equal(await run('rollbackLast'), false);
+    assert.match(fake.shown[0].message, /^Roll back 003_due\?\n\n003_due\.down\.sql: has no statements to run, so 003_due is marked rolled back but what its up file changed stays \(line 1: ALTER TABLE tasks ADD COLUMN due TEXT\); applying it again will meet that change\./);
+  });
+
+  it('Roll Back that the preview shows would fail is not offered: the error is shown and nothing changes', async () => {
+    fs.writeFileSync(path.join(root, 'migrations', '003_bad_down.sql'), 'CREATE TABLE t3 (x);\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_bad_down.down.sql'), 'DROP TABLE t3;\nUPDATE nowhere SET x = 1;\n');
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    fake.shown = [];
+    fake.answer = 'Roll Back';
+    assert.equal(await run('rollbackLast'), false);
+    assert.deepEqual(fake.shown.map((m) => m.kind), ['error'], 'no question, only the error');
+    assert.match(fake.shown[0].message, /^003_bad_down cannot be rolled back: the rollback would fail: 003_bad_down\.down\.sql:2: no such table: nowhere/);
+    assert.equal(sqlite3(db(), "SELECT status FROM schema_migrations WHERE version = '003';"), 'applied\n');
+  });
+
   it('an out-of-order rollback names the later migrations that stay applied, and "no data is removed" when so', async () => {
     const run = commands();
     fake.answer = 'Apply';
