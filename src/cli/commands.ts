@@ -5,8 +5,6 @@ import { confirmationProblem } from '../core/environments';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
-import type { EngineName } from '../core/engine/connection';
-import { engineLabel } from '../core/engine/facts';
 import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
@@ -29,6 +27,8 @@ import { statusJson } from './json';
 import { prepareReset, type Ask } from './reset';
 import { testCommand } from './test';
 import { lintCommand } from './lint';
+import { acceptChecksumCommand } from './acceptChecksum';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, engineLine, reportProblems } from './output';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -41,12 +41,7 @@ export interface CliIO {
   readonly ask?: Ask;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-/** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['replay-failed', 'time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './output';
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   try {
@@ -103,6 +98,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return testCommand(cfg, args, io, options);
     case 'lint':
       return lintCommand(cfg, args, io, options);
+    case 'accept-checksum':
+      return acceptChecksumCommand(cfg, args, io, options);
   }
 }
 
@@ -226,11 +223,6 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-/** The one line of human output that says which engine ran. */
-function engineLine(name: EngineName, paint: Paint): string {
-  return paint.dim(`Engine: ${engineLabel(name)}`);
-}
-
 function dryRunLines(d: NonNullable<engine.OperationResult['dryRun']>): string[] {
   const lines: string[] = [];
   if (d.tablesCreated.length) lines.push(`Tables created: ${d.tablesCreated.join(', ')}`);
@@ -255,17 +247,6 @@ function operationJson(r: engine.OperationResult) {
     notes: r.notes,
     ...statusJson(r),
   };
-}
-
-function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, engineName?: EngineName): number {
-  const code = problems.some((p) => FAILURE_CODES.has(p.code)) ? EXIT_FAILED : EXIT_USAGE;
-  if (args.json) {
-    io.out(JSON.stringify({ ...(engineName ? { engine: engineName } : {}), ok: false, problems }, null, 2) + '\n');
-  } else {
-    const paint = painter(io.color);
-    for (const p of problems) io.err(problemLine(p, paint) + '\n');
-  }
-  return code;
 }
 
 async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {

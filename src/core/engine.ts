@@ -146,8 +146,11 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   return kept ? ok({ ...result.value, notes: [...result.value.notes, kept] }) : result;
 }
 
-/** The operations after which the schema file is rewritten, when they changed the database. */
-const REWRITES_SCHEMA: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'baseline']);
+/**
+ * The operations after which the schema file is rewritten, when they changed the database. An accepted checksum
+ * also takes the edited text as the applied one, which the schema replays.
+ */
+const REWRITES_SCHEMA: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'baseline', 'accept-checksum']);
 
 /**
  * Rewrites the schema file from the migrations now applied. Done after the write, as its own read-only task,

@@ -55,8 +55,16 @@ function validateApplied(states: readonly MigrationState[], allow: boolean): Res
   if (allow) {
     return ok([problem('applied-changed', `Applying although applied migrations changed since they were applied: ${list}.`, { severity: 'warning', file: first })]);
   }
-  const fix = 'restore the files, or accept the edit (Accept New Checksum in the editor), or run up with --allow-modified';
-  return fail(problem('applied-changed', `Applied migrations changed since they were applied: ${list}. Nothing was run: ${fix}.`, { file: first }));
+  return fail(problem('applied-changed', `Applied migrations changed since they were applied: ${list}. Nothing was run: ${changedFix(changed)}.`, { file: first }));
+}
+
+/** What to do about them; an edit can be accepted, in the CLI or the editor, a missing file only restored. */
+function changedFix(changed: readonly MigrationState[]): string {
+  const edited = changed.filter((s) => s.status === 'modified' && s.migration).map((s) => (s.migration as Migration).sequenceText);
+  const accept = edited.length === 1
+    ? `accept the edit with "sqlite-migrations accept-checksum ${edited[0]}" (editor: Accept New Checksum)`
+    : `accept the edits with "sqlite-migrations accept-checksum SEQ" for each of ${edited.join(', ')} (editor: Accept New Checksum)`;
+  return edited.length ? `restore the files, or ${accept}, or run up with --allow-modified` : 'restore the files, or run up with --allow-modified';
 }
 
 /** Applied migrations whose file was edited (modified) or removed (missing) since. */
