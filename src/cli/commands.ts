@@ -436,8 +436,13 @@ async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO, options: eng
   if (typeof file !== 'string') return reportProblems([file], args, io);
   const restored = await engine.restore(cfg, file, options);
   if (!restored.ok) return reportProblems(restored.error, args, io);
-  const safety = restored.value.safetyBackup;
-  if (args.json) io.out(JSON.stringify({ engine: restored.value.engine, restored: file, safetyBackup: safety?.path ?? null }, null, 2) + '\n');
-  else io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n`);
+  const { safetyBackup: safety, warnings, engine: engineName } = restored.value;
+  if (args.json) {
+    io.out(JSON.stringify({ engine: engineName, restored: file, safetyBackup: safety?.path ?? null, warnings }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const paint = painter(io.color);
+  for (const p of warnings) io.err(problemLine(p, paint) + '\n');
+  io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n${engineLine(engineName, paint)}\n`);
   return EXIT_OK;
 }

@@ -267,9 +267,15 @@ async function backupNowUnguarded(config: EngineConfig, options: OperationOption
   return made.ok ? ok({ engine, backup: made.value, notes: note ? [note] : [] }) : made;
 }
 
-export type RestoreOutcome = Result<{ readonly engine: EngineName; readonly safetyBackup: BackupInfo | null; readonly notes: string[] }, Problem[]>;
+export type RestoreOutcome = Result<{
+  readonly engine: EngineName;
+  readonly safetyBackup: BackupInfo | null;
+  readonly notes: string[];
+  /** The schema file could not be rewritten for the restored state (the database itself is restored). */
+  readonly warnings: Problem[];
+}, Problem[]>;
 
-/** Puts a backup back; the current state is backed up first. */
+/** Puts a backup back; the current state is backed up first. The schema file then follows, as after `up`. */
 export function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
   return orFileProblem(() => restoreUnguarded(config, backupFile, options));
 }
@@ -280,7 +286,9 @@ async function restoreUnguarded(config: EngineConfig, backupFile: string, option
   const { engine, child } = chosen.value;
   const now = clock(options);
   const restored = engine === 'native' ? await restoreNative(config, backupFile, { now, child }) : await restoreSqlJs(config, backupFile, now);
-  return restored.ok ? ok({ engine, ...restored.value }) : restored;
+  if (!restored.ok) return restored;
+  const kept = config.schemaFile ? await keepSchemaFile(config, config.schemaFile, options) : undefined;
+  return ok({ engine, ...restored.value, warnings: kept ? [kept] : [] });
 }
 
 /** This database's backups, newest first. */
