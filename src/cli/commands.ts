@@ -70,7 +70,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
     case 'up':
       return report(await engine.migrateUp(cfg, upOptions(args), options), args, io, 'migrate');
     case 'down':
-      return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'migrate');
+      return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'rollback');
     case 'dry-run': {
       const result = args.down
         ? await engine.dryRunDown(cfg, downOptions(args), options)
@@ -156,7 +156,7 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline' | 'reset';
+type ReportKind = 'status' | 'verify' | 'migrate' | 'rollback' | 'dry-run' | 'baseline' | 'reset';
 
 /** Notes that are the result itself: printed with the report, not as problems. */
 const RESULT_NOTES = new Set(['baselined', 'reset-done']);
@@ -181,8 +181,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
     return code;
   }
   const paint = painter(io.color);
-  // A baseline's or a reset's own note is its result, printed with the report.
-  const notes = r.notes.filter((n) => !(RESULT_NOTES.has(n.code) && n.severity === 'info'));
+  // A baseline's or a reset's own note is its result, printed with the report; so is why a rollback has nothing to do.
+  const notes = r.notes.filter((n) => !((RESULT_NOTES.has(n.code) || (kind === 'rollback' && n.code === 'nothing-applied')) && n.severity === 'info'));
   const problems = [...catalogProblems, ...extra, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
@@ -213,6 +213,7 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
+  if (kind === 'rollback' && r.outcomes.length === 0) lines.push(r.notes.find((n) => n.code === 'nothing-applied')?.message ?? 'Nothing to roll back.');
   if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));

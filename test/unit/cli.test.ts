@@ -69,6 +69,19 @@ describe('CLI', () => {
     assert.deepEqual(fs.readFileSync(db), before);
   });
 
+  it('down --to the newest applied migration says there is nothing to roll back, not "up to date"', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const before = fs.readFileSync(db);
+    const down = cli(root, ['down', '--to', '1']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /^No migration after 001_initial_schema is applied; there is nothing to roll back\.\nEngine: /);
+    assert.doesNotMatch(down.stdout + down.stderr, /up to date/);
+    assert.doesNotMatch(down.stderr, /nothing to roll back/, 'said once, as the result');
+    assert.deepEqual(fs.readFileSync(db), before);
+    const json = cliJson(root, ['down', '--to', '2']).json;
+    assert.deepEqual(json.notes.filter((n: any) => n.code !== 'engine-fallback').map((n: any) => [n.code, n.message]), [['nothing-applied', 'No migration after 002_add_tags is applied; there is nothing to roll back.']]);
+  });
+
   it('applies up to a sequence with --to and rolls back with down', () => {
     assert.equal(cli(root, ['up', '--to', '1']).code, 0);
     assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);

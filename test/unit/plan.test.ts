@@ -158,6 +158,9 @@ describe('plan: planDown', () => {
     assert.deepEqual(names(to0.value.steps), ['005_m5', '003_m3', '002_m2', '001_m1']);
     const to5 = planDown(states(picture), { to: 5 });
     assert.deepEqual(to5.ok && to5.value.steps, []);
+    assert.deepEqual(to5.ok && to5.value.notes.map((n) => [n.code, n.severity, n.message]), [['nothing-applied', 'info', 'No migration after 005_m5 is applied; there is nothing to roll back.']]);
+    const none = planDown(states({ 1: '-', 2: 'rolled_back' }), { to: 0 });
+    assert.deepEqual(none.ok && none.value.notes.map((n) => n.message), ['No migration is applied; there is nothing to roll back.']);
   });
 
   it('rolls back one with --only, noting the later ones that stay applied', () => {

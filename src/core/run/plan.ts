@@ -137,7 +137,8 @@ function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): R
   if (opts.to !== undefined) {
     const anchor = opts.to === 0 ? -1 : states.findIndex((s) => s.sequence === opts.to);
     if (anchor === -1 && opts.to !== 0) return fail(planProblem('unknown-sequence', `There is no migration with sequence ${opts.to}.`));
-    return ok({ steps: states.slice(anchor + 1).filter(isApplied).reverse(), notes: [] });
+    const steps = states.slice(anchor + 1).filter(isApplied).reverse();
+    return ok({ steps, notes: steps.length ? [] : [nothingAfter(anchor === -1 ? undefined : states[anchor])] });
   }
   if (opts.steps === undefined && applied.length === 0) {
     return ok({ steps: [], notes: [planProblem('nothing-applied', 'No migration is applied; there is nothing to roll back.', undefined, 'info')] });
@@ -150,6 +151,12 @@ function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): R
     return fail(planProblem('too-many-steps', `Only ${applied.length} migration${applied.length === 1 ? ' is' : 's are'} applied; cannot roll back ${n}.`));
   }
   return ok({ steps: applied.slice(applied.length - n).reverse(), notes: [] });
+}
+
+/** `down --to` that keeps everything applied: why nothing is rolled back, not "up to date". */
+function nothingAfter(anchor: MigrationState | undefined): Problem {
+  const message = anchor ? `No migration after ${anchor.name} is applied; there is nothing to roll back.` : 'No migration is applied; there is nothing to roll back.';
+  return planProblem('nothing-applied', message, undefined, 'info');
 }
 
 /** Where the down SQL will come from: the down file, else what was recorded when it was applied; else refuse. */
