@@ -162,8 +162,9 @@ async function keepSchemaFile(config: EngineConfig, file: string, options: Opera
   if (!dumped.ok) return why(dumped.error[0]);
   const s = dumped.value.schema;
   if (!s) return undefined;
+  // A failed write says what it is itself (the path, why, that the file is as it was or was not created).
   const written = await writeSchemaFile(file, renderSchema(s.objects, s.head), true);
-  return written.ok ? undefined : written.error.code === 'schema-not-ours' ? written.error : why(written.error);
+  return written.ok ? undefined : written.error;
 }
 
 /** An I/O error nobody expected (a folder that cannot be read, a link that loops) ends as a problem, not a throw. */
