@@ -109,12 +109,19 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+/** Whether --json was asked for, read from the raw arguments (for failures before they are parsed or after). */
+export function wantsJson(argv: readonly string[]): boolean {
+  // Before "--" only: after it, "--json" is a positional argument.
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
 export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    return { kind: 'error', message: (e as Error).message };
+    return { kind: 'error', message: optionError(e as NodeJS.ErrnoException) };
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
@@ -174,6 +181,18 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   };
   const conflict = checkCombination(args);
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
+}
+
+/** Node's parseArgs error as one sentence of ours; its own text quotes unevenly and explains "--" at length. */
+function optionError(e: NodeJS.ErrnoException): string {
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
+  const first = e.message.split('\n')[0].replace(/\.$/, '');
+  if (!flag) return first;
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag}; "sqlite-migrations --help" lists the options`;
+  if (e.code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return first;
+  if (/does not take an argument/.test(e.message)) return `${flag} takes no value`;
+  if (/ambiguous/.test(e.message)) return `${flag} needs a value; to give one that starts with "-", write ${flag}=VALUE`;
+  return `${flag} needs a value`;
 }
 
 function isCommand(name: string): name is CommandName {

@@ -19,15 +19,21 @@ export interface ProblemsOutput {
   readonly color: boolean;
 }
 
+/** `engine` is null when the failure came before any engine ran: every failure document has the same keys. */
 export function reportProblems(problems: readonly Problem[], args: Pick<CliArgs, 'json'>, io: ProblemsOutput, engineName?: EngineName): number {
   const code = problems.some((p) => FAILURE_CODES.has(p.code)) ? EXIT_FAILED : EXIT_USAGE;
   if (args.json) {
-    io.out(JSON.stringify({ ...(engineName ? { engine: engineName } : {}), ok: false, problems }, null, 2) + '\n');
+    io.out(failureJson(problems, engineName));
   } else {
     const paint = painter(io.color);
     for (const p of problems) io.err(problemLine(p, paint) + '\n');
   }
   return code;
+}
+
+/** The failure document of --json: the same keys whatever failed, with or without an engine. */
+export function failureJson(problems: readonly Problem[], engineName?: EngineName): string {
+  return JSON.stringify({ engine: engineName ?? null, ok: false, problems }, null, 2) + '\n';
 }
 
 /** The one line of human output that says which engine ran. */
