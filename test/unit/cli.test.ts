@@ -140,6 +140,21 @@ describe('CLI', () => {
     assert.deepEqual(fs.readdirSync(path.join(root, 'data')), ['app.db'], 'no backup, and no empty backups folder, of a run that changed nothing');
   });
 
+  it('status shows a failed migration as failed, not applied: "failed at" in the table, failedAt in the JSON', () => {
+    writeFile(root, 'migrations/003_broken.sql', 'INSERT INTO no_such_table VALUES (1);\n');
+    assert.equal(cli(root, ['up']).code, 1);
+    const when = sqlite3(db, "SELECT applied_at FROM schema_migrations WHERE version = '003';").trim();
+    const table = cli(root, ['status']).stdout;
+    assert.match(table, new RegExp(`^003 +003 +failed +Broken +failed at ${when}$`, 'm'));
+    assert.match(table, /^002 +1\.1\.0 +applied +Add tags +\d{4}-\d\d-\d\d[ T][\d:.]+Z?$/m);
+    const [applied, failed] = cliJson(root, ['status']).json.migrations.slice(1);
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual([failed.appliedAt, failed.appliedChecksum, failed.failedAt], [null, null, when]);
+    assert.equal(applied.failedAt, null);
+    assert.equal(applied.appliedChecksum, applied.checksum);
+    assert.ok(applied.appliedAt);
+  });
+
   it('leaves the file byte-for-byte and makes no backup when a rollback fails', () => {
     assert.equal(cli(root, ['up']).code, 0);
     writeFile(root, 'migrations/002_add_tags.down.sql', 'DROP TABLE tags;\nDROP TABLE no_such_table;\n');
