@@ -214,6 +214,8 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
   if (kind === 'rollback' && r.outcomes.length === 0) lines.push(r.notes.find((n) => n.code === 'nothing-applied')?.message ?? 'Nothing to roll back.');
+  // What the rollback removed, as dry-run --down says it before: never silently.
+  for (const t of r.dropped ?? []) lines.push(`Dropped table ${t.table} (${plural(t.rows, 'row')})${r.backup ? '; the backup keeps its rows' : ''}.`);
   if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
@@ -245,6 +247,7 @@ function operationJson(r: engine.OperationResult) {
     outcomes: r.outcomes,
     checks: r.checks,
     dryRun: r.dryRun,
+    ...(r.dropped ? { dropped: r.dropped } : {}),
     notes: r.notes,
     ...statusJson(r),
   };

@@ -82,6 +82,26 @@ describe('CLI', () => {
     assert.deepEqual(json.notes.filter((n: any) => n.code !== 'engine-fallback').map((n: any) => [n.code, n.message]), [['nothing-applied', 'No migration after 002_add_tags is applied; there is nothing to roll back.']]);
   });
 
+  it('down says which tables it dropped that held rows, and that the backup keeps them; a rebuild drops nothing', () => {
+    writeFile(root, 'migrations/003_colour.sql', 'ALTER TABLE projects ADD COLUMN colour TEXT;\n');
+    writeFile(root, 'migrations/003_colour.down.sql', 'CREATE TABLE projects_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO projects_new SELECT id, name FROM projects;\nDROP TABLE projects;\nALTER TABLE projects_new RENAME TO projects;\n');
+    assert.equal(cli(root, ['up']).code, 0);
+    const rebuilt = cliJson(root, ['down']);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.equal('dropped' in rebuilt.json, false, JSON.stringify(rebuilt.json.dropped));
+    sqlite3(db, "INSERT INTO tags (project_id, tag) VALUES (1, 'red');");
+    const down = cli(root, ['down', '--to', '0']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(down.stdout.split('\n').filter((l) => l.startsWith('Dropped')), [
+      'Dropped table tags (1 row); the backup keeps its rows.',
+      'Dropped table projects (2 rows); the backup keeps its rows.',
+    ]);
+    assert.match(down.stdout, /the backup keeps its rows\.\nBackup: .*app\.db_\d{8}T\d{9}Z\.db/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('tags', 'projects');"), '0\n');
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    assert.deepEqual(cliJson(root, ['down']).json.dropped, [{ table: 'projects', rows: 2 }]);
+  });
+
   it('applies up to a sequence with --to and rolls back with down', () => {
     assert.equal(cli(root, ['up', '--to', '1']).code, 0);
     assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);
