@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The command line: the same engine the extension uses, for CI and production.
-import { commandHelp, HELP, parseCliArgs } from './cli/args';
+import { commandHelp, HELP, parseCliArgs, wantsJson } from './cli/args';
 import { EXIT_USAGE, runCommand } from './cli/commands';
+import { failureJson } from './cli/output';
+import { problem } from './core/problems';
 import { pauseHookFromEnv } from './cli/pause';
 import { askOnTerminal } from './cli/ask';
 
 declare const PACKAGE_VERSION: string | undefined;
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs(process.argv.slice(2), process.cwd());
+  const argv = process.argv.slice(2);
+  const parsed = parseCliArgs(argv, process.cwd());
   switch (parsed.kind) {
     case 'help':
       process.stdout.write(parsed.command ? commandHelp(parsed.command) : HELP);
@@ -17,7 +20,9 @@ async function main(): Promise<number> {
       process.stdout.write(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);
       return 0;
     case 'error':
-      process.stderr.write(`sqlite-migrations: ${parsed.message}\nRun "sqlite-migrations --help" for usage.\n`);
+      // With --json every failure is one JSON document on stdout, as a script reads the others.
+      if (wantsJson(argv)) process.stdout.write(failureJson([problem('bad-options', `${parsed.message}.`)]));
+      else process.stderr.write(`sqlite-migrations: ${parsed.message}${parsed.message.includes('--help') ? '' : '\nRun "sqlite-migrations --help" for usage.'}\n`);
       return EXIT_USAGE;
     case 'run':
       return runCommand(parsed.args, {
@@ -42,6 +47,7 @@ main().then(
     const verbose = process.argv.includes('--verbose') || Boolean(process.env.SQLITE_MIGRATIONS_DEBUG);
     const detail = e instanceof Error ? (verbose ? e.stack : e.message) : String(e);
     process.stderr.write(`sqlite-migrations: internal error: ${detail}\n`);
+    if (wantsJson(process.argv.slice(2))) process.stdout.write(failureJson([problem('internal', `internal error: ${e instanceof Error ? e.message : String(e)}`)]));
     process.exitCode = EXIT_USAGE;
   },
 );

@@ -4,7 +4,7 @@ import type { LayoutSetting } from '../core/migrations/layouts';
 import { parseRetention } from '../core/retention';
 import { parseVersion } from '../core/lint/version';
 
-export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test', 'lint'] as const;
+export const COMMANDS = ['status', 'up', 'down', 'new', 'verify', 'dry-run', 'baseline', 'schema', 'reset', 'backup', 'backups', 'restore', 'test', 'lint', 'accept-checksum'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -109,12 +109,19 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+/** Whether --json was asked for, read from the raw arguments (for failures before they are parsed or after). */
+export function wantsJson(argv: readonly string[]): boolean {
+  // Before "--" only: after it, "--json" is a positional argument.
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
 export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    return { kind: 'error', message: (e as Error).message };
+    return { kind: 'error', message: optionError(e as NodeJS.ErrnoException) };
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
@@ -176,6 +183,18 @@ export function parseCliArgs(argv: string[], cwd: string): ParsedArgs {
   return conflict ? { kind: 'error', message: conflict } : { kind: 'run', args };
 }
 
+/** Node's parseArgs error as one sentence of ours; its own text quotes unevenly and explains "--" at length. */
+function optionError(e: NodeJS.ErrnoException): string {
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
+  const first = e.message.split('\n')[0].replace(/\.$/, '');
+  if (!flag) return first;
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag}; "sqlite-migrations --help" lists the options`;
+  if (e.code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return first;
+  if (/does not take an argument/.test(e.message)) return `${flag} takes no value`;
+  if (/ambiguous/.test(e.message)) return `${flag} needs a value; to give one that starts with "-", write ${flag}=VALUE`;
+  return `${flag} needs a value`;
+}
+
 function isCommand(name: string): name is CommandName {
   return (COMMANDS as readonly string[]).includes(name);
 }
@@ -211,7 +230,7 @@ function readNumbers(values: Record<string, unknown>): NumberArgs | string {
 }
 
 /** The commands that change the database, which an environment with `confirm` asks about first. */
-export const WRITES: ReadonlySet<CommandName> = new Set(['up', 'down', 'baseline', 'restore']);
+export const WRITES: ReadonlySet<CommandName> = new Set(['up', 'down', 'baseline', 'restore', 'accept-checksum']);
 
 function checkCombination(args: CliArgs): string | undefined {
   const targets = [args.to, args.steps, args.only].filter((v) => v !== undefined).length;
@@ -234,14 +253,15 @@ function checkCombination(args: CliArgs): string | undefined {
   if (args.withTest && args.command !== 'new') return '--test only applies to "new"';
   if (args.from !== undefined && args.command !== 'new') return '--from only applies to "new"';
   if (args.from !== undefined && args.fromDrift) return '--from and --from-drift both fill the up file: use one';
-  if (args.yes && !WRITES.has(args.command) && args.command !== 'reset') return '--yes only applies to "up", "down", "baseline", "restore" and "reset"';
+  if (args.yes && !WRITES.has(args.command) && args.command !== 'reset') return '--yes only applies to "up", "down", "baseline", "restore", "accept-checksum" and "reset"';
   if (args.env === '') return '--env needs an environment\'s name';
   if ((args.target !== undefined || args.all) && args.command !== 'lint') return `--${args.all ? 'all' : 'target'} only applies to "lint"`;
   const target = args.target === undefined ? undefined : parseVersion(args.target);
   if (target && !target.ok) return `--target: ${target.error}`;
   if (args.command === 'new' && args.positionals.length === 0) return '"new" needs a description, e.g. sqlite-migrations new "add task tags"';
   if (args.command === 'restore' && args.positionals.length !== 1) return '"restore" needs the backup to restore: a file, or a name in the backups folder';
-  const takesPositionals = args.command === 'new' || args.command === 'restore';
+  if (args.command === 'accept-checksum' && args.positionals.length !== 1) return '"accept-checksum" needs the one migration whose edit to accept: its sequence (003) or version';
+  const takesPositionals = args.command === 'new' || args.command === 'restore' || args.command === 'accept-checksum';
   if (!takesPositionals && args.positionals.length) return `unexpected argument "${args.positionals[0]}"`;
   return undefined;
 }
@@ -281,6 +301,9 @@ Commands:
   backups                list backups, newest first
   restore <backup>       restore a backup: a file, or a name in the backups folder
                          (the current file is backed up first)
+  accept-checksum <SEQ or version>
+                         record an applied migration's edited file as what was applied
+                         (its checksum and text; like Flyway's repair); nothing runs
   test [--junit FILE] [--from-db]
                          apply every migration from empty to a scratch in-memory database,
                          run each one's NAME.test.sql after it and check every down file
@@ -301,9 +324,10 @@ Options:
   --retention KEEP       backups to keep: a count (default 5), an age (30d, 12h, 2w) or all
   --env NAME             use the named environment in sqliteMigrations.environments (its
                          database, backups folder and retention)
-  --yes                  up/down/baseline/restore: go ahead on an environment with "confirm"
-                         without typing its name; reset: without typing the database's name
-                         (needed where stdin is not a terminal)
+  --yes                  up/down/baseline/restore/accept-checksum: go ahead on an
+                         environment with "confirm" without typing its name; reset:
+                         without typing the database's name (needed where stdin is not
+                         a terminal)
   --time-limit SECONDS   stop an operation that runs longer (default 60; 1 to 86400)
   --memory-limit MB      stop an operation whose engine uses more memory (default 2048)
   --engine auto|native|sqljs
@@ -440,6 +464,15 @@ Puts a backup back in place of the database; the current file is backed up first
 path, or the name of a file in the backups folder (as "sqlite-migrations backups" lists them).
 
 Example: sqlite-migrations backups, then sqlite-migrations restore NAME with a name it listed`,
+  'accept-checksum': `Usage: sqlite-migrations accept-checksum <SEQ or version>
+
+For an applied migration whose file was edited on purpose (a comment, formatting): the ledger takes the file's
+current checksum and text, so "up" no longer refuses it and it no longer shows as modified. Nothing in the schema
+runs, and a backup is made first. Databases that already ran the old text keep the schema it made, so only accept an
+edit that changes nothing they need; otherwise restore the file and put the change in a new migration. The editor's
+Accept New Checksum does the same.
+
+Example: sqlite-migrations accept-checksum 003`,
   test: `Usage: sqlite-migrations test [--junit FILE] [--from-db] [--json]
 
 Applies every migration in order from empty to a scratch in-memory database (the chosen engine's: node:sqlite

@@ -5,8 +5,6 @@ import { confirmationProblem } from '../core/environments';
 import type { WriteStep } from '../core/engine/sqljs/dbfile';
 import * as engine from '../core/engine';
 import { EngineChooser } from '../core/engine/choose';
-import type { EngineName } from '../core/engine/connection';
-import { engineLabel } from '../core/engine/facts';
 import { fileSystemAdvice, fileSystemProblem, isFileSystemError } from '../core/fsErrors';
 import { fail, ok, type Migration, type Problem, type Result } from '../core/model';
 import { driftMigration, type DriftMigration } from '../core/schema/driftSql';
@@ -29,6 +27,8 @@ import { statusJson } from './json';
 import { prepareReset, type Ask } from './reset';
 import { testCommand } from './test';
 import { lintCommand } from './lint';
+import { acceptChecksumCommand } from './acceptChecksum';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, engineLine, reportProblems } from './output';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -41,12 +41,7 @@ export interface CliIO {
   readonly ask?: Ask;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-/** Failures of the operation itself (not of the input): a migration or a check did not pass. */
-const FAILURE_CODES = new Set(['replay-failed', 'time-limit', 'memory-limit', 'verify-failed', 'worker-error', 'worker-exit', 'native-exit', 'db-busy', 'applied-changed']);
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './output';
 
 export async function runCommand(args: CliArgs, io: CliIO): Promise<number> {
   try {
@@ -75,7 +70,7 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
     case 'up':
       return report(await engine.migrateUp(cfg, upOptions(args), options), args, io, 'migrate');
     case 'down':
-      return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'migrate');
+      return report(await engine.migrateDown(cfg, downOptions(args), options), args, io, 'rollback');
     case 'dry-run': {
       const result = args.down
         ? await engine.dryRunDown(cfg, downOptions(args), options)
@@ -103,6 +98,8 @@ async function runChecked(args: CliArgs, io: CliIO): Promise<number> {
       return testCommand(cfg, args, io, options);
     case 'lint':
       return lintCommand(cfg, args, io, options);
+    case 'accept-checksum':
+      return acceptChecksumCommand(cfg, args, io, options);
   }
 }
 
@@ -159,7 +156,7 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type ReportKind = 'status' | 'verify' | 'migrate' | 'dry-run' | 'baseline' | 'reset';
+type ReportKind = 'status' | 'verify' | 'migrate' | 'rollback' | 'dry-run' | 'baseline' | 'reset';
 
 /** Notes that are the result itself: printed with the report, not as problems. */
 const RESULT_NOTES = new Set(['baselined', 'reset-done']);
@@ -184,8 +181,8 @@ function report(result: engine.OperationOutcome, args: CliArgs, io: CliIO, kind:
     return code;
   }
   const paint = painter(io.color);
-  // A baseline's or a reset's own note is its result, printed with the report.
-  const notes = r.notes.filter((n) => !(RESULT_NOTES.has(n.code) && n.severity === 'info'));
+  // A baseline's or a reset's own note is its result, printed with the report; so is why a rollback has nothing to do.
+  const notes = r.notes.filter((n) => !((RESULT_NOTES.has(n.code) || (kind === 'rollback' && n.code === 'nothing-applied')) && n.severity === 'info'));
   const problems = [...catalogProblems, ...extra, ...notes, ...r.outcomes.flatMap((o) => [...o.warnings, ...(o.error ? [o.error] : [])])];
   for (const p of problems) io.err(problemLine(p, paint) + '\n');
   io.out(humanReport(r, kind, paint));
@@ -216,6 +213,9 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   for (const c of r.checks ?? []) lines.push(checkLine(c, paint));
   if (r.dryRun) lines.push(...dryRunLines(r.dryRun), '', lossTable(r.dryRun.loss, paint).trimEnd());
   if (kind === 'migrate' && r.outcomes.length === 0) lines.push('Nothing to do: the database is up to date.');
+  if (kind === 'rollback' && r.outcomes.length === 0) lines.push(r.notes.find((n) => n.code === 'nothing-applied')?.message ?? 'Nothing to roll back.');
+  // What the rollback removed, as dry-run --down says it before: never silently.
+  for (const t of r.dropped ?? []) lines.push(`Dropped table ${t.table} (${plural(t.rows, 'row')})${r.backup ? '; the backup keeps its rows' : ''}.`);
   if (kind === 'baseline' || kind === 'reset') lines.push(...r.notes.filter((n) => RESULT_NOTES.has(n.code) && n.severity === 'info').map((n) => n.message));
   if (kind === 'dry-run') lines.push(paint.dim('Dry run: the database file was not changed.'));
   if (r.backup) lines.push(paint.dim(`Backup: ${r.backup.path}${'reused' in r.backup && r.backup.reused ? ' (already held these exact bytes)' : ''}`));
@@ -224,11 +224,6 @@ function humanReport(r: engine.OperationResult, kind: ReportKind, paint: Paint):
   if (pruned.length) lines.push(paint.dim(`Removed ${plural(pruned.length, 'older backup')} by the retention setting: ${pruned.map((f) => path.basename(f)).join(', ')}`));
   lines.push(engineLine(r.engine, paint));
   return lines.length ? lines.join('\n') + '\n' : '';
-}
-
-/** The one line of human output that says which engine ran. */
-function engineLine(name: EngineName, paint: Paint): string {
-  return paint.dim(`Engine: ${engineLabel(name)}`);
 }
 
 function dryRunLines(d: NonNullable<engine.OperationResult['dryRun']>): string[] {
@@ -252,20 +247,10 @@ function operationJson(r: engine.OperationResult) {
     outcomes: r.outcomes,
     checks: r.checks,
     dryRun: r.dryRun,
+    ...(r.dropped ? { dropped: r.dropped } : {}),
     notes: r.notes,
     ...statusJson(r),
   };
-}
-
-function reportProblems(problems: readonly Problem[], args: CliArgs, io: CliIO, engineName?: EngineName): number {
-  const code = problems.some((p) => FAILURE_CODES.has(p.code)) ? EXIT_FAILED : EXIT_USAGE;
-  if (args.json) {
-    io.out(JSON.stringify({ ...(engineName ? { engine: engineName } : {}), ok: false, problems }, null, 2) + '\n');
-  } else {
-    const paint = painter(io.color);
-    for (const p of problems) io.err(problemLine(p, paint) + '\n');
-  }
-  return code;
 }
 
 async function newMigration(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
@@ -455,8 +440,13 @@ async function restore(cfg: EngineConfig, args: CliArgs, io: CliIO, options: eng
   if (typeof file !== 'string') return reportProblems([file], args, io);
   const restored = await engine.restore(cfg, file, options);
   if (!restored.ok) return reportProblems(restored.error, args, io);
-  const safety = restored.value.safetyBackup;
-  if (args.json) io.out(JSON.stringify({ engine: restored.value.engine, restored: file, safetyBackup: safety?.path ?? null }, null, 2) + '\n');
-  else io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n`);
+  const { safetyBackup: safety, warnings, engine: engineName } = restored.value;
+  if (args.json) {
+    io.out(JSON.stringify({ engine: engineName, restored: file, safetyBackup: safety?.path ?? null, warnings }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const paint = painter(io.color);
+  for (const p of warnings) io.err(problemLine(p, paint) + '\n');
+  io.out(`Restored ${cfg.databaseFile} from ${file}${safety ? `\n(the previous file was backed up to ${safety.path})` : ''}\n${engineLine(engineName, paint)}\n`);
   return EXIT_OK;
 }

@@ -34,7 +34,7 @@ export function statusTable(states: readonly MigrationState[], paint: Paint): st
     s.version,
     s.status,
     s.description,
-    s.row && s.status !== 'pending' ? s.row.appliedAt : '',
+    appliedCell(s),
   ]);
   const header = ['SEQ', 'VERSION', 'STATUS', 'DESCRIPTION', 'APPLIED AT'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -42,6 +42,12 @@ export function statusTable(states: readonly MigrationState[], paint: Paint): st
     cells.map((c, i) => (i === 2 && colour ? colour(c.padEnd(widths[i])) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const body = rows.map((r, i) => line(r, paint[STATUS_COLOUR[states[i].status]]));
   return [paint.bold(line(header)), ...body].join('\n') + '\n';
+}
+
+/** When it was applied; a failed migration was not, and its row's time is when it failed. */
+function appliedCell(s: MigrationState): string {
+  if (!s.row || s.status === 'pending') return '';
+  return s.row.status === 'failed' ? `failed at ${s.row.appliedAt}` : s.row.appliedAt;
 }
 
 /** A dry run's steps ran on a copy: they "would" apply, and their time is the copy's. */

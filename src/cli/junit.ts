@@ -1,6 +1,7 @@
 // JUnit XML, the report format every CI system reads: one testsuite per migration, one testcase per assertion
 // and one for its reversibility.
 import { fileLabel } from '../core/migrations/label';
+import type { Problem } from '../core/model';
 import type { SuiteReport } from '../core/testing/suite';
 
 interface Case {
@@ -11,7 +12,11 @@ interface Case {
   readonly skipped?: boolean;
 }
 
-export function junitXml(r: SuiteReport): string {
+/**
+ * `migrationOf`: the migration a file belongs to (its up, down or test file), so a migration that could not be
+ * applied is a failed case in its own suite; only what belongs to none (a stopped run) goes in "sqlite-migrations".
+ */
+export function junitXml(r: SuiteReport, migrationOf: (file: string) => string | undefined = () => undefined): string {
   const suites = new Map<string, Case[]>();
   const add = (suite: string, c: Case) => (suites.get(suite) ?? suites.set(suite, []).get(suite)!).push(c);
   for (const t of r.tests) {
@@ -19,7 +24,13 @@ export function junitXml(r: SuiteReport): string {
     add(t.migration, { name: `${fileLabel(t.file)}:${t.line} ${t.name}`, file: t.file, line: t.line, failure, skipped: t.status === 'skipped' });
   }
   for (const x of r.reversibility) add(x.migration, { name: 'reversible', failure: x.status === 'failed' ? x.differences.join('\n') : undefined });
-  for (const p of [...r.problems, ...r.failures]) add('sqlite-migrations', { name: p.file ? fileLabel(p.file) : p.code, file: p.file, line: p.line, failure: p.message });
+  const where = (p: Problem) => (p.file ? `${fileLabel(p.file)}${p.line ? `:${p.line}` : ''}` : p.code);
+  for (const p of r.problems) add((p.file && migrationOf(p.file)) || 'sqlite-migrations', { name: where(p), file: p.file, line: p.line, failure: p.message });
+  for (const p of r.failures) {
+    const migration = p.file ? migrationOf(p.file) : undefined;
+    const name = !migration ? where(p) : p.code === 'not-reversible' ? 'applies again after its down file' : 'applies';
+    add(migration ?? 'sqlite-migrations', { name, file: p.file, line: p.line, failure: p.message });
+  }
   const all = [...suites.values()].flat();
   const body = [...suites].map(([name, cases]) => suiteXml(name, cases)).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sqlite-migrations test" tests="${all.length}" failures="${count(all)}">\n${body}</testsuites>\n`;

@@ -18,6 +18,7 @@ import { scratchDatabase, type OpenScratch } from '../core/run/replay';
 import type { CliArgs } from './args';
 import type { CliIO } from './commands';
 import { painter, problemLine } from './format';
+import { failureJson } from './output';
 
 export async function lintCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const target = parseVersion(cfg.targetSqliteVersion);
@@ -50,7 +51,7 @@ function scratchFor(cfg: EngineConfig): { engine: EngineName; open: OpenScratch 
 
 function badInput(problems: readonly Problem[], args: CliArgs, io: CliIO): number {
   const errors = problems.map((p) => ({ ...p, severity: 'error' as const }));
-  if (args.json) io.out(JSON.stringify({ ok: false, problems: errors }, null, 2) + '\n');
+  if (args.json) io.out(failureJson(errors));
   else for (const p of errors) io.err(problemLine(p, painter(io.color)) + '\n');
   return 2;
 }

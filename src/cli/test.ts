@@ -23,7 +23,8 @@ const RUN_FAILURES = new Set(['time-limit', 'memory-limit', 'native-exit', 'work
 export async function testCommand(cfg: EngineConfig, args: CliArgs, io: CliIO, options: engine.OperationOptions): Promise<number> {
   const catalog = await discoverMigrations(cfg.migrationsFolder, undefined, cfg.layout);
   const unusable = catalog.problems.filter((p) => p.code === 'folder-missing' || p.severity === 'error').map((p) => ({ ...p, severity: 'error' as const }));
-  const names = new Map(catalog.migrations.map((m) => [m.upPath, m.name]));
+  // Each migration's files, up, down and test, name it: a failure in any of them belongs to it.
+  const names = new Map(catalog.migrations.flatMap((m) => [m.upPath, m.downPath, m.testPath].filter((f): f is string => f !== undefined).map((f) => [f, m.name] as const)));
   if (unusable.length) return finish(empty({ problems: unusable }), undefined, args, io);
   const outcome = await engine.testMigrations(cfg, args.fromDb, options);
   if (!outcome.ok) {
@@ -54,7 +55,7 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
     const file = path.resolve(io.cwd, args.junit);
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, junitXml(r));
+      fs.writeFileSync(file, junitXml(r, (f) => names.get(f)));
     } catch (e) {
       io.err(`sqlite-migrations: the JUnit report cannot be written to ${file}: ${(e as Error).message}\n`);
       return 2;
@@ -66,7 +67,8 @@ function finish(r: SuiteReport, engineName: EngineName | undefined, args: CliArg
     return code;
   }
   const paint = painter(io.color);
-  for (const p of [...r.problems, ...r.failures, ...warnings]) io.err(problemLine(p, paint) + '\n');
+  // A failure is said once, as its FAIL line below with the others; stderr has what stopped the tests, and warnings.
+  for (const p of [...r.problems, ...warnings]) io.err(problemLine(p, paint) + '\n');
   const lines: string[] = [];
   for (const t of r.tests) {
     const where = `${fileLabel(t.file)}:${t.line}`;

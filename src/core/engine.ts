@@ -146,8 +146,11 @@ async function run(config: EngineConfig, task: Task, options: OperationOptions):
   return kept ? ok({ ...result.value, notes: [...result.value.notes, kept] }) : result;
 }
 
-/** The operations after which the schema file is rewritten, when they changed the database. */
-const REWRITES_SCHEMA: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'baseline']);
+/**
+ * The operations after which the schema file is rewritten, when they changed the database. An accepted checksum
+ * also takes the edited text as the applied one, which the schema replays.
+ */
+const REWRITES_SCHEMA: ReadonlySet<Task['kind']> = new Set(['up', 'down', 'baseline', 'accept-checksum']);
 
 /**
  * Rewrites the schema file from the migrations now applied. Done after the write, as its own read-only task,
@@ -159,8 +162,9 @@ async function keepSchemaFile(config: EngineConfig, file: string, options: Opera
   if (!dumped.ok) return why(dumped.error[0]);
   const s = dumped.value.schema;
   if (!s) return undefined;
+  // A failed write says what it is itself (the path, why, that the file is as it was or was not created).
   const written = await writeSchemaFile(file, renderSchema(s.objects, s.head), true);
-  return written.ok ? undefined : written.error.code === 'schema-not-ours' ? written.error : why(written.error);
+  return written.ok ? undefined : written.error;
 }
 
 /** An I/O error nobody expected (a folder that cannot be read, a link that loops) ends as a problem, not a throw. */
@@ -264,9 +268,15 @@ async function backupNowUnguarded(config: EngineConfig, options: OperationOption
   return made.ok ? ok({ engine, backup: made.value, notes: note ? [note] : [] }) : made;
 }
 
-export type RestoreOutcome = Result<{ readonly engine: EngineName; readonly safetyBackup: BackupInfo | null; readonly notes: string[] }, Problem[]>;
+export type RestoreOutcome = Result<{
+  readonly engine: EngineName;
+  readonly safetyBackup: BackupInfo | null;
+  readonly notes: string[];
+  /** The schema file could not be rewritten for the restored state (the database itself is restored). */
+  readonly warnings: Problem[];
+}, Problem[]>;
 
-/** Puts a backup back; the current state is backed up first. */
+/** Puts a backup back; the current state is backed up first. The schema file then follows, as after `up`. */
 export function restore(config: EngineConfig, backupFile: string, options: OperationOptions = {}): Promise<RestoreOutcome> {
   return orFileProblem(() => restoreUnguarded(config, backupFile, options));
 }
@@ -277,7 +287,9 @@ async function restoreUnguarded(config: EngineConfig, backupFile: string, option
   const { engine, child } = chosen.value;
   const now = clock(options);
   const restored = engine === 'native' ? await restoreNative(config, backupFile, { now, child }) : await restoreSqlJs(config, backupFile, now);
-  return restored.ok ? ok({ engine, ...restored.value }) : restored;
+  if (!restored.ok) return restored;
+  const kept = config.schemaFile ? await keepSchemaFile(config, config.schemaFile, options) : undefined;
+  return ok({ engine, ...restored.value, warnings: kept ? [kept] : [] });
 }
 
 /** This database's backups, newest first. */

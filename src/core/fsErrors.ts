@@ -9,12 +9,29 @@ export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
   return typeof err?.code === 'string' && typeof err.syscall === 'string';
 }
 
-/** What is wrong and what to do, for the codes a user can act on. */
-export function fileSystemAdvice(e: NodeJS.ErrnoException, file: string): string {
+/**
+ * Whether the failed call meant to read or to write. An `open` does not say (the same call creates a file), so code
+ * that creates or writes a file passes 'write' (and names the folder): else a refused create read "may not read".
+ */
+export type FileIntent = 'read' | 'write';
+
+const READ_CALLS = new Set(['scandir', 'opendir', 'open', 'read', 'stat', 'lstat', 'access', 'readlink', 'realpath']);
+
+function intentOf(e: NodeJS.ErrnoException): FileIntent {
+  return READ_CALLS.has(e.syscall ?? '') ? 'read' : 'write';
+}
+
+/**
+ * What is wrong and what to do, for the codes a user can act on. For a write, `file` is best the folder the file
+ * was to be created in: that is where the permission is missing, and a temp file's name means nothing to the user.
+ */
+export function fileSystemAdvice(e: NodeJS.ErrnoException, file: string, intent: FileIntent = intentOf(e)): string {
   switch (e.code) {
     case 'EACCES':
     case 'EPERM':
-      return `this user may not ${e.syscall === 'scandir' || e.syscall === 'open' || e.syscall === 'read' ? 'read' : 'change'} ${file}; give it permission, or run as a user who has it`;
+      return intent === 'read'
+        ? `this user may not read ${file}; give it permission, or run as a user who has it`
+        : `this user may not write to ${file}; give it write permission there, or run as a user who has it`;
     case 'ENOENT':
       return `${file} does not exist; check the path in the settings or flags`;
     case 'ENOTDIR':

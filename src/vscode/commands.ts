@@ -279,7 +279,10 @@ export class MigrationCommands {
     if (!(await confirmEnvironment(folder, 'Restore', opts.environment))) return false;
     const result = await this.model.write(folder, async (c, options) => {
       const restored = await engine.restore(c, chosen, options);
-      return restored.ok ? engine.status(c, options) : restored;
+      if (!restored.ok) return restored;
+      // A schema file that could not follow the restored state is said as after Apply.
+      const status = await engine.status(c, options);
+      return status.ok ? { ...status, value: { ...status.value, notes: [...restored.value.warnings, ...status.value.notes] } } : status;
     });
     const okay = await this.reporter.outcome('Restore', result);
     if (okay) this.reporter.info(`Restored ${rel(config.databaseFile)} from ${rel(chosen)}`);

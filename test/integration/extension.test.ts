@@ -97,8 +97,12 @@ suite('Tree view and commands', () => {
     const backup = await vscode.commands.executeCommand<string>('sqliteMigrations.backup');
     assert.ok(backup && fs.existsSync(backup));
     await vscode.commands.executeCommand('sqliteMigrations.applyPending', undefined, { confirmed: true });
+    const schemaFile = inWorkspace('schema.sql');
+    assert.match(fs.readFileSync(schemaFile, 'utf8'), /email TEXT/);
     assert.equal(await vscode.commands.executeCommand('sqliteMigrations.restoreBackup', undefined, backup, { confirmed: true }), true);
     assert.deepEqual(await statusList(), ['001_create_users:applied', '002_add_user_email:pending']);
+    // The schema file follows the restored database, as after Apply.
+    assert.doesNotMatch(fs.readFileSync(schemaFile, 'utf8'), /email TEXT/);
   });
 
   test('New Migration creates the next numbered pair from the template and opens it', async () => {

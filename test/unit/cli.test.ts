@@ -69,6 +69,39 @@ describe('CLI', () => {
     assert.deepEqual(fs.readFileSync(db), before);
   });
 
+  it('down --to the newest applied migration says there is nothing to roll back, not "up to date"', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const before = fs.readFileSync(db);
+    const down = cli(root, ['down', '--to', '1']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /^No migration after 001_initial_schema is applied; there is nothing to roll back\.\nEngine: /);
+    assert.doesNotMatch(down.stdout + down.stderr, /up to date/);
+    assert.doesNotMatch(down.stderr, /nothing to roll back/, 'said once, as the result');
+    assert.deepEqual(fs.readFileSync(db), before);
+    const json = cliJson(root, ['down', '--to', '2']).json;
+    assert.deepEqual(json.notes.filter((n: any) => n.code !== 'engine-fallback').map((n: any) => [n.code, n.message]), [['nothing-applied', 'No migration after 002_add_tags is applied; there is nothing to roll back.']]);
+  });
+
+  it('down says which tables it dropped that held rows, and that the backup keeps them; a rebuild drops nothing', () => {
+    writeFile(root, 'migrations/003_colour.sql', 'ALTER TABLE projects ADD COLUMN colour TEXT;\n');
+    writeFile(root, 'migrations/003_colour.down.sql', 'CREATE TABLE projects_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO projects_new SELECT id, name FROM projects;\nDROP TABLE projects;\nALTER TABLE projects_new RENAME TO projects;\n');
+    assert.equal(cli(root, ['up']).code, 0);
+    const rebuilt = cliJson(root, ['down']);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.equal('dropped' in rebuilt.json, false, JSON.stringify(rebuilt.json.dropped));
+    sqlite3(db, "INSERT INTO tags (project_id, tag) VALUES (1, 'red');");
+    const down = cli(root, ['down', '--to', '0']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(down.stdout.split('\n').filter((l) => l.startsWith('Dropped')), [
+      'Dropped table tags (1 row); the backup keeps its rows.',
+      'Dropped table projects (2 rows); the backup keeps its rows.',
+    ]);
+    assert.match(down.stdout, /the backup keeps its rows\.\nBackup: .*app\.db_\d{8}T\d{9}Z\.db/);
+    assert.equal(sqlite3(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('tags', 'projects');"), '0\n');
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    assert.deepEqual(cliJson(root, ['down']).json.dropped, [{ table: 'projects', rows: 2 }]);
+  });
+
   it('applies up to a sequence with --to and rolls back with down', () => {
     assert.equal(cli(root, ['up', '--to', '1']).code, 0);
     assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);
@@ -125,6 +158,21 @@ describe('CLI', () => {
     assert.equal(sqlite3(db, "SELECT status FROM schema_migrations WHERE version = '003';"), 'failed\n');
     assert.equal(sqlite3(db, 'SELECT count(*) FROM projects;'), '2\n');
     assert.deepEqual(fs.readdirSync(path.join(root, 'data')), ['app.db'], 'no backup, and no empty backups folder, of a run that changed nothing');
+  });
+
+  it('status shows a failed migration as failed, not applied: "failed at" in the table, failedAt in the JSON', () => {
+    writeFile(root, 'migrations/003_broken.sql', 'INSERT INTO no_such_table VALUES (1);\n');
+    assert.equal(cli(root, ['up']).code, 1);
+    const when = sqlite3(db, "SELECT applied_at FROM schema_migrations WHERE version = '003';").trim();
+    const table = cli(root, ['status']).stdout;
+    assert.match(table, new RegExp(`^003 +003 +failed +Broken +failed at ${when}$`, 'm'));
+    assert.match(table, /^002 +1\.1\.0 +applied +Add tags +\d{4}-\d\d-\d\d[ T][\d:.]+Z?$/m);
+    const [applied, failed] = cliJson(root, ['status']).json.migrations.slice(1);
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual([failed.appliedAt, failed.appliedChecksum, failed.failedAt], [null, null, when]);
+    assert.equal(applied.failedAt, null);
+    assert.equal(applied.appliedChecksum, applied.checksum);
+    assert.ok(applied.appliedAt);
   });
 
   it('leaves the file byte-for-byte and makes no backup when a rollback fails', () => {

@@ -63,4 +63,31 @@ describe('CLI: restore NAME', () => {
     assert.match(run.stderr, /No backup named nope\.db here or in the backups folder .*backups; "sqlite-migrations backups" lists them\./);
     assert.deepEqual(fs.readFileSync(db), bytes);
   });
+
+  it('rewrites the schema file for the restored state, as up and down do, and names the engine', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const backup = cliJson(root, ['backup']).json.path as string;
+    assert.equal(cli(root, ['up']).code, 0);
+    const schemaFile = path.join(root, 'schema.sql');
+    assert.match(fs.readFileSync(schemaFile, 'utf8'), /CREATE TABLE tags/);
+    const restore = cli(root, ['restore', path.basename(backup)]);
+    assert.equal(restore.code, 0, restore.stderr);
+    assert.match(restore.stdout, /\nEngine: (native \(node:sqlite|sql\.js)/);
+    assert.doesNotMatch(fs.readFileSync(schemaFile, 'utf8'), /CREATE TABLE tags/);
+    const check = cli(root, ['schema', '--check']);
+    assert.equal(check.code, 0, check.stderr);
+  });
+
+  it('restores, but keeps and names a schema file it did not write', () => {
+    assert.equal(cli(root, ['up', '--to', '1']).code, 0);
+    const backup = cliJson(root, ['backup']).json.path as string;
+    assert.equal(cli(root, ['up']).code, 0);
+    const schemaFile = path.join(root, 'schema.sql');
+    fs.writeFileSync(schemaFile, '-- my own notes\n');
+    const restore = cliJson(root, ['restore', backup]);
+    assert.equal(restore.code, 0, restore.stderr);
+    assert.deepEqual(restore.json.warnings.map((w: any) => w.code), ['schema-not-ours']);
+    assert.equal(fs.readFileSync(schemaFile, 'utf8'), '-- my own notes\n');
+    assert.deepEqual(cliJson(root, ['status']).json.migrations.map((m: any) => m.status), ['applied', 'pending']);
+  });
 });

@@ -54,6 +54,20 @@ describe('cli test', () => {
     assert.match(run.stdout, /FAIL {2}002_dropmail {2}could not be applied: 002_dropmail\.sql:3: no such column: "?nope"?/);
     assert.match(run.stdout, /3 of 4 passed, 1 failed\.\nEngine: /);
     assert.doesNotMatch(run.stdout, /4 of 4 passed/);
+    assert.doesNotMatch(run.stderr, /nope/, 'said once, as its FAIL line');
+  });
+
+  it('--junit puts a migration that cannot be applied in its own suite, and a stopped run in its migration\'s', () => {
+    const root = ws({ ...BASE, 'migrations/002_dropmail.sql': 'SELECT 1;\n\nALTER TABLE t DROP COLUMN nope;' });
+    assert.equal(cli(root, ['test', '--junit', 'junit.xml']).code, 1);
+    const xml = fs.readFileSync(path.join(root, 'junit.xml'), 'utf8');
+    assert.match(xml, /<testsuite name="002_dropmail" tests="1" failures="1" skipped="0">\n {4}<testcase name="applies" classname="002_dropmail" file="[^"]+002_dropmail\.sql" line="3"><failure message="002_dropmail\.sql:3: no such column/);
+    assert.doesNotMatch(xml, /name="sqlite-migrations"/);
+    const stopped = ws({ ...BASE, 'migrations/002_two.sql': 'CREATE TABLE a (x);\nCREATE TABLE b (x);', 'migrations/002_two.down.sql': 'DROP TABLE a;', 'migrations/003_c.sql': 'CREATE TABLE c (x);' });
+    assert.equal(cli(stopped, ['test', '--junit', 'junit.xml']).code, 1);
+    const twoXml = fs.readFileSync(path.join(stopped, 'junit.xml'), 'utf8');
+    assert.match(twoXml, /<testcase name="applies again after its down file" classname="002_two"[^>]*><failure message="Stopped after 002_two/);
+    assert.doesNotMatch(twoXml, /name="sqlite-migrations"/);
   });
 
   it('gives a module sql.js lacks the hint "up" gives, not SQLite\'s bare "no such module"', () => {

@@ -264,6 +264,28 @@ describe(`faults (${ENGINE})`, function () {
       assertClear(cliAsNobody(root, ['status']), /migrations: error: Could not list a folder: this user may not read .*migrations; give it permission/);
     });
 
+    it('a folder this user may not write (as another user): "new" and the schema file say so, not "may not read"', function () {
+      if (!isRoot) return this.skip();
+      assert.equal(cli(root, ['up']).code, 0);
+      fs.rmSync(path.join(root, 'schema.sql'));
+      fs.writeFileSync(path.join(root, 'migrations', '002_more.sql'), "INSERT INTO notes (body) VALUES ('x');\n");
+      fs.chmodSync(root, 0o755);
+      fs.chmodSync(path.dirname(db), 0o777);
+      fs.chownSync(db, 65534, 65534);
+      fs.mkdirSync(backups, { recursive: true, mode: 0o777 });
+      fs.chmodSync(backups, 0o777);
+      const escaped = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const up = cliAsNobody(root, ['up']);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      assert.match(up.stderr, new RegExp(`schema\\.sql: warning: Could not write .*schema\\.sql: this user may not write to ${escaped(root)}; give it write permission there, or run as a user who has it\\. .*schema\\.sql was not created\\.`));
+      assert.doesNotMatch(up.stderr, /may not read|sqlite-migrations-tmp|unchanged/);
+      assert.equal(sqlite3(db, 'SELECT count(*) FROM notes;'), '1\n', 'the database itself was migrated');
+      const made = cliAsNobody(root, ['new', 'x y']);
+      assertClear(made, new RegExp(`003_x_y\\.sql: error: Could not create 003_x_y\\.sql: this user may not write to ${escaped(path.join(root, 'migrations'))}; give it write permission there, or run as a user who has it\\. No migration file was created\\.`));
+      assert.doesNotMatch(made.stderr, /may not read/);
+      assert.deepEqual(fs.readdirSync(path.join(root, 'migrations')).sort(), ['001_notes.down.sql', '001_notes.sql', '002_more.sql']);
+    });
+
     it('a full disk leaves the database as it was', function () {
       const mnt = mountTmpfs(512);
       if (!mnt) return this.skip();

@@ -57,6 +57,17 @@ describe('plan: planUp', () => {
     assert.deepEqual(names(allowed.value.steps), ['003_m3']);
   });
 
+  it('names the CLI command that accepts each edit; a missing file can only be restored', () => {
+    const fix = (spec: Parameters<typeof states>[0]) => {
+      const plan = planUp(states(spec), {});
+      assert.ok(!plan.ok);
+      return plan.error.message.replace(/^.*Nothing was run: /, '');
+    };
+    assert.equal(fix({ 1: 'applied', 2: 'modified', 4: 'missing' }), 'restore the files, or accept the edit with "sqlite-migrations accept-checksum 002" (editor: Accept New Checksum), or run up with --allow-modified.');
+    assert.equal(fix({ 1: 'modified', 2: 'modified' }), 'restore the files, or accept the edits with "sqlite-migrations accept-checksum SEQ" for each of 001, 002 (editor: Accept New Checksum), or run up with --allow-modified.');
+    assert.equal(fix({ 1: 'applied', 2: 'missing' }), 'restore the files, or run up with --allow-modified.');
+  });
+
   it('does not count a failed row whose file is gone, nor a rolled-back one, as changed', () => {
     const files = [m(1), m(2)];
     const rows = [row('001', 'applied', files[0].checksum), row('002', 'rolled_back', 'edited'), row('009', 'failed', 'x')];
@@ -147,6 +158,9 @@ describe('plan: planDown', () => {
     assert.deepEqual(names(to0.value.steps), ['005_m5', '003_m3', '002_m2', '001_m1']);
     const to5 = planDown(states(picture), { to: 5 });
     assert.deepEqual(to5.ok && to5.value.steps, []);
+    assert.deepEqual(to5.ok && to5.value.notes.map((n) => [n.code, n.severity, n.message]), [['nothing-applied', 'info', 'No migration after 005_m5 is applied; there is nothing to roll back.']]);
+    const none = planDown(states({ 1: '-', 2: 'rolled_back' }), { to: 0 });
+    assert.deepEqual(none.ok && none.value.notes.map((n) => n.message), ['No migration is applied; there is nothing to roll back.']);
   });
 
   it('rolls back one with --only, noting the later ones that stay applied', () => {

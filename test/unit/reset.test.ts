@@ -119,7 +119,7 @@ describe(`sqlite-migrations reset --from-schema (${ENGINE})`, function () {
     assert.deepEqual(fs.readFileSync(db), bytes);
     assert.deepEqual(backupFiles(), before);
     assert.match(cli(root, ['reset']).stderr, /"reset" needs --from-schema/);
-    assert.match(cli(root, ['status', '--yes']).stderr, /--yes only applies to "up", "down", "baseline", "restore" and "reset"/);
+    assert.match(cli(root, ['status', '--yes']).stderr, /--yes only applies to "up", "down", "baseline", "restore", "accept-checksum" and "reset"/);
   });
 
   it('the typed confirmation goes on only with the database file\'s name', async () => {

@@ -47,7 +47,7 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array, opts: A
     await writeTemp(temp, bytes, opts, () => (created = true));
     return await commitTemp(temp, target, opts);
   } catch (e) {
-    return fail(describeFailure(e as NodeJS.ErrnoException, target, false));
+    return fail(describeFailure(e as NodeJS.ErrnoException, target, false, await exists(target)));
   } finally {
     if (created) {
       await removeQuietly(temp); // after a rename it is gone already; never remove a file 'wx' did not create
@@ -74,7 +74,7 @@ export async function commitTemp(temp: string, target: string, opts: AtomicWrite
     }
     return ok({ path: committed });
   } catch (e) {
-    return fail(describeFailure(e as NodeJS.ErrnoException, committed ?? target, committed !== undefined));
+    return fail(describeFailure(e as NodeJS.ErrnoException, committed ?? target, committed !== undefined, committed !== undefined || (await exists(target))));
   }
 }
 
@@ -173,15 +173,31 @@ async function syncFolder(dir: string): Promise<void> {
   }
 }
 
-function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempts?: number }, file: string, committed: boolean): Problem {
+/** Only asked after a failure: whether "unchanged" or "not created" is the truth. */
+function exists(file: string): Promise<boolean> {
+  return fsp.lstat(file).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT');
+}
+
+function describeFailure(err: NodeJS.ErrnoException & { inUse?: boolean; attempts?: number }, file: string, committed: boolean, existed: boolean): Problem {
   if (committed) {
     return problem('write-unconfirmed', `${file} now holds the new contents, but making that durable failed: ${err.message}`, { file });
   }
   if (err.inUse) {
     return problem('file-in-use', `${file} is in use by another program (${err.code} after ${err.attempts} attempts to replace it). Close programs using it and try again; ${file} is unchanged.`, { file });
   }
-  const why = isFileSystemError(err) && err.code !== 'EEXIST' ? fileSystemAdvice(err, err.code === 'ENOSPC' || err.code === 'EDQUOT' ? file : err.path ?? file) : err.message;
-  return problem('write-failed', `Could not write ${file}: ${why}. ${file} is unchanged.`, { file });
+  const why = isFileSystemError(err) && err.code !== 'EEXIST' ? fileSystemAdvice(err, adviceTarget(err, file), 'write') : err.message;
+  return problem('write-failed', `Could not write ${file}: ${why}. ${existed ? `${file} is unchanged` : `${file} was not created`}.`, { file });
+}
+
+/**
+ * The path a failure's advice names: the file on a full disk; the folder when this user may not create the temp
+ * file in it or rename it there (the temp's name means nothing to the user); else the path the error names.
+ */
+function adviceTarget(err: NodeJS.ErrnoException, file: string): string {
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT') return file;
+  const denied = err.code === 'EACCES' || err.code === 'EPERM';
+  if (denied && (!err.path || path.dirname(err.path) === path.dirname(file))) return path.dirname(file);
+  return err.path ?? file;
 }
 
 export async function removeQuietly(file: string): Promise<void> {

@@ -7,6 +7,7 @@ import { isDieselFolderName, isMigrationCandidate, parseDieselFolder, parseMigra
 import { MIN_SEQUENCE_WIDTH, slugFromDescription } from './naming';
 import { bumpVersion, highestSemver, parseSemver, type Bump } from './semver';
 import { problem, type ProblemCode } from '../problems';
+import { fileSystemAdvice, isFileSystemError } from '../fsErrors';
 
 export interface NewMigrationRequest {
   readonly folder: string;
@@ -237,6 +238,10 @@ async function writeExclusive(file: string, text: string): Promise<Result<true>>
     await fsp.writeFile(file, text, { encoding: 'utf8', flag: 'wx' });
     return ok(true);
   } catch (e) {
+    if (isFileSystemError(e) && e.code !== 'EEXIST') {
+      // A file that cannot be created is a write refused in its folder, not a file that cannot be read.
+      return fail(problemAt('fs-error', file, `Could not create ${fileLabel(file)}: ${fileSystemAdvice(e, path.dirname(file), 'write')}. No migration file was created.`));
+    }
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw e;
     }

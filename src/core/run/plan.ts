@@ -55,8 +55,16 @@ function validateApplied(states: readonly MigrationState[], allow: boolean): Res
   if (allow) {
     return ok([problem('applied-changed', `Applying although applied migrations changed since they were applied: ${list}.`, { severity: 'warning', file: first })]);
   }
-  const fix = 'restore the files, or accept the edit (Accept New Checksum in the editor), or run up with --allow-modified';
-  return fail(problem('applied-changed', `Applied migrations changed since they were applied: ${list}. Nothing was run: ${fix}.`, { file: first }));
+  return fail(problem('applied-changed', `Applied migrations changed since they were applied: ${list}. Nothing was run: ${changedFix(changed)}.`, { file: first }));
+}
+
+/** What to do about them; an edit can be accepted, in the CLI or the editor, a missing file only restored. */
+function changedFix(changed: readonly MigrationState[]): string {
+  const edited = changed.filter((s) => s.status === 'modified' && s.migration).map((s) => (s.migration as Migration).sequenceText);
+  const accept = edited.length === 1
+    ? `accept the edit with "sqlite-migrations accept-checksum ${edited[0]}" (editor: Accept New Checksum)`
+    : `accept the edits with "sqlite-migrations accept-checksum SEQ" for each of ${edited.join(', ')} (editor: Accept New Checksum)`;
+  return edited.length ? `restore the files, or ${accept}, or run up with --allow-modified` : 'restore the files, or run up with --allow-modified';
 }
 
 /** Applied migrations whose file was edited (modified) or removed (missing) since. */
@@ -129,7 +137,8 @@ function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): R
   if (opts.to !== undefined) {
     const anchor = opts.to === 0 ? -1 : states.findIndex((s) => s.sequence === opts.to);
     if (anchor === -1 && opts.to !== 0) return fail(planProblem('unknown-sequence', `There is no migration with sequence ${opts.to}.`));
-    return ok({ steps: states.slice(anchor + 1).filter(isApplied).reverse(), notes: [] });
+    const steps = states.slice(anchor + 1).filter(isApplied).reverse();
+    return ok({ steps, notes: steps.length ? [] : [nothingAfter(anchor === -1 ? undefined : states[anchor])] });
   }
   if (opts.steps === undefined && applied.length === 0) {
     return ok({ steps: [], notes: [planProblem('nothing-applied', 'No migration is applied; there is nothing to roll back.', undefined, 'info')] });
@@ -142,6 +151,12 @@ function chooseDown(states: readonly MigrationState[], opts: DownPlanOptions): R
     return fail(planProblem('too-many-steps', `Only ${applied.length} migration${applied.length === 1 ? ' is' : 's are'} applied; cannot roll back ${n}.`));
   }
   return ok({ steps: applied.slice(applied.length - n).reverse(), notes: [] });
+}
+
+/** `down --to` that keeps everything applied: why nothing is rolled back, not "up to date". */
+function nothingAfter(anchor: MigrationState | undefined): Problem {
+  const message = anchor ? `No migration after ${anchor.name} is applied; there is nothing to roll back.` : 'No migration is applied; there is nothing to roll back.';
+  return planProblem('nothing-applied', message, undefined, 'info');
 }
 
 /** Where the down SQL will come from: the down file, else what was recorded when it was applied; else refuse. */

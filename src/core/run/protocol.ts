@@ -7,6 +7,7 @@ import type { SchemaComparison, SchemaDump } from '../schema/applied';
 import type { SchemaSource } from '../schema/reset';
 import type { SuiteReport } from '../testing/suite';
 import type { LedgerRow, Migration, Problem } from '../model';
+import type { DataLoss } from './dataloss';
 import type { DryRunReport } from './dryrun';
 import type { MigrationOutcome } from './runner';
 import type { MigrationState } from '../ledger/status';
@@ -108,6 +109,8 @@ export interface TaskResponse {
   readonly schema?: SchemaDump;
   /** The `drift` task: both schemas and what differs. */
   readonly drift?: SchemaComparison;
+  /** `down`: the tables it dropped that held rows, with their counts before it ran. */
+  readonly dropped?: DataLoss['tablesDropped'];
   /** The ledger as read (status only), so the caller can re-merge it with changed files without reading the database again. */
   readonly ledger?: Ledger;
 }

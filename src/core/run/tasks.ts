@@ -10,6 +10,7 @@ import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { planDown, planUp, type PlanStep } from './plan';
 import type { DownOptions, Ledger, TaskReply, TaskRequest, TaskResponse, UpOptions } from './protocol';
 import { runPlan, vetPlan, type RunContext } from './runner';
+import { rowsOfDropped, tablesGone } from './droppedRows';
 import { statesFromLedger, toApply, type MigrationState } from '../ledger/status';
 import { verifyDatabase } from './verify';
 import { baselinedNote, planBaseline, recordBaseline, recordPending, unmanagedProblem, unmanagedTables } from './adopt';
@@ -145,6 +146,7 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
   const before = JSON.stringify(readLedger(db));
   const prepared = await engine.beforeWrite();
   if (!prepared.ok) return prepared;
+  const held = direction === 'down' ? rowsOfDropped(db, steps) : undefined;
   const outcomes = runPlan(db, steps, { ...context(req, run), onOutcome: run.onOutcome });
   // Every change a migration commits also changes the ledger; a refused step or a failed rollback
   // changes neither, and then there is nothing to check (nor, for sql.js, a file to rewrite).
@@ -158,7 +160,8 @@ async function migrate(engine: TaskEngine, req: TaskRequest, direction: 'up' | '
     const { backup: _dropped, ...rest } = prepared.value;
     return await finishWrite(engine, req, run, { ...rest, outcomes, notes, unbackedUp: true });
   }
-  return await finishWrite(engine, req, run, { ...prepared.value, outcomes, notes });
+  const dropped = held && tablesGone(db, held);
+  return await finishWrite(engine, req, run, { ...prepared.value, outcomes, notes, ...(dropped?.length ? { dropped } : {}) });
 }
 
 /** Every migration from empty on an in-memory database (native: node:sqlite's, with FTS5): the database file is never opened. */
