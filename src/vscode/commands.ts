@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { listBackups } from '../core/engine/backups';
 import { discoverMigrations } from '../core/migrations/catalog';
@@ -11,6 +12,7 @@ import type { DownOptions, UpOptions } from '../core/run/protocol';
 import type { Migration, Problem } from '../core/model';
 import type { FolderStatus, MigrationsModel } from './model';
 import { confirmEnvironment } from './environment';
+import { folderConfig } from './settings';
 import { isMigrationNode, pickFolder } from './pick';
 import type { Reporter } from './report';
 import { dryRunReport, verifyReport } from './reportHtml';
@@ -58,7 +60,7 @@ export class MigrationCommands {
   private async applyPending(arg: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     const folder = await pickFolder(arg);
     if (!folder) return false;
-    const status = await this.model.folderStatus(folder);
+    const status = await this.savedStatus(folder);
     if (status.errors.length) return this.reporter.outcome('Apply', { ok: false, error: [...status.errors] });
     if (this.blockedByProblems(status)) return false;
     const pending = toApply(status.states);
@@ -74,7 +76,7 @@ export class MigrationCommands {
 
   private async applyOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    const status = await this.model.folderStatus(node.folder);
+    const status = await this.savedStatus(node.folder);
     if (this.blockedByProblems(status)) return false;
     const allowModified = await confirmApply(`Apply ${node.state.name}?`, status.states, opts, false);
     if (allowModified === undefined || !(await confirmEnvironment(node.folder, 'Apply', opts.environment))) return false;
@@ -103,7 +105,7 @@ export class MigrationCommands {
   private async baseline(arg?: unknown, opts: BaselineArgs = {}): Promise<boolean> {
     const folder = await pickFolder(arg);
     if (!folder) return false;
-    const status = await this.model.folderStatus(folder);
+    const status = await this.savedStatus(folder);
     // Another tool's schema_migrations (golang-migrate's, dbmate's) fails the status, and is what a baseline takes over.
     const takeover = status.errors.length > 0 && status.errors.every((e) => e.code === 'ledger-foreign') && status.config;
     if (status.errors.length && !takeover) return this.reporter.outcome('Baseline', { ok: false, error: [...status.errors] });
@@ -155,17 +157,18 @@ export class MigrationCommands {
 
   /** The migration a tree item or an up file's URI stands for, with its folder's status. */
   private async migrationAt(arg: unknown): Promise<{ folder: vscode.WorkspaceFolder; state: MigrationState; status: FolderStatus } | undefined> {
-    if (isMigrationNode(arg)) return { folder: arg.folder, state: arg.state, status: await this.model.folderStatus(arg.folder) };
+    if (isMigrationNode(arg)) return { folder: arg.folder, state: arg.state, status: await this.savedStatus(arg.folder) };
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
     if (!uri || !folder) return undefined;
-    const status = await this.model.folderStatus(folder);
+    const status = await this.savedStatus(folder);
     const state = status.states.find((s) => s.migration?.upPath === uri.fsPath);
     return state && { folder, state, status };
   }
 
   private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
+    await this.savedStatus(node.folder);
     const only = node.state.sequence;
     if (!opts.confirmed && !(await this.confirmRollback(node.folder, node.state, { only }))) return false;
     if (!(await confirmEnvironment(node.folder, 'Roll back', opts.environment))) return false;
@@ -176,7 +179,7 @@ export class MigrationCommands {
     const folder = await pickFolder(arg);
     if (!folder) return false;
     // The migration `down` will roll back, by the engine's own rule (an applied one whose file is gone counts).
-    const last = lastApplied((await this.model.folderStatus(folder)).states);
+    const last = lastApplied((await this.savedStatus(folder)).states);
     if (!last) {
       this.reporter.info('Nothing to roll back: no migration is applied.');
       return false;
@@ -189,10 +192,27 @@ export class MigrationCommands {
   private async dryRun(arg: unknown): Promise<boolean> {
     const folder = await pickFolder(arg);
     if (!folder) return false;
+    await this.savedStatus(folder);
     const result = await this.model.write(folder, (config, o) => engine.dryRunUp(config, {}, o));
     if (!(await this.reporter.outcome('Dry run', result)) || !result.ok) return false;
     this.reports.show(dryRunReport(folder.name, result.value, 'up'));
     return true;
+  }
+
+  /**
+   * What runs is the files on disk, so the migration files open with unsaved changes are saved first, as VS Code
+   * saves before running a task: applying otherwise ran the saved text while the editor showed another. The status is
+   * read after, so the questions count what will run.
+   */
+  private async savedStatus(folder: vscode.WorkspaceFolder): Promise<FolderStatus> {
+    const config = folderConfig(folder);
+    const inside = config.ok ? config.value.migrationsFolder + path.sep : undefined;
+    const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && inside !== undefined && d.uri.fsPath.startsWith(inside));
+    for (const doc of dirty) {
+      if (await doc.save()) this.reporter.logLine(`Saved ${doc.uri.fsPath} before running the migrations.`);
+    }
+    if (dirty.length) this.model.invalidate(folder);
+    return this.model.folderStatus(folder);
   }
 
   /** Files with errors are not used, so "up" would skip them: nothing is applied until they are fixed. */
@@ -332,7 +352,8 @@ async function pickBackup(dbPath: string, folder: string): Promise<string | unde
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    backups.map((b) => ({ label: vscode.workspace.asRelativePath(b.path), description: `${b.createdAt.toLocaleString()} · ${b.size} bytes`, path: b.path })),
+    // When it was made is what a user chooses by; the name (which holds the same time) and size come after.
+    backups.map((b) => ({ label: b.createdAt.toLocaleString(), description: `${sizeText(b.size)} · ${path.basename(b.path)}`, path: b.path })),
     { placeHolder: 'Backup to restore (the current file is backed up first)' },
   );
   return picked?.path;
@@ -342,4 +363,10 @@ async function pickBackup(dbPath: string, folder: string): Promise<string | unde
 function notRun(checks: readonly CheckResult[]): string {
   const skipped = checks.filter((c) => c.skipped).length;
   return skipped ? `, ${skipped} could not run` : '';
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const kb = bytes / 1024;
+  return kb < 1024 ? `${kb.toFixed(kb < 10 ? 1 : 0)} KB` : `${(kb / 1024).toFixed(1)} MB`;
 }

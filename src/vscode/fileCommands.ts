@@ -152,7 +152,7 @@ async function askBump(): Promise<Bump | undefined> {
   const picked = await vscode.window.showQuickPick(
     [
       { label: 'minor', description: 'backward-compatible addition: new tables, columns, indexes', bump: 'minor' as const },
-      { label: 'patch', description: 'fix: constraint change, index optimisation', bump: 'patch' as const },
+      { label: 'patch', description: 'fix: index optimisation, a constraint change no existing writer breaks (else major)', bump: 'patch' as const },
       { label: 'major', description: 'breaking change: data migration, incompatible API', bump: 'major' as const },
     ],
     { title: 'New Migration: version bump' },

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { OperationResult } from '../core/engine';
 import { engineLabel } from '../core/engine/facts';
 import type { Problem, Result } from '../core/model';
+import { fileLabel } from '../core/migrations/label';
 
 /**
  * Shows what an operation did: details go to the log channel, a failure becomes an error message
@@ -33,9 +34,15 @@ export class Reporter {
       return false;
     }
     // It worked, but with something the user must know (a baseline whose schema differs): not only in the log.
-    const warning = r.notes.find((n) => n.severity === 'warning');
+    const warning = [...r.notes, ...r.outcomes.flatMap((o) => o.warnings)].find((n) => n.severity === 'warning');
     if (warning) void vscode.window.showWarningMessage(this.relative(`${title}: ${warning.message}`));
+    else if (r.written) void vscode.window.showInformationMessage(this.relative(done(r)));
     return true;
+  }
+
+  /** A line in the output channel only. */
+  logLine(message: string): void {
+    this.log.info(message);
   }
 
   info(message: string): void {
@@ -62,7 +69,7 @@ export class Reporter {
 
   logProblem(p: Problem): void {
     const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
-    const line = `${where}${p.message}`;
+    const line = `${where}${p.file ? withoutOwnName(p.message, p.file) : p.message}`;
     if (p.severity === 'error') this.log.error(line);
     else if (p.severity === 'warning') this.log.warn(line);
     else this.log.info(line);
@@ -78,6 +85,27 @@ export class Reporter {
       this.log.show(true);
     }
   }
+}
+
+/** A message that starts by naming its own file ("003_x.sql:4: ...") after the log line's path said it already. */
+function withoutOwnName(message: string, file: string): string {
+  for (const name of [file, fileLabel(file)]) {
+    if (message.startsWith(name)) return message.slice(name.length).replace(/^(:\d+)?:?\s*/, '');
+  }
+  return message;
+}
+
+/** One line for a change that worked: what changed, and where its backup is. */
+function done(r: OperationResult): string {
+  const ran = r.outcomes.filter((o) => o.ok);
+  const up = ran.filter((o) => o.direction === 'up').map((o) => o.name);
+  const down = ran.filter((o) => o.direction === 'down').map((o) => o.name);
+  const what = [
+    up.length ? `Applied ${up.join(', ')}` : '',
+    down.length ? `Rolled back ${down.join(', ')}` : '',
+  ].filter(Boolean);
+  const said = what.length ? `${what.join('; ')}.` : (r.notes.find((n) => n.code === 'baselined')?.message ?? 'Done.');
+  return r.backup ? `${said} Backup: ${r.backup.path}` : said;
 }
 
 function isOperationResult(value: unknown): value is OperationResult {

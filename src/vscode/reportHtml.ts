@@ -46,6 +46,10 @@ const CHECKS: Record<string, { what: string; fix: string }> = {
     what: 'The files of applied migrations are unchanged since they were applied.',
     fix: 'Revert the edit (Revert to Applied Text) or move it into a new migration (Move Edit into a New Migration).',
   },
+  schema_drift: {
+    what: 'The schema is what the applied migrations produce: they are replayed on an empty database and the two are compared (other tools\' tables left out).',
+    fix: 'Write the change into a new migration (New Migration from Drift), or undo the change made by hand.',
+  },
   migration_tests: {
     what: "The newest applied migration's test file (NAME.test.sql) passes against this database; its statements are rolled back.",
     fix: 'Correct the data or schema in a new migration, or the test file if the check itself is wrong.',
@@ -105,6 +109,8 @@ export function verifyReport(folderName: string, r: OperationResult, fileProblem
     `<h1>Verify: ${esc(folderName)}</h1>`,
     `<p class="note">Checked by the ${esc(engineLabel(r.engine))} engine, without changing the database.</p>`,
     failed ? `<p class="fail">${failed === 1 ? '1 check failed' : `${failed} checks failed`}.</p>` : passedLine(checks.filter((c) => c.skipped).length),
+    // Warnings (a breaking change in a MINOR version) do not fail verify, but "every check passed" alone would hide them.
+    ...warningList(r.notes ?? []),
     table(
       ['', 'Check', 'What it looks at', 'Result'],
       [
@@ -129,6 +135,12 @@ function checkRow(c: CheckResult): string[] {
   // A check that could not run earns no check mark: its detail says why.
   const mark = c.skipped ? '<span class="note">–</span>' : c.ok ? '<span class="ok">✓</span>' : '<span class="fail">✗</span>';
   return [mark, esc(c.name.replace(/_/g, ' ')), esc(about.what), result];
+}
+
+function warningList(notes: readonly Problem[]): string[] {
+  const warnings = notes.filter((n) => n.severity === 'warning');
+  if (!warnings.length) return [];
+  return [`<h2>Warnings (they do not fail verify)</h2>`, list(warnings.map(problemText))];
 }
 
 function passedLine(skipped: number): string {

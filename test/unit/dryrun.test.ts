@@ -50,8 +50,6 @@ describe(`dryRun (${ENGINE})`, () => {
     assert.deepEqual(report.rowCounts, [
       { table: 'milestones', before: 1, after: 1 },
       { table: 'projects', before: 1, after: 1 },
-      { table: 'schema_migrations', before: 1, after: 4 },
-      { table: 'schema_migrations_sql', before: 1, after: 4 },
       { table: 'task_comments', before: 3, after: 3 },
       { table: 'tasks', before: 2, after: 2 },
     ]);
@@ -60,12 +58,12 @@ describe(`dryRun (${ENGINE})`, () => {
     assert.throws(() => scratch.all('SELECT 1'));
   });
 
-  it('starts from an empty database, and lists the tables it would create', async () => {
+  it('starts from an empty database, and lists the tables it would create: the user\'s, not the ledger\'s', async () => {
     const report = dryRun(await openEmpty(), [upStep(m001)], ctx);
-    assert.deepEqual(report.tablesCreated, ['milestones', 'projects', 'schema_migrations', 'schema_migrations_sql', 'task_comments', 'tasks']);
+    assert.deepEqual(report.tablesCreated, ['milestones', 'projects', 'task_comments', 'tasks']);
     assert.deepEqual(report.tablesDropped, []);
     assert.deepEqual(report.rowCounts.find((r) => r.table === 'tasks'), { table: 'tasks', before: 0, after: 0 });
-    assert.deepEqual(report.rowCounts.find((r) => r.table === 'schema_migrations'), { table: 'schema_migrations', before: 0, after: 1 });
+    assert.equal(report.rowCounts.find((r) => r.table.startsWith('schema_migrations')), undefined);
   });
 
   it('reports tables dropped and the rows they held, for a down step', async () => {

@@ -1,4 +1,4 @@
-import { isLitestreamObject } from '../engine/litestream';
+import { isForeignObject } from '../schema/dump';
 import { column, scalar, type Connection } from '../engine/connection';
 import { dataLoss, type DataLoss, type TableSnapshot } from './dataloss';
 import type { PlanStep } from './plan';
@@ -39,10 +39,9 @@ export function dryRun(db: Connection, steps: readonly PlanStep[], ctx: RunConte
   }
 }
 
-/** Row count and columns of every ordinary table; SQLite's internal tables (sqlite_sequence, ...) and Litestream's are left out. */
+/** Row count and columns of every table of the user's; SQLite's (sqlite_sequence, ...), the ledger's, Litestream's and other tools' are left out. */
 function snapshot(db: Connection): Map<string, TableSnapshot> {
-  const names = column(db, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-    .filter((name) => !isLitestreamObject(String(name)));
+  const names = column(db, "SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY name").filter((name) => !isForeignObject(String(name), String(name)));
   const tables = new Map<string, TableSnapshot>();
   for (const name of names) {
     const table = String(name);

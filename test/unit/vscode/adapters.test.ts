@@ -188,6 +188,33 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     assert.match(warnings(one)[0].message, /Migration 001 was applied on 2025-10-19 14:30:00 UTC with a different checksum/);
   });
 
+  it('a change that worked says so: what was applied or rolled back, and where the backup is', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    assert.deepEqual(fake.shown.at(-1), { kind: 'info', message: 'Applied 001_projects, 002_tasks.' });
+    fake.answer = 'Roll Back';
+    assert.equal(await run('rollbackLast'), true);
+    assert.equal(fake.shown.at(-1)!.kind, 'info');
+    assert.match(fake.shown.at(-1)!.message, /^Rolled back 002_tasks\. Backup: \S+app\.db_\d{8}T\d{9}Z\.db$/);
+  });
+
+  it('Apply saves the migration files open with unsaved changes first: what runs is what the editor shows', async () => {
+    const file = path.join(root, 'migrations', '003_index.sql');
+    fs.writeFileSync(file, 'CREATE TABLE t3 (x);\n');
+    fs.writeFileSync(path.join(root, 'migrations', '003_index.down.sql'), 'DROP TABLE t3;\n');
+    const shown = 'CREATE TABLE t3 (x);\nCREATE INDEX i3 ON t3 (x);\n';
+    const other = path.join(root, 'notes.sql');
+    const edited = (p: string) => ({ uri: Uri.file(p), isDirty: true, getText: () => shown, save: async () => (fs.writeFileSync(p, shown), true) });
+    fake.documents = [edited(file), edited(other)];
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
+    assert.equal(fs.readFileSync(file, 'utf8'), shown, 'saved first');
+    assert.equal(fs.existsSync(other), false, 'a file outside the migrations folder is left alone');
+    assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'i3';"), '1\n', 'the text the editor showed ran');
+  });
+
   it('Roll Back asks with what the down plan would really remove: the table and its rows', async () => {
     fs.writeFileSync(path.join(root, 'migrations', '003_seed_projects.sql'), 'INSERT INTO projects (id) VALUES (1), (2), (3);\n');
     fs.writeFileSync(path.join(root, 'migrations', '003_seed_projects.down.sql'), 'DELETE FROM projects;\n');
@@ -334,6 +361,8 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
     fake.answer = 'Apply';
     assert.equal(await run('applyPending'), false);
     assert.match(fake.shown.at(-1)!.message, /^003_broken failed: 003_broken\.sql:1: no such table: no_such_table/);
+    const logged = fake.logged.find((l) => l.includes('no such table: no_such_table'));
+    assert.equal(logged?.startsWith(`${path.join(root, 'migrations', '003_broken.sql')}:1: no such table`), true, `the file is named once: ${logged}`);
     const tree = new MigrationsTree(model);
     disposables.push(tree);
     const node = (await tree.getChildren()).find((n) => n.kind === 'migration' && n.state.name === '003_broken')!;

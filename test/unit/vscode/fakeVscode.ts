@@ -151,7 +151,7 @@ export const fake = {
   picks: [] as string[],
   shown: [] as { kind: 'info' | 'warning' | 'error'; message: string }[],
   logged: [] as string[],
-  documents: [] as { uri: Uri; getText(): string }[],
+  documents: [] as { uri: Uri; getText(): string; isDirty?: boolean; save?(): Promise<boolean> }[],
   onDidChangeTextDocument: new EventEmitter<{ document: { uri: Uri; getText(): string } }>(),
   /** What the diagnostic collection holds, by file. */
   diagnostics: new Map<string, Diagnostic[]>(),

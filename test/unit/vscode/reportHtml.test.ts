@@ -26,5 +26,14 @@ describe('vscode: verify report', () => {
     const body = render([ran]);
     assert.match(body, /Every check passed\./);
     assert.doesNotMatch(body, /could not run/);
+    assert.doesNotMatch(body, /Warnings/);
+  });
+
+  it('lists the warnings that do not fail verify under "every check passed", and says what the drift check looks at', () => {
+    const note = { code: 'breaking-change', severity: 'warning', message: '004_x.sql:3: makes column tasks.title NOT NULL' };
+    const body = verifyReport('app', { engine: 'sqljs', checks: [ran, { name: 'schema_drift', ok: true, detail: 'same' }], notes: [note] } as unknown as OperationResult, []).body;
+    assert.match(body, /Every check passed\.[^]*<h2>Warnings \(they do not fail verify\)<\/h2>\n<ul><li>004_x\.sql:3: makes column tasks\.title NOT NULL<\/li><\/ul>/);
+    const driftRow = body.split('<tr>').find((row) => row.includes('schema drift'));
+    assert.match(driftRow ?? '', /replayed on an empty database/);
   });
 });
