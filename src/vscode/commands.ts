@@ -201,13 +201,15 @@ export class MigrationCommands {
 
   /**
    * What runs is the files on disk, so the migration files open with unsaved changes are saved first, as VS Code
-   * saves before running a task: applying otherwise ran the saved text while the editor showed another. The status is
-   * read after, so the questions count what will run.
+   * saves before running a task: applying otherwise ran the saved text while the editor showed another. The up file
+   * of an applied migration never runs again, and saving an edit to it would make it "modified" on disk: it is left
+   * to its checksum warning. The status is read after, so the questions count what will run.
    */
   private async savedStatus(folder: vscode.WorkspaceFolder): Promise<FolderStatus> {
     const config = folderConfig(folder);
     const inside = config.ok ? config.value.migrationsFolder + path.sep : undefined;
-    const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && inside !== undefined && d.uri.fsPath.startsWith(inside));
+    const applied = new Set(appliedStates((await this.model.folderStatus(folder)).states).flatMap((s) => (s.migration ? [s.migration.upPath] : [])));
+    const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && inside !== undefined && d.uri.fsPath.startsWith(inside) && !applied.has(d.uri.fsPath));
     for (const doc of dirty) {
       if (await doc.save()) this.reporter.logLine(`Saved ${doc.uri.fsPath} before running the migrations.`);
     }

@@ -65,10 +65,14 @@ export class MigrationsStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** The selected environment (per folder when they differ) beside the view's title; nothing without environments. */
+  /**
+   * The selected environment (per folder when they differ) beside the view's title; without environments, the
+   * database file the view is about, when there is one folder (with several, each folder's row says it).
+   */
   private describe(all: readonly FolderStatus[]): void {
     const named = all.filter((f) => f.config?.environment);
-    const text = named.length === 0 ? undefined
+    const single = all.length === 1 && all[0].config ? vscode.workspace.asRelativePath(all[0].config.databaseFile) : undefined;
+    const text = named.length === 0 ? single
       : new Set(named.map((f) => f.config!.environment!.name)).size === 1 && named.length === all.length ? named[0].config!.environment!.name
         : named.map((f) => `${f.folder.name}: ${f.config!.environment!.name}`).join(', ');
     for (const view of this.described) view.description = text;

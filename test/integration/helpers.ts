@@ -26,6 +26,11 @@ export const dbPath = () => inWorkspace('data', 'app.db');
 
 /** Puts the fixture workspace back as the harness copied it: no database, no backups, no extra migrations. */
 export async function resetWorkspace(extraFiles: string[] = []): Promise<void> {
+  // Unsaved edits a test left are thrown away, not carried into the next test (the write commands save them).
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   fs.rmSync(inWorkspace('data'), { recursive: true, force: true });
   for (const f of extraFiles) fs.rmSync(inWorkspace(f), { force: true });

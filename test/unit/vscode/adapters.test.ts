@@ -200,18 +200,22 @@ describe(`vscode adapters over a fake vscode API (${ENGINE})`, function () {
   });
 
   it('Apply saves the migration files open with unsaved changes first: what runs is what the editor shows', async () => {
+    const run = commands();
+    fake.answer = 'Apply';
+    assert.equal(await run('applyPending'), true);
     const file = path.join(root, 'migrations', '003_index.sql');
     fs.writeFileSync(file, 'CREATE TABLE t3 (x);\n');
     fs.writeFileSync(path.join(root, 'migrations', '003_index.down.sql'), 'DROP TABLE t3;\n');
     const shown = 'CREATE TABLE t3 (x);\nCREATE INDEX i3 ON t3 (x);\n';
     const other = path.join(root, 'notes.sql');
+    const applied = path.join(root, 'migrations', '001_projects.sql');
     const edited = (p: string) => ({ uri: Uri.file(p), isDirty: true, getText: () => shown, save: async () => (fs.writeFileSync(p, shown), true) });
-    fake.documents = [edited(file), edited(other)];
-    const run = commands();
-    fake.answer = 'Apply';
+    fake.documents = [edited(file), edited(other), edited(applied)];
+    model.invalidate();
     assert.equal(await run('applyPending'), true);
     assert.equal(fs.readFileSync(file, 'utf8'), shown, 'saved first');
     assert.equal(fs.existsSync(other), false, 'a file outside the migrations folder is left alone');
+    assert.equal(fs.readFileSync(applied, 'utf8'), PAIR('projects').up, 'an applied migration\'s up file never runs again: its edit stays unsaved');
     assert.equal(sqlite3(db(), "SELECT count(*) FROM sqlite_master WHERE name = 'i3';"), '1\n', 'the text the editor showed ran');
   });
 
