@@ -1,7 +1,7 @@
 // "no such table: tasks" says nothing about why; when an earlier migration renamed the table, lint says where it went.
 import { fileLabel } from '../migrations/label';
 import type { Migration } from '../model';
-import { identifier, isPunct, tokenize, type Token } from '../sql/tokens';
+import { identifier, isPunct, keyword, significant, type Token } from '../sql/tokens';
 
 /** For SQLite's "no such table: NAME": where an earlier migration renamed NAME, else undefined. */
 export function missingTableNote(earlier: readonly Migration[], message: string): string | undefined {
@@ -21,8 +21,8 @@ export function renameNote(earlier: readonly Migration[], table: string): string
 
 /** The new names `table` gets in `sql`, in order. Read off the tokens, so comments and strings never match. */
 function renames(sql: string, table: string): string[] {
-  const t = [...tokenize(sql)].filter((x) => x.type !== 'space' && x.type !== 'comment');
-  const word = (x: Token | undefined) => (x?.type === 'word' ? sql.slice(x.start, x.end).toUpperCase() : undefined);
+  const t = significant(sql);
+  const word = (x: Token | undefined) => keyword(sql, x);
   const out: string[] = [];
   for (let i = 0; i + 5 < t.length; i++) {
     if (word(t[i]) !== 'ALTER' || word(t[i + 1]) !== 'TABLE') continue;

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '../engine/connection';
 import type { Migration } from '../model';
-import { identifier, tokenize } from '../sql/tokens';
+import { identifier, significant } from '../sql/tokens';
 
 /** The schema's CREATE statements in an order that rebuilds it: tables first, then indexes, views and triggers. */
 export type SchemaSnapshot = readonly string[];
@@ -91,7 +91,7 @@ export function restoreSnapshot(db: Connection, snapshot: SchemaSnapshot): void 
 
 /** The name in `CREATE TABLE name ...` (as sqlite_master stores it: no IF NOT EXISTS, no schema), else undefined. */
 function createdTable(sql: string): string | undefined {
-  const tokens = [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment').slice(0, 3);
+  const tokens = significant(sql).slice(0, 3);
   const words = tokens.slice(0, 2).map((t) => sql.slice(t.start, t.end).toUpperCase());
   return words[0] === 'CREATE' && words[1] === 'TABLE' ? identifier(sql, tokens[2]) : undefined;
 }

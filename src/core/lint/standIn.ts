@@ -2,8 +2,8 @@
 // created there, and every later statement that names it would fail too: false errors on a valid migration. An
 // ordinary table with the virtual table's columns, and the hidden columns its module adds, takes its place, so those
 // statements are still checked (a trigger that keeps an FTS index in step, an INSERT of 'rebuild').
-import { significant, virtualTableAt } from '../sql/modules';
-import { identifier, isPunct, type Token } from '../sql/tokens';
+import { virtualTableAt } from '../sql/modules';
+import { identifier, isPunct, significant, type Token } from '../sql/tokens';
 
 export interface StandIn {
   /** The virtual table's name as written (unquoted). */

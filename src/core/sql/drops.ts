@@ -1,9 +1,9 @@
 // The tables a piece of SQL drops by name (`DROP TABLE [IF EXISTS] [schema.]name`), read from its tokens.
-import { identifier, isPunct, tokenize, type Token } from './tokens';
+import { identifier, isPunct, keyword, significant } from './tokens';
 
 /** Lower-cased names, in order, without repeats. */
 export function droppedTables(sql: string): string[] {
-  const words = [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+  const words = significant(sql);
   const names: string[] = [];
   words.forEach((t, i) => {
     if (keyword(sql, t) !== 'DROP' || keyword(sql, words[i + 1]) !== 'TABLE') return;
@@ -14,8 +14,4 @@ export function droppedTables(sql: string): string[] {
     if (name && !names.includes(name)) names.push(name);
   });
   return names;
-}
-
-function keyword(sql: string, t: Token | undefined): string | undefined {
-  return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
 }

@@ -1,5 +1,5 @@
 // Which virtual-table modules a piece of SQL needs: `CREATE VIRTUAL TABLE name USING module(...)`.
-import { identifier, isPunct, tokenize, type Token } from './tokens';
+import { identifier, isPunct, keyword, significant, type Token } from './tokens';
 
 export interface VirtualTable {
   /** Lower-cased table name. */
@@ -30,25 +30,17 @@ export interface VirtualTableHead {
   readonly argsAt: number;
 }
 
-/** The words of a statement that SQLite reads: no whitespace, no comments. */
-export function significant(sql: string): Token[] {
-  return [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
-}
-
 /** `CREATE VIRTUAL TABLE [IF NOT EXISTS] [schema.]name USING module` starting at `words[i]`, else undefined. */
 export function virtualTableAt(sql: string, words: readonly Token[], i: number): VirtualTableHead | undefined {
-  if (word(sql, words[i]) !== 'CREATE' || word(sql, words[i + 1]) !== 'VIRTUAL' || word(sql, words[i + 2]) !== 'TABLE') return undefined;
+  if (keyword(sql, words[i]) !== 'CREATE' || keyword(sql, words[i + 1]) !== 'VIRTUAL' || keyword(sql, words[i + 2]) !== 'TABLE') return undefined;
   let at = i + 3;
-  const ifNotExists = word(sql, words[at]) === 'IF';
+  const ifNotExists = keyword(sql, words[at]) === 'IF';
   if (ifNotExists) at += 3;
   const schema = isPunct(sql, words[at + 1], '.') ? identifier(sql, words[at]) : undefined;
   if (schema !== undefined) at += 2;
   const table = identifier(sql, words[at]);
-  const module = word(sql, words[at + 1]) === 'USING' ? identifier(sql, words[at + 2]) : undefined;
+  const module = keyword(sql, words[at + 1]) === 'USING' ? identifier(sql, words[at + 2]) : undefined;
   if (!table || !module) return undefined;
   return { table, ...(schema === undefined ? {} : { schema }), ifNotExists, module: module.toLowerCase(), argsAt: at + 3 };
 }
 
-function word(sql: string, t: Token | undefined): string | undefined {
-  return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
-}

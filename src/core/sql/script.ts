@@ -1,7 +1,7 @@
 // Splits a migration file into statements the way SQLite's tokenizer sees them, so the runner can
 // run them one at a time, name the line of the one that fails, and vet transaction control first.
 import { fail, ok, type Problem, type Result } from '../model';
-import { identifier, isPunct, tokenize, type Token } from './tokens';
+import { identifier, isPunct, significant, tokenize, type Token } from './tokens';
 import { problem, type ProblemCode } from '../problems';
 
 export type StatementKind =
@@ -93,7 +93,7 @@ function at(where: { file?: string; label: string }, line: number, code: Problem
 
 /** Whether a statement writes rows: INSERT, REPLACE, UPDATE or DELETE, also after WITH (a trigger's body does not count). */
 export function writesRows(statement: string): boolean {
-  const tokens = [...tokenize(statement)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+  const tokens = significant(statement);
   const first = keywordAt(statement, tokens, 0);
   if (first === undefined) {
     return false;

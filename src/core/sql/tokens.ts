@@ -87,6 +87,16 @@ function isWordChar(ch: string): boolean {
   return /[A-Za-z0-9_$]/.test(ch) || ch.charCodeAt(0) >= 0x80;
 }
 
+/** The tokens of SQL that SQLite reads: no whitespace, no comments. */
+export function significant(sql: string): Token[] {
+  return [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+}
+
+/** A bare word in upper case (a keyword, or a name SQLite reads as one), else undefined. */
+export function keyword(sql: string, t: Token | undefined): string | undefined {
+  return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
+}
+
 export function isPunct(sql: string, token: Token | undefined, char: string): boolean {
   return token !== undefined && token.type === 'punct' && sql[token.start] === char;
 }

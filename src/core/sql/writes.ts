@@ -1,5 +1,5 @@
 // Which tables a piece of SQL writes, and how, read from its tokens: what a foreign-key check must cover.
-import { identifier, isPunct, tokenize, type Token } from './tokens';
+import { identifier, isPunct, keyword, significant, type Token } from './tokens';
 
 export interface TableWrite {
   /** Lower-cased table name. */
@@ -24,7 +24,7 @@ export function writtenTables(sql: string): string[] {
  * after `AFTER UPDATE` come along too, harmlessly: over-reporting costs one more check, never a miss.
  */
 export function tableWrites(sql: string): TableWrite[] {
-  const words = [...tokenize(sql)].filter((t) => t.type !== 'space' && t.type !== 'comment');
+  const words = significant(sql);
   const writes: TableWrite[] = [];
   words.forEach((t, i) => {
     const word = keyword(sql, t);
@@ -90,6 +90,3 @@ function nameAt(sql: string, words: readonly Token[], i: number): string | undef
   return identifier(sql, qualified ? words[i + 2] : first)?.toLowerCase();
 }
 
-function keyword(sql: string, t: Token | undefined): string | undefined {
-  return t && t.type === 'word' ? sql.slice(t.start, t.end).toUpperCase() : undefined;
-}
