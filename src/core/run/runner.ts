@@ -49,7 +49,7 @@ export function applyMigration(db: Connection, m: Migration, downSql: string | n
   const where = { file: m.upPath, label: fileLabel(m.upPath) };
   const script = vetScript(m.sql, where);
   if (!script.ok) return refused(head, script.error);
-  const warnings = [...script.value.warnings, ...emptyNote(script.value, where, 'empty-migration', 'it is recorded as applied')];
+  const warnings = [...script.value.warnings, ...(script.value.run.length > 0 ? [] : [noOp(where, 'empty-migration', 'it is recorded as applied')])];
   const appliedAt = sqliteDateTime(ctx.now());
   const timer = startTimer(ctx);
   const record = { version: m.version, description: m.description, checksum: m.checksum, appliedAt };
@@ -203,16 +203,15 @@ function downWhere(m: DownTarget): Where {
 function emptyDownNote(db: Connection, m: DownTarget, where: Where): Problem {
   const up = readAppliedSql(db, m.version)?.upSql;
   const change = up === undefined ? undefined : splitStatements(up).find((s) => /^(CREATE|ALTER|DROP)\b/i.test(s.text));
-  if (!change) return { code: 'empty-down', severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${m.name} is marked rolled back and nothing else changes.`, file: where.file };
+  if (!change) return noOp(where, 'empty-down', `${m.name} is marked rolled back and nothing else changes`);
   const first = change.text.split('\n')[0].slice(0, 60);
   const message = `${where.label}: has no statements to run, so ${m.name} is marked rolled back but what its up file changed stays (line ${change.line}: ${first}); applying it again will meet that change. Write the down SQL that undoes it.`;
   return { code: 'empty-down', severity: 'warning', message, file: where.file };
 }
 
 /** Up or down, a file with nothing to run (only comments, transaction control or ledger writes) is a no-op, said once as info. */
-function emptyNote(script: VettedScript, where: Where, code: 'empty-migration', what: string): Problem[] {
-  if (script.run.length > 0) return [];
-  return [{ code, severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${what}.`, file: where.file }];
+function noOp(where: Where, code: 'empty-migration' | 'empty-down', what: string): Problem {
+  return { code, severity: 'info', message: `${where.label}: has no statements to run (a no-op); ${what}.`, file: where.file };
 }
 
 function refused(head: Head, error: Problem): MigrationOutcome {
