@@ -2,7 +2,7 @@
 // among the migrations (the baseline's default --to), and, for a tool whose table takes the ledger's name, the name
 // that table is moved to when the database is taken over.
 import type { Connection } from '../engine/connection';
-import { knownShape, LEDGER_TABLE, objectType, tableColumns } from './ledger';
+import { KNOWN_SHAPES, knownShape, LEDGER_TABLE, objectType, tableColumns } from './ledger';
 
 export interface ForeignLedger {
   /** The tool, as messages name it ("golang-migrate's"). */
@@ -22,6 +22,9 @@ const OWN_TABLES: readonly { readonly table: string; readonly owner: string; rea
   { table: 'flyway_schema_history', owner: "Flyway's", applied: "SELECT version, type LIKE 'UNDO%' FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL ORDER BY installed_rank" },
   { table: '_sqlx_migrations', owner: "sqlx's", applied: 'SELECT version, 0 FROM _sqlx_migrations WHERE success = 1 ORDER BY version' },
 ];
+
+/** Every table name a ledger read here can have: its own, or the one a baseline moved it to. */
+export const FOREIGN_LEDGER_TABLES: readonly string[] = [...OWN_TABLES.map((t) => t.table), ...KNOWN_SHAPES.flatMap((s) => (s.renameTo ? [s.renameTo] : []))];
 
 /** The other tool's ledger in this database, if it has one this tool can read; undefined otherwise. */
 export function findForeignLedger(db: Connection): ForeignLedger | undefined {

@@ -7,6 +7,7 @@ import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
 import { schemaDrift } from '../schema/drift';
 import { dumpSchema, isForeignObject, type SchemaObject } from '../schema/dump';
+import type { PrefixSchemas } from '../schema/applied';
 import { sqliteDateTime } from './runner';
 import { plural } from '../ledger/summary';
 import { sequenceArg } from '../schema/driftAdvice';
@@ -30,22 +31,12 @@ export function unmanagedProblem(tables: readonly string[], severity: 'error' | 
   const shown = tables.slice(0, 3).join(', ') + (tables.length > 3 ? ', ...' : '');
   const what = `The database has ${tables.length} table${tables.length === 1 ? '' : 's'} of its own (${shown}) but no schema_migrations table`;
   const point = foreign && foreignPoint(foreign);
-  const advice = point !== undefined
-    ? `${foreign!.owner} ${foreign!.table} records the migrations up to ${point} as applied: record them here as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...), which checks first that the database has their schema`
+  const advice = foreign && point !== undefined
+    ? `${foreign.owner} ${foreign.table} records the migrations up to ${point} as applied: record them here as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...), which checks first that the database has their schema`
     : 'if its schema already matches the migrations, record them as applied with "sqlite-migrations baseline" (editor: Baseline Existing Database...)';
   return severity === 'error'
     ? problem('unmanaged-database', `${what}: applying the first migration on top of them could rebuild or drop them, so nothing was run. ${capitalise(advice)}; to apply anyway, pass --allow-existing-schema.`)
     : problem('unmanaged-database', `${what}: the migrations would run on top of them; ${advice}.`, { severity });
-}
-
-/**
- * What the migrations produce after each one, replayed in order on an empty database: by sequence, as far as the
- * replay went (a migration written for a database that already had tables may not run on an empty one).
- */
-export interface PrefixSchemas {
-  readonly after: ReadonlyMap<number, readonly SchemaObject[]>;
-  /** Why the replay stopped early, if it did. */
-  readonly stopped?: Problem;
 }
 
 /**
@@ -90,14 +81,14 @@ export function baselinedNote(recorded: readonly Migration[]): Problem {
 
 /** Refused when the database shows another point of the migrations exactly; else a warning when it shows none. */
 function adoptionCheck(database: readonly SchemaObject[], migrations: readonly Migration[], last: Migration, prefixes: PrefixSchemas): Result<Problem[]> {
-  const expected = prefixes.after.get(last.sequence);
-  const differences = expected ? schemaDrift(database, expected) : undefined;
-  if (differences?.length === 0) return ok([]);
-  const shows = (m: Migration) => {
+  // Undefined where the replay did not get that far.
+  const differencesAt = (m: Migration) => {
     const objects = prefixes.after.get(m.sequence);
-    return objects !== undefined && schemaDrift(database, objects).length === 0;
+    return objects && schemaDrift(database, objects);
   };
-  const exact = migrations.filter(shows).pop();
+  const differences = differencesAt(last);
+  if (differences?.length === 0) return ok([]);
+  const exact = migrations.filter((m) => differencesAt(m)?.length === 0).pop();
   if (exact) {
     const what = differences ? `: ${differences.join('; ')}` : '';
     return fail(problem('baseline-differs', `Not baselined: the database has the schema that the migrations up to ${exact.name} produce, not up to ${last.name}${what}. Run "sqlite-migrations baseline --to ${sequenceArg(exact.sequenceText)}" (editor: Baseline Existing Database..., up to ${exact.name}); "up" then applies the rest.`));

@@ -11,6 +11,9 @@ import { problem } from '../problems';
 import { moduleRefusal } from './modules';
 import { applyMigration, type MigrationOutcome, type RunContext } from './runner';
 
+/** How migrations run on a scratch database: no clock worth recording, and no older foreign key violations to tell apart. */
+export const SCRATCH_RUN: RunContext = { now: () => new Date(0), keysClean: true };
+
 /** An empty in-memory database; the default is sql.js, which every engine can load. */
 export type OpenScratch = () => Promise<Connection>;
 
@@ -50,7 +53,7 @@ function withModuleHint(db: Connection, outcome: MigrationOutcome, m: Migration,
  */
 export async function replayMigrations(migrations: readonly Migration[], open: OpenScratch = scratchDatabase): Promise<Result<Connection, Problem>> {
   const db = await open();
-  const outcomes = replay(db, migrations, { now: () => new Date(0), keysClean: true });
+  const outcomes = replay(db, migrations, SCRATCH_RUN);
   const failed = outcomes.find((o) => !o.ok);
   if (failed || outcomes.length !== migrations.length) {
     db.close();

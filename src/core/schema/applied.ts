@@ -3,8 +3,7 @@ import { readAppliedNames, readAppliedSql, readLedger } from '../ledger/ledger';
 import { statesFromLedger } from '../ledger/status';
 import { fail, ok, type Migration, type Problem, type Result } from '../model';
 import { problem } from '../problems';
-import { replay, replayMigrations, scratchDatabase, type OpenScratch } from '../run/replay';
-import type { PrefixSchemas } from '../run/adopt';
+import { replay, replayMigrations, SCRATCH_RUN, scratchDatabase, type OpenScratch } from '../run/replay';
 import { dumpSchema, type SchemaHead, type SchemaObject } from './dump';
 
 export interface SchemaDump {
@@ -53,6 +52,16 @@ export function allMigrationsSchema(migrations: readonly Migration[], open?: Ope
 }
 
 /**
+ * What the migrations produce after each one, replayed in order on an empty database: by sequence, as far as the
+ * replay went (a migration written for a database that already had tables may not run on an empty one).
+ */
+export interface PrefixSchemas {
+  readonly after: ReadonlyMap<number, readonly SchemaObject[]>;
+  /** Why the replay stopped early, if it did. */
+  readonly stopped?: Problem;
+}
+
+/**
  * The schema after each migration, replayed in sequence order from empty, as far as the replay goes: where a
  * database being adopted stands among its migrations.
  */
@@ -61,7 +70,7 @@ export async function prefixSchemas(migrations: readonly Migration[], open: Open
   try {
     const after = new Map<number, SchemaObject[]>();
     const ordered = [...migrations].sort((a, b) => a.sequence - b.sequence);
-    const outcomes = replay(db, ordered, { now: () => new Date(0), keysClean: true }, (m) => void after.set(m.sequence, dumpSchema(db)));
+    const outcomes = replay(db, ordered, SCRATCH_RUN, (m) => void after.set(m.sequence, dumpSchema(db)));
     const failed = outcomes.find((o) => !o.ok)?.error;
     return { after, ...(failed ? { stopped: failed } : {}) };
   } finally {
