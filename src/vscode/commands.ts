@@ -168,7 +168,7 @@ export class MigrationCommands {
 
   private async rollbackOne(node: unknown, opts: ConfirmOptions = {}): Promise<boolean> {
     if (!isMigrationNode(node) || node.state.sequence === undefined) return false;
-    await this.savedStatus(node.folder);
+    await this.saveEditors(node.folder);
     const only = node.state.sequence;
     if (!opts.confirmed && !(await this.confirmRollback(node.folder, node.state, { only }))) return false;
     if (!(await confirmEnvironment(node.folder, 'Roll back', opts.environment))) return false;
@@ -192,7 +192,7 @@ export class MigrationCommands {
   private async dryRun(arg: unknown): Promise<boolean> {
     const folder = await pickFolder(arg);
     if (!folder) return false;
-    await this.savedStatus(folder);
+    await this.saveEditors(folder);
     const result = await this.model.write(folder, (config, o) => engine.dryRunUp(config, {}, o));
     if (!(await this.reporter.outcome('Dry run', result)) || !result.ok) return false;
     this.reports.show(dryRunReport(folder.name, result.value, 'up'));
@@ -206,6 +206,11 @@ export class MigrationCommands {
    * to its checksum warning. The status is read after, so the questions count what will run.
    */
   private async savedStatus(folder: vscode.WorkspaceFolder): Promise<FolderStatus> {
+    await this.saveEditors(folder);
+    return this.model.folderStatus(folder);
+  }
+
+  private async saveEditors(folder: vscode.WorkspaceFolder): Promise<void> {
     const config = folderConfig(folder);
     const inside = config.ok ? config.value.migrationsFolder + path.sep : undefined;
     const applied = new Set(appliedStates((await this.model.folderStatus(folder)).states).flatMap((s) => (s.migration ? [s.migration.upPath] : [])));
@@ -214,7 +219,6 @@ export class MigrationCommands {
       if (await doc.save()) this.reporter.logLine(`Saved ${doc.uri.fsPath} before running the migrations.`);
     }
     if (dirty.length) this.model.invalidate(folder);
-    return this.model.folderStatus(folder);
   }
 
   /** Files with errors are not used, so "up" would skip them: nothing is applied until they are fixed. */
